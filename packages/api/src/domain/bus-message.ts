@@ -1,0 +1,11 @@
+// What travels on the escalation bus: one committed EscalationEvent, JSON-safe.
+import type { TEscalationEventType, THandoffCard } from "../schemas/outputs.ts";
+
+export type TEscalationBusMessage = {
+  accountId: string;
+  epoch: string;
+  seq: number;
+  type: TEscalationEventType;
+  at: string;
+  handoff: THandoffCard;
+};

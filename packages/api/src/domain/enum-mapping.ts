@@ -1,0 +1,30 @@
+// The one place that maps the database's uppercase enums to the API's lowercase words.
+import type {
+  BranchStatus,
+  ConfidenceTier,
+  HandoffIntent,
+  HandoffPriority,
+  Role,
+  SessionStatus,
+} from "@handoff/db";
+import type {
+  TBranchStatus,
+  TConfidenceTier,
+  THandoffIntent,
+  THandoffPriority,
+  TRole,
+  TSessionStatus,
+} from "../schemas/enums.ts";
+
+const toApi = <T extends string>(value: string) => value.toLowerCase() as T;
+const toDb = <T extends string>(value: string) => value.toUpperCase() as T;
+
+export const roleToApi = (value: Role) => toApi<TRole>(value);
+export const intentToApi = (value: HandoffIntent) => toApi<THandoffIntent>(value);
+export const intentToDb = (value: THandoffIntent) => toDb<HandoffIntent>(value);
+export const priorityToApi = (value: HandoffPriority) => toApi<THandoffPriority>(value);
+export const priorityToDb = (value: THandoffPriority) => toDb<HandoffPriority>(value);
+export const sessionStatusToApi = (value: SessionStatus) => toApi<TSessionStatus>(value);
+export const confidenceToApi = (value: ConfidenceTier) => toApi<TConfidenceTier>(value);
+export const confidenceToDb = (value: TConfidenceTier) => toDb<ConfidenceTier>(value);
+export const branchStatusToApi = (value: BranchStatus) => toApi<TBranchStatus>(value);

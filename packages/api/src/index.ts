@@ -1,0 +1,25 @@
+// Public surface of @handoff/api: the router and its types, the context, and the pieces
+// the server wires together (mailers, notifier, rate limiter).
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "./root.ts";
+
+export { type ApiDeps, type Context, createContext, type Logger, type TransportInfo } from "./context.ts";
+export type { TEscalationBusMessage } from "./domain/bus-message.ts";
+export { type AppRouter, appRouter } from "./root.ts";
+export * from "./schemas/index.ts";
+export {
+  createLogMailer,
+  createResendMailer,
+  type Mailer,
+  type TEmail,
+  type TSendResult,
+} from "./services/notifications/mailer.ts";
+export { createNotifier, type Notifier } from "./services/notifications/notifier.ts";
+export { createRateLimiter, type RateLimiter } from "./services/rate-limiter.ts";
+export { createCallerFactory } from "./trpc.ts";
+
+/** The session cookie's name; the server reads and writes it. */
+export const AUTH_COOKIE_NAME = "handoff_session";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

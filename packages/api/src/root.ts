@@ -1,0 +1,15 @@
+// Composes the domain routers into the one AppRouter every app compiles against.
+import { authRouter } from "./routers/auth.ts";
+import { escalationRouter } from "./routers/escalation.ts";
+import { handoffRouter } from "./routers/handoff.ts";
+import { sessionRouter } from "./routers/session.ts";
+import { router } from "./trpc.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  session: sessionRouter,
+  handoff: handoffRouter,
+  escalation: escalationRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,43 @@
+import { ZEscalateInput, ZHandoffIdInput, ZParkInput, ZQueueInput } from "../schemas/inputs.ts";
+import {
+  claimHandoff,
+  createHandoff,
+  getHandoff,
+  listQueue,
+  releaseHandoff,
+} from "../services/handoff-service.ts";
+import { authedProcedure, engineerProcedure, hasRoleAtLeast, router } from "../trpc.ts";
+
+export const handoffRouter = router({
+  park: engineerProcedure
+    .input(ZParkInput)
+    .mutation(({ ctx, input }) =>
+      createHandoff(ctx.deps, ctx.viewer, { ...input, intent: "park", priority: "normal" }),
+    ),
+
+  escalate: engineerProcedure
+    .input(ZEscalateInput)
+    .mutation(({ ctx, input }) => createHandoff(ctx.deps, ctx.viewer, { ...input, intent: "escalate" })),
+
+  claim: engineerProcedure
+    .input(ZHandoffIdInput)
+    .mutation(({ ctx, input }) => claimHandoff(ctx.deps, ctx.viewer, input.handoffId)),
+
+  release: engineerProcedure
+    .input(ZHandoffIdInput)
+    .mutation(({ ctx, input }) =>
+      releaseHandoff(
+        ctx.deps,
+        { ...ctx.viewer, isAdmin: hasRoleAtLeast(ctx.viewer.role, "admin") },
+        input.handoffId,
+      ),
+    ),
+
+  queue: engineerProcedure
+    .input(ZQueueInput)
+    .query(({ ctx, input }) => listQueue(ctx.deps.prisma, ctx.viewer, input)),
+
+  byId: authedProcedure
+    .input(ZHandoffIdInput)
+    .query(({ ctx, input }) => getHandoff(ctx.deps.prisma, ctx.viewer, input.handoffId)),
+});

@@ -1,0 +1,22 @@
+// Enum values as they travel over the API: lowercase words (DESIGN.md), mapped to and from
+// the database's uppercase Prisma enums in one place (../domain/enum-mapping.ts).
+import { z } from "zod";
+
+export const ZRole = z.enum(["owner", "admin", "engineer", "viewer"]);
+export type TRole = z.infer<typeof ZRole>;
+
+export const ZHandoffIntent = z.enum(["park", "escalate"]);
+export type THandoffIntent = z.infer<typeof ZHandoffIntent>;
+
+/** Lowest to highest: the queue shows the highest first. */
+export const ZHandoffPriority = z.enum(["low", "normal", "high", "urgent"]);
+export type THandoffPriority = z.infer<typeof ZHandoffPriority>;
+
+export const ZSessionStatus = z.enum(["active", "paused", "escalated", "resolved"]);
+export type TSessionStatus = z.infer<typeof ZSessionStatus>;
+
+export const ZConfidenceTier = z.enum(["low", "medium", "high"]);
+export type TConfidenceTier = z.infer<typeof ZConfidenceTier>;
+
+export const ZBranchStatus = z.enum(["open", "dead_end", "resolved"]);
+export type TBranchStatus = z.infer<typeof ZBranchStatus>;

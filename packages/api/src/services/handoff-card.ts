@@ -1,0 +1,46 @@
+// Builds the queue card and the full handoff context from database rows.
+import type { Prisma } from "@handoff/db";
+import { confidenceToApi, intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
+import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
+import { writeBriefing } from "./briefing.ts";
+
+export const handoffCardInclude = {
+  session: { select: { stepCount: true, confidenceTier: true } },
+  team: { select: { id: true, name: true } },
+  handedOffBy: { select: { id: true, name: true } },
+  claimedBy: { select: { id: true, name: true } },
+} satisfies Prisma.HandoffInclude;
+
+export type THandoffWithCardRelations = Prisma.HandoffGetPayload<{ include: typeof handoffCardInclude }>;
+
+export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard {
+  const snapshot = handoff.snapshot as TSessionSnapshot;
+  return {
+    id: handoff.id,
+    sessionId: handoff.sessionId,
+    intent: intentToApi(handoff.intent),
+    priority: priorityToApi(handoff.priority),
+    problemSummary: snapshot.problemSummary,
+    problemDomain: snapshot.problemDomain,
+    notes: handoff.engineerNotes,
+    stepCount: handoff.session.stepCount,
+    confidenceTier: confidenceToApi(handoff.session.confidenceTier),
+    team: handoff.team,
+    handedOffBy: handoff.handedOffBy,
+    createdAt: handoff.createdAt.toISOString(),
+    claimedBy: handoff.claimedBy,
+    claimedAt: handoff.claimedAt?.toISOString() ?? null,
+  };
+}
+
+export function toHandoffDetail(handoff: THandoffWithCardRelations): THandoffDetail {
+  const card = toHandoffCard(handoff);
+  const snapshot = handoff.snapshot as TSessionSnapshot;
+  return {
+    ...card,
+    snapshot,
+    assessment: handoff.assessment,
+    releasedAt: handoff.releasedAt?.toISOString() ?? null,
+    briefing: writeBriefing(card, snapshot),
+  };
+}

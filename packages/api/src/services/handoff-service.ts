@@ -1,0 +1,279 @@
+// Park, escalate, claim and release: each change, its session's new status and its event
+// commit in one transaction; publishing and email happen after commit and never fail the call.
+import type { Prisma, PrismaClient } from "@handoff/db";
+import type { ApiDeps } from "../context.ts";
+import { AppError, isUniqueViolation } from "../domain/app-error.ts";
+import type { TEscalationBusMessage } from "../domain/bus-message.ts";
+import {
+  branchStatusToApi,
+  confidenceToApi,
+  intentToDb,
+  priorityToDb,
+  sessionStatusToApi,
+} from "../domain/enum-mapping.ts";
+import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
+import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
+import type { TAuthedViewer } from "./auth-service.ts";
+import { describeClaim } from "./claim-message.ts";
+import { appendEscalationEvent } from "./event-log.ts";
+import { handoffCardInclude, toHandoffCard, toHandoffDetail } from "./handoff-card.ts";
+import { findSessionInAccount } from "./session-service.ts";
+
+type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
+type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "notifier" | "logger">;
+
+export type TCreateHandoffInput = {
+  sessionId: string;
+  intent: THandoffIntent;
+  priority: THandoffPriority;
+  notes?: string | undefined;
+  idempotencyKey?: string | undefined;
+};
+
+const RECENT_MESSAGES_IN_SNAPSHOT = 5;
+
+export async function createHandoff(
+  deps: THandoffDeps,
+  viewer: TViewerRef,
+  input: TCreateHandoffInput,
+): Promise<THandoffCard> {
+  const earlier = await findByIdempotencyKey(deps.prisma, viewer, input.idempotencyKey);
+  if (earlier) return earlier;
+
+  let event: TEscalationBusMessage;
+  try {
+    event = await deps.prisma.$transaction(async (tx) => {
+      const session = await findSessionInAccount(tx, viewer.accountId, input.sessionId, {
+        branches: { orderBy: { createdAt: "asc" } },
+        messages: {
+          orderBy: { createdAt: "desc" },
+          take: RECENT_MESSAGES_IN_SNAPSHOT,
+          include: { author: true },
+        },
+      });
+      if (session.status === "RESOLVED")
+        throw new AppError("CONFLICT", "This session is resolved: reopen it first.");
+      await assertNoOpenHandoff(tx, session.id);
+
+      const handoff = await tx.handoff.create({
+        data: {
+          accountId: viewer.accountId,
+          sessionId: session.id,
+          teamId: session.teamId,
+          intent: intentToDb(input.intent),
+          priority: priorityToDb(input.priority),
+          engineerNotes: input.notes || null,
+          idempotencyKey: input.idempotencyKey ?? null,
+          handedOffById: viewer.id,
+          snapshot: snapshotOf(session),
+        },
+        include: handoffCardInclude,
+      });
+      await tx.session.update({
+        where: { id: session.id },
+        data: {
+          status: input.intent === "escalate" ? "ESCALATED" : "PAUSED",
+          handoffCount: { increment: 1 },
+        },
+      });
+      return appendEscalationEvent(tx, viewer.accountId, "handoff.created", toHandoffCard(handoff));
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // A double-submit raced us past the first lookup: answer with the handoff that won.
+    const winner = await findByIdempotencyKey(deps.prisma, viewer, input.idempotencyKey);
+    if (winner) return winner;
+    throw new AppError("CONFLICT", "This session already has an open handoff.");
+  }
+
+  await publishBestEffort(deps, event);
+  if (input.intent === "escalate") deps.notifier.notifyEscalation(event.handoff.id);
+  return event.handoff;
+}
+
+export async function claimHandoff(
+  deps: THandoffDeps,
+  viewer: TViewerRef,
+  handoffId: string,
+): Promise<THandoffCard> {
+  const event = await deps.prisma.$transaction(async (tx) => {
+    const claimedAt = new Date();
+    const { count } = await tx.handoff.updateMany({
+      where: { id: handoffId, accountId: viewer.accountId, claimedAt: null, cancelledAt: null },
+      data: { claimedById: viewer.id, claimedAt },
+    });
+    if (count === 0) throw await whyNotClaimable(tx, viewer, handoffId);
+
+    const handoff = await tx.handoff.findUniqueOrThrow({
+      where: { id: handoffId },
+      include: handoffCardInclude,
+    });
+    await tx.session.update({
+      where: { id: handoff.sessionId },
+      data: { status: "ACTIVE", assigneeId: viewer.id },
+    });
+    return appendEscalationEvent(tx, viewer.accountId, "handoff.claimed", toHandoffCard(handoff));
+  });
+  await publishBestEffort(deps, event);
+  return event.handoff;
+}
+
+export async function releaseHandoff(
+  deps: THandoffDeps,
+  viewer: TViewerRef & { isAdmin: boolean },
+  handoffId: string,
+): Promise<THandoffCard> {
+  try {
+    const event = await deps.prisma.$transaction(async (tx) => {
+      const current = await findHandoffInAccount(tx, viewer, handoffId);
+      if (!current.claimedById)
+        throw new AppError("CONFLICT", "This handoff is already waiting in the queue.");
+      if (current.claimedById !== viewer.id && !viewer.isAdmin) {
+        throw new AppError(
+          "FORBIDDEN",
+          "Only the person who claimed this handoff, or an admin, can release it.",
+        );
+      }
+      const handoff = await tx.handoff.update({
+        where: { id: handoffId },
+        data: { claimedById: null, claimedAt: null, releasedAt: new Date() },
+        include: handoffCardInclude,
+      });
+      await tx.session.update({
+        where: { id: handoff.sessionId },
+        data: { status: handoff.intent === "ESCALATE" ? "ESCALATED" : "PAUSED", assigneeId: null },
+      });
+      return appendEscalationEvent(tx, viewer.accountId, "handoff.released", toHandoffCard(handoff));
+    });
+    await publishBestEffort(deps, event);
+    return event.handoff;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        "CONFLICT",
+        "This session was handed off again since; release that newer handoff instead.",
+      );
+    }
+    throw error;
+  }
+}
+
+export async function listQueue(
+  prisma: PrismaClient,
+  viewer: TViewerRef,
+  filter: { intent?: THandoffIntent | undefined; teamId?: string | undefined },
+): Promise<THandoffCard[]> {
+  const handoffs = await prisma.handoff.findMany({
+    where: {
+      accountId: viewer.accountId,
+      claimedAt: null,
+      cancelledAt: null,
+      ...(filter.intent && { intent: intentToDb(filter.intent) }),
+      ...(filter.teamId && { teamId: filter.teamId }),
+    },
+    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+    include: handoffCardInclude,
+    take: 500,
+  });
+  return handoffs.map(toHandoffCard);
+}
+
+export async function getHandoff(
+  prisma: PrismaClient,
+  viewer: TViewerRef,
+  handoffId: string,
+): Promise<THandoffDetail> {
+  return toHandoffDetail(await findHandoffInAccount(prisma, viewer, handoffId));
+}
+
+async function findHandoffInAccount(db: Prisma.TransactionClient, viewer: TViewerRef, handoffId: string) {
+  const handoff = await db.handoff.findUnique({ where: { id: handoffId }, include: handoffCardInclude });
+  if (!handoff) throw new AppError("NOT_FOUND", "No handoff with that id.");
+  if (handoff.accountId !== viewer.accountId) {
+    throw new AppError("FORBIDDEN", "That handoff belongs to another account.");
+  }
+  return handoff;
+}
+
+async function whyNotClaimable(tx: Prisma.TransactionClient, viewer: TViewerRef, handoffId: string) {
+  const handoff = await findHandoffInAccount(tx, viewer, handoffId);
+  if (handoff.cancelledAt) return new AppError("CONFLICT", "This handoff was cancelled.");
+  if (handoff.claimedBy && handoff.claimedAt) {
+    return new AppError("CONFLICT", describeClaim(handoff.claimedBy.name, handoff.claimedAt, new Date()));
+  }
+  return new AppError("CONFLICT", "This handoff can no longer be claimed.");
+}
+
+async function assertNoOpenHandoff(tx: Prisma.TransactionClient, sessionId: string) {
+  const open = await tx.handoff.findFirst({
+    where: { sessionId, claimedAt: null, cancelledAt: null },
+    include: { handedOffBy: { select: { name: true } } },
+  });
+  if (!open) return;
+  const verb = open.intent === "ESCALATE" ? "escalated" : "parked";
+  throw new AppError(
+    "CONFLICT",
+    `${open.handedOffBy.name} already ${verb} this session; it is waiting in the queue.`,
+  );
+}
+
+async function findByIdempotencyKey(
+  prisma: PrismaClient,
+  viewer: TViewerRef,
+  idempotencyKey: string | undefined,
+): Promise<THandoffCard | null> {
+  if (!idempotencyKey) return null;
+  const handoff = await prisma.handoff.findUnique({
+    where: {
+      accountId_handedOffById_idempotencyKey: {
+        accountId: viewer.accountId,
+        handedOffById: viewer.id,
+        idempotencyKey,
+      },
+    },
+    include: handoffCardInclude,
+  });
+  return handoff && toHandoffCard(handoff);
+}
+
+/** The bus is best-effort: subscribers fill any gap from the event log. */
+async function publishBestEffort(deps: Pick<ApiDeps, "bus" | "logger">, event: TEscalationBusMessage) {
+  try {
+    await deps.bus.publish(event.accountId, event);
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, seq: event.seq, accountId: event.accountId },
+      "escalation bus publish failed",
+    );
+  }
+}
+
+type TSessionForSnapshot = Prisma.SessionGetPayload<{
+  include: { branches: true; messages: { include: { author: true } } };
+}>;
+
+function snapshotOf(session: TSessionForSnapshot): TSessionSnapshot {
+  return {
+    problemSummary: session.problemSummary,
+    problemDomain: session.problemDomain,
+    status: sessionStatusToApi(session.status),
+    stepCount: session.stepCount,
+    confidenceTier: confidenceToApi(session.confidenceTier),
+    psaTicketId: session.psaTicketId,
+    activeBranchId: session.activeBranchId,
+    branches: session.branches.map((branch) => ({
+      id: branch.id,
+      parentId: branch.parentId,
+      label: branch.label,
+      status: branchStatusToApi(branch.status),
+      outcome: branch.outcome,
+    })),
+    recentMessages: session.messages
+      .map((message) => ({
+        author: message.author?.name ?? message.authorKind.toLowerCase(),
+        body: message.body,
+        at: message.createdAt.toISOString(),
+      }))
+      .reverse(),
+  };
+}

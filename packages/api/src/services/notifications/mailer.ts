@@ -1,0 +1,54 @@
+// Email delivery: Resend when configured, otherwise a mailer that records and sends nothing.
+import { Resend } from "resend";
+import type { Logger } from "../../context.ts";
+
+export type TEmail = { to: string; subject: string; text: string; html: string; idempotencyKey: string };
+
+export type TSendResult =
+  | { ok: true; providerId: string }
+  | { ok: false; error: string; isRetryable: boolean };
+
+export type Mailer = {
+  /** "log" mailers send nothing; their notifications are recorded as SKIPPED. */
+  kind: "resend" | "log";
+  send(email: TEmail): Promise<TSendResult>;
+};
+
+export function createResendMailer(options: {
+  apiKey: string;
+  from: string;
+  baseUrl?: string | undefined;
+}): Mailer {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  return {
+    kind: "resend",
+    async send(email) {
+      const { data, error } = await resend.emails.send(
+        { from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html },
+        { idempotencyKey: email.idempotencyKey },
+      );
+      if (data) return { ok: true, providerId: data.id };
+      const status = error?.statusCode ?? null;
+      return {
+        ok: false,
+        error: `${status ?? "network"}: ${error?.message ?? "unknown error"}`,
+        // No status means the request never got an answer (Resend down, DNS, timeout).
+        isRetryable: status === null || status === 429 || status >= 500,
+      };
+    },
+  };
+}
+
+export function createLogMailer(logger: Logger): Mailer {
+  return {
+    kind: "log",
+    async send(email) {
+      logger.info({ to: email.to, subject: email.subject }, "email not sent: RESEND_API_KEY is not set");
+      return {
+        ok: false,
+        error: "Email delivery is not configured (no RESEND_API_KEY).",
+        isRetryable: false,
+      };
+    },
+  };
+}

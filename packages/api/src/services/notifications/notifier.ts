@@ -1,0 +1,121 @@
+// Sends escalation emails in the background: one Notification row per recipient, retried
+// with backoff on 429/5xx. Never throws to, or blocks, the mutation that triggered it.
+import type { PrismaClient } from "@handoff/db";
+import type { Logger } from "../../context.ts";
+import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
+import { escalationEmail } from "./escalation-email.ts";
+import type { Mailer } from "./mailer.ts";
+
+export type Notifier = {
+  /** Fire and forget: returns at once. */
+  notifyEscalation(handoffId: string): void;
+  /** Resolves when every delivery started so far has finished (tests, shutdown). */
+  idle(): Promise<void>;
+};
+
+export type TRetryPolicy = { attempts: number; baseDelayMs: number };
+
+export function createNotifier(options: {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  logger: Logger;
+  appOrigin: string;
+  retry?: TRetryPolicy;
+}): Notifier {
+  const retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
+  const inFlight = new Set<Promise<void>>();
+
+  async function deliverEscalation(handoffId: string) {
+    const { prisma, mailer } = options;
+    const handoff = await prisma.handoff.findUniqueOrThrow({
+      where: { id: handoffId },
+      include: handoffCardInclude,
+    });
+    const recipients = await prisma.user.findMany({
+      where: {
+        accountId: handoff.accountId,
+        active: true,
+        deletedAt: null,
+        role: { in: ["OWNER", "ADMIN", "ENGINEER"] },
+        id: { not: handoff.handedOffById },
+      },
+      select: { id: true, email: true },
+    });
+    const isSkipped = mailer.kind === "log";
+    await prisma.notification.createMany({
+      data: recipients.map((recipient) => ({
+        accountId: handoff.accountId,
+        handoffId,
+        recipientId: recipient.id,
+        channel: "EMAIL" as const,
+        status: isSkipped ? ("SKIPPED" as const) : ("PENDING" as const),
+        lastError: isSkipped ? "Email delivery is not configured (no RESEND_API_KEY)." : null,
+      })),
+      skipDuplicates: true,
+    });
+    if (isSkipped) return;
+
+    const content = escalationEmail(toHandoffCard(handoff), options.appOrigin);
+    await Promise.all(
+      recipients.map((recipient) =>
+        deliverOne({ handoffId, recipientId: recipient.id, to: recipient.email, ...content }),
+      ),
+    );
+  }
+
+  async function deliverOne(email: {
+    handoffId: string;
+    recipientId: string;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+  }) {
+    const where = {
+      handoffId_recipientId_channel: {
+        handoffId: email.handoffId,
+        recipientId: email.recipientId,
+        channel: "EMAIL" as const,
+      },
+    };
+    for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
+      const result = await options.mailer.send({
+        ...email,
+        idempotencyKey: `escalation/${email.handoffId}/${email.recipientId}`,
+      });
+      if (result.ok) {
+        await options.prisma.notification.update({
+          where,
+          data: { status: "SENT", attempts: attempt, providerId: result.providerId, lastError: null },
+        });
+        return;
+      }
+      const isLastAttempt = !result.isRetryable || attempt === retry.attempts;
+      await options.prisma.notification.update({
+        where,
+        data: { status: isLastAttempt ? "FAILED" : "PENDING", attempts: attempt, lastError: result.error },
+      });
+      if (isLastAttempt) return;
+      await sleep(backoffDelay(retry.baseDelayMs, attempt));
+    }
+  }
+
+  return {
+    notifyEscalation(handoffId) {
+      const delivery = deliverEscalation(handoffId)
+        .catch((error) => options.logger.error({ err: error, handoffId }, "escalation notification failed"))
+        .finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** Exponential backoff with full jitter. */
+function backoffDelay(baseDelayMs: number, attempt: number): number {
+  return Math.random() * baseDelayMs * 2 ** (attempt - 1);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

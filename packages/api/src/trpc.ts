@@ -1,0 +1,64 @@
+// tRPC initialisation and the procedure builders every router uses.
+// Must never know about HTTP or WebSocket: the context carries what the transport learned.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { Context } from "./context.ts";
+import { AppError } from "./domain/app-error.ts";
+import type { TRole } from "./schemas/enums.ts";
+import { resolveViewer } from "./services/auth-service.ts";
+
+// ---- initialisation -------------------------------------------------------------------------
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    return { ...shape, data: { ...shape.data, zodError } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps service errors to tRPC errors in one place, so handlers carry no try/catch. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+// ---- procedures -----------------------------------------------------------------------------
+
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const viewer = await resolveViewer(ctx.deps.prisma, ctx.transport.authToken);
+  if (!viewer) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
+  }
+  return next({ ctx: { viewer } });
+});
+
+const ROLE_RANK: Record<TRole, number> = { viewer: 0, engineer: 1, admin: 2, owner: 3 };
+
+export function hasRoleAtLeast(role: TRole, minimum: TRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[minimum];
+}
+
+function procedureForRoleAtLeast(minimum: TRole, deniedMessage: string) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!hasRoleAtLeast(ctx.viewer.role, minimum))
+      throw new TRPCError({ code: "FORBIDDEN", message: deniedMessage });
+    return next();
+  });
+}
+
+/** Engineers, admins and owners: everyone who works handoffs. VIEWER is read-only. */
+export const engineerProcedure = procedureForRoleAtLeast(
+  "engineer",
+  "Your role is read-only: ask an admin for engineer access to work handoffs.",
+);
