@@ -8,9 +8,7 @@ export function formatEventId({ epoch, seq }: TEventPosition): string {
 
 /** Returns null for anything that is not a well-formed id. */
 export function parseEventId(id: string): TEventPosition | null {
-  const separator = id.lastIndexOf(":");
-  if (separator <= 0) return null;
-  const seq = Number(id.slice(separator + 1));
-  if (!Number.isSafeInteger(seq) || seq < 0) return null;
-  return { epoch: id.slice(0, separator), seq };
+  const match = /^(.+):(\d{1,15})$/.exec(id);
+  if (!match?.[1] || !match[2]) return null;
+  return { epoch: match[1], seq: Number(match[2]) };
 }

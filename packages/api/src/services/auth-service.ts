@@ -33,14 +33,14 @@ export async function login(
     throw new AppError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Wait a minute and try again.");
   }
   const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
-  const isUsable = user !== null && user.active && user.deletedAt === null;
-  const isMatch = await verifyPassword(isUsable ? user.passwordHash : await getDecoyHash(), input.password);
-  if (!isUsable || !isMatch) throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
+  const usableUser = user?.active && user.deletedAt === null ? user : null;
+  const isMatch = await verifyPassword(usableUser?.passwordHash ?? (await getDecoyHash()), input.password);
+  if (!usableUser || !isMatch) throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + deps.authSessionTtlMs);
   const session = await deps.prisma.authSession.create({
-    data: { tokenHash: hashToken(token), userId: user.id, expiresAt },
+    data: { tokenHash: hashToken(token), userId: usableUser.id, expiresAt },
     include: viewerInclude,
   });
   deps.loginLimiter.reset(limiterKey);
