@@ -1,0 +1,19 @@
+// Public surface of @handoff/bus: the bus contract, its typed errors and the two implementations.
+
+export {
+  BusClosedError,
+  BusDisconnectedError,
+  BusGapError,
+  BusOverflowError,
+  BusUnavailableError,
+} from "./errors.ts";
+export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.ts";
+export type {
+  BusMessage,
+  BusStats,
+  BusSubscription,
+  EscalationBus,
+  InspectableBus,
+  SubscribeOptions,
+} from "./types.ts";
+export { DEFAULT_BUFFER_SIZE } from "./types.ts";
