@@ -1,0 +1,76 @@
+// The database factory: the generated Prisma client over embedded PGlite (a data dir) or
+// PostgreSQL (a URL). It takes options only; the running app owns config and lifetime.
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { pgliteSqlRunner, pgPoolSqlRunner, type SqlRunner } from "./sql-runner.ts";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Raw SQL on the same database, for the migrator and test helpers. */
+  sql: SqlRunner;
+  close(): Promise<void>;
+};
+
+export type CreateDatabaseOptions = {
+  /** `postgres://…` or `postgresql://…`; when set, dataDir is ignored. */
+  databaseUrl?: string;
+  /** PGlite data directory, created if missing; `memory://` keeps it in memory only. */
+  dataDir?: string;
+};
+
+const IN_MEMORY = "memory://";
+
+export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl);
+  if (!options.dataDir) {
+    throw new Error("createDatabase needs a databaseUrl (PostgreSQL) or a dataDir (embedded PGlite).");
+  }
+  return openPglite(options.dataDir);
+}
+
+async function connectPostgres(databaseUrl: string): Promise<Database> {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(
+      `The database URL must start with postgres:// or postgresql:// (got "${redactUrl(databaseUrl)}").`,
+    );
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: "postgres",
+    sql: pgPoolSqlRunner(pool),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== IN_MEMORY) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    sql: pgliteSqlRunner(pglite),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}

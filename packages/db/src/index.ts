@@ -1,0 +1,19 @@
+// @handoff/db: the Prisma client factory, migrator, demo seed and password hashing. Other
+// packages import the generated client, its types and enums only from here.
+
+export {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type Database,
+  type DatabaseKind,
+} from "./create-database.ts";
+export * from "./generated/prisma/client.ts";
+export {
+  defaultMigrationsDir,
+  type MigrateOptions,
+  type MigrateResult,
+  MigrationError,
+  migrate,
+} from "./migrator.ts";
+export { hashPassword, verifyPassword } from "./passwords.ts";
+export type { SqlConnection, SqlExecutor, SqlRunner } from "./sql-runner.ts";

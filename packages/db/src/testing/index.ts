@@ -1,0 +1,14 @@
+// Test helpers for every package that touches the database ("@handoff/db/testing").
+
+export { type TestDatabaseTarget, testDatabaseTargets, testDatabaseUrl } from "./targets.ts";
+export {
+  type CreateTestAccountOverrides,
+  createTestAccount,
+  TEST_PASSWORD,
+  type TestAccount,
+} from "./test-account.ts";
+export {
+  type CreateTestDatabaseOptions,
+  createEmptyTestDatabase,
+  createTestDatabase,
+} from "./test-database.ts";
