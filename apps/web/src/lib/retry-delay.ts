@@ -1,0 +1,12 @@
+// WebSocket reconnect delays: exponential backoff with "full jitter", capped, so a server
+// restart does not bring every open browser back in the same millisecond.
+export type TRetryDelayOptions = { baseMs: number; capMs: number; random?: () => number };
+
+export function createRetryDelay({ baseMs, capMs, random = Math.random }: TRetryDelayOptions) {
+  return (attemptIndex: number): number => {
+    const ceiling = Math.min(capMs, baseMs * 2 ** attemptIndex);
+    // Keep a small floor so a flapping server is not hammered in a tight loop.
+    const floor = Math.min(ceiling, baseMs / 2);
+    return Math.round(floor + random() * (ceiling - floor));
+  };
+}
