@@ -16,4 +16,5 @@ export {
   migrate,
 } from "./migrator.ts";
 export { hashPassword, verifyPassword } from "./passwords.ts";
+export { DEMO_PASSWORD, type DemoLogin, type SeedResult, seedDemo } from "./seed.ts";
 export type { SqlConnection, SqlExecutor, SqlRunner } from "./sql-runner.ts";

@@ -1,6 +1,6 @@
 // Writes one troubleshooting session with its tree of branches and messages, for the demo
 // seed and the test helpers. The branch marked isActive becomes the session's activeBranchId.
-import type { PrismaClient, Session, SessionBranch, SessionMessage } from "./generated/prisma/client.ts";
+import type { Prisma, Session, SessionBranch, SessionMessage } from "./generated/prisma/client.ts";
 import type {
   BranchStatus,
   ConfidenceTier,
@@ -38,7 +38,11 @@ export type SessionSpec = {
 
 export type SessionTree = { session: Session; branches: SessionBranch[]; messages: SessionMessage[] };
 
-export async function createSessionTree(prisma: PrismaClient, spec: SessionSpec): Promise<SessionTree> {
+/** Works on the client or inside an interactive transaction. */
+export async function createSessionTree(
+  prisma: Prisma.TransactionClient,
+  spec: SessionSpec,
+): Promise<SessionTree> {
   const { branches: branchSpecs, messages: sessionMessages = [], ...fields } = spec;
   const created = await prisma.session.create({
     data: { ...fields, stepCount: fields.stepCount ?? countBranches(branchSpecs) },
