@@ -38,6 +38,11 @@ export class ChannelRegistry<T> {
     const queue: SubscriberQueue<T> = new SubscriberQueue(channel, bufferSize, () =>
       this.#remove(channel, queue),
     );
+    if (options.signal?.aborted) {
+      // Never registered, so a backend is not asked to listen for a subscriber that is already gone.
+      queue.end();
+      return queue;
+    }
     let queues = this.#channels.get(channel);
     const isFirst = !queues;
     if (!queues) {

@@ -8,6 +8,7 @@ export {
   BusUnavailableError,
 } from "./errors.ts";
 export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.ts";
+export { createRedisBus, DEFAULT_CHANNEL_PREFIX, type RedisBusOptions } from "./redis-bus.ts";
 export type {
   BusMessage,
   BusStats,
