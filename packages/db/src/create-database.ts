@@ -13,6 +13,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export type Database = {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /** The driver adapter factory the client runs on; Prisma's schema engine takes it too. */
+  adapter: PrismaPg | PrismaPGlite;
   /** Raw SQL on the same database, for the migrator and test helpers. */
   sql: SqlRunner;
   close(): Promise<void>;
@@ -44,10 +46,12 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const adapter = new PrismaPg(pool);
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     kind: "postgres",
+    adapter,
     sql: pgPoolSqlRunner(pool),
     close: async () => {
       await prisma.$disconnect();
@@ -59,10 +63,12 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir !== IN_MEMORY) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const adapter = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     kind: "pglite",
+    adapter,
     sql: pgliteSqlRunner(pglite),
     close: async () => {
       await prisma.$disconnect();

@@ -4,9 +4,9 @@ import type { CreateDatabaseOptions } from "../create-database.ts";
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../../../.data", import.meta.url));
 
-export function readCliConfig(
-  env: NodeJS.ProcessEnv = process.env,
-): Required<Pick<CreateDatabaseOptions, "dataDir">> & CreateDatabaseOptions {
+export type CliConfig = { databaseUrl?: string; dataDir: string };
+
+export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(

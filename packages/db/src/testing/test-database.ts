@@ -12,22 +12,29 @@ import { type TestDatabaseTarget, testDatabaseUrl } from "./targets.ts";
 
 export type CreateTestDatabaseOptions = { migrationsDir?: string };
 
+/** Where it lives, so a test can point another process or a second connection at it. */
+export type TestDatabase = Database &
+  (
+    | { kind: "pglite"; dataDir: string; databaseUrl?: never }
+    | { kind: "postgres"; databaseUrl: string; dataDir?: never }
+  );
+
 export async function createTestDatabase(
   target: TestDatabaseTarget,
   options: CreateTestDatabaseOptions = {},
-): Promise<Database> {
+): Promise<TestDatabase> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
   return target === "pglite" ? createPgliteCopy(migrationsDir) : createPostgresDatabase(migrationsDir);
 }
 
 /** An empty (unmigrated) database, for tests of the migrator itself. */
-export async function createEmptyTestDatabase(target: TestDatabaseTarget): Promise<Database> {
+export async function createEmptyTestDatabase(target: TestDatabaseTarget): Promise<TestDatabase> {
   return target === "pglite" ? createPgliteCopy(null) : createPostgresDatabase(null);
 }
 
 const templates = new Map<string | null, Promise<string>>();
 
-async function createPgliteCopy(migrationsDir: string | null): Promise<Database> {
+async function createPgliteCopy(migrationsDir: string | null): Promise<TestDatabase> {
   let template = templates.get(migrationsDir);
   if (!template) {
     template = ensurePgliteTemplate(migrationsDir);
@@ -35,7 +42,10 @@ async function createPgliteCopy(migrationsDir: string | null): Promise<Database>
   }
   const dataDir = await mkdtemp(join(tmpdir(), "handoff-test-pglite-"));
   await cp(await template, dataDir, { recursive: true });
-  return withCleanup(await createDatabase({ dataDir }), () => rm(dataDir, { recursive: true, force: true }));
+  const database = withCleanup(await createDatabase({ dataDir }), () =>
+    rm(dataDir, { recursive: true, force: true }),
+  );
+  return { ...database, kind: "pglite", dataDir };
 }
 
 // The template lives in the OS temp dir, named after the PGlite build and the migrations, so
@@ -68,7 +78,7 @@ async function ensurePgliteTemplate(migrationsDir: string | null): Promise<strin
   return templateDir;
 }
 
-async function createPostgresDatabase(migrationsDir: string | null): Promise<Database> {
+async function createPostgresDatabase(migrationsDir: string | null): Promise<TestDatabase> {
   const serverUrl = testDatabaseUrl();
   const name = `handoff_test_${randomBytes(6).toString("hex")}`;
   await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
@@ -76,7 +86,12 @@ async function createPostgresDatabase(migrationsDir: string | null): Promise<Dat
   url.pathname = `/${name}`;
   const dropDatabase = () =>
     withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  const database = withCleanup(await createDatabase({ databaseUrl: url.toString() }), dropDatabase);
+  const databaseUrl = url.toString();
+  const database: TestDatabase = {
+    ...withCleanup(await createDatabase({ databaseUrl }), dropDatabase),
+    kind: "postgres",
+    databaseUrl,
+  };
   if (!migrationsDir) return database;
   try {
     await migrate(database, { migrationsDir });
