@@ -1,0 +1,109 @@
+// Who is signed in, and the sign-in / sign-out flows. Any call answering UNAUTHORIZED (an
+// expired login) ends up in markSignedOut, and <RequireAuth> then sends the user to /login.
+import type { TViewer } from "@handoff/api/schemas";
+import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
+import { isUnauthorized } from "../lib/api-errors.ts";
+import { trpc } from "../lib/trpc.ts";
+
+type TAuth = {
+  viewer: TViewer | null;
+  isLoading: boolean;
+  error: Error | null;
+  signIn(email: string, password: string): Promise<TViewer>;
+  signOut(): Promise<void>;
+  /** The server says our login is gone: forget the viewer and everything loaded as them. */
+  markSignedOut(): void;
+};
+
+export const VIEWER_QUERY_KEY = ["viewer"] as const;
+
+/**
+ * Switches identity: the socket and every cached answer belonged to the previous viewer.
+ * Also called from the query cache when any call answers UNAUTHORIZED.
+ */
+export function setSignedInViewer(queryClient: QueryClient, resetConnection: () => void, viewer: TViewer | null) {
+  resetConnection();
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== VIEWER_QUERY_KEY[0] });
+  queryClient.setQueryData(VIEWER_QUERY_KEY, viewer);
+}
+
+const AuthContext = createContext<TAuth | null>(null);
+
+type TAuthProviderProps = { children: ReactNode; resetConnection(): void };
+
+export function AuthProvider({ children, resetConnection }: TAuthProviderProps) {
+  const queryClient = useQueryClient();
+  const { client } = trpc.useUtils();
+  const me = useQuery({
+    queryKey: VIEWER_QUERY_KEY,
+    queryFn: async (): Promise<TViewer | null> => {
+      try {
+        return await client.auth.me.query();
+      } catch (error) {
+        if (isUnauthorized(error)) return null;
+        throw error;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+  const markSignedOut = useCallback(
+    () => setSignedInViewer(queryClient, resetConnection, null),
+    [queryClient, resetConnection],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const { viewer } = await client.auth.login.mutate({ email, password });
+      setSignedInViewer(queryClient, resetConnection, viewer);
+      return viewer;
+    },
+    [client, queryClient, resetConnection],
+  );
+
+  const signOut = useCallback(async () => {
+    try {
+      await client.auth.logout.mutate();
+    } finally {
+      markSignedOut();
+    }
+  }, [client, markSignedOut]);
+
+  const value = useMemo<TAuth>(
+    () => ({
+      viewer: me.data ?? null,
+      isLoading: me.isPending,
+      error: me.error,
+      signIn,
+      signOut,
+      markSignedOut,
+    }),
+    [me.data, me.isPending, me.error, signIn, signOut, markSignedOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): TAuth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error("useAuth must be used inside <AuthProvider>");
+  return auth;
+}
+
+/** The signed-in viewer, for pages behind <RequireAuth>. */
+export function useViewer(): TViewer {
+  const { viewer } = useAuth();
+  if (!viewer) throw new Error("useViewer needs a signed-in viewer");
+  return viewer;
+}
+
+export function canWorkHandoffs(viewer: TViewer): boolean {
+  return viewer.role !== "viewer";
+}
+
+/** Where "/" sends someone: senior techs, admins and owners live in the queue. */
+export function homePathFor(viewer: TViewer): string {
+  if (viewer.role === "viewer") return "/sessions";
+  if (viewer.isSeniorTech || viewer.role === "admin" || viewer.role === "owner") return "/escalations";
+  return "/sessions";
+}

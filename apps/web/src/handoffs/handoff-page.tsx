@@ -1,0 +1,214 @@
+// The handoff context screen ("the magic moment"): everything a senior needs to carry on
+// without asking: briefing, notes, snapshot, branch map, who handed off and when, and Claim.
+import type { THandoffDetail } from "@handoff/api/schemas";
+import { useEffect } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
+import { PageError, PageLoading } from "../layout/page-states.tsx";
+import { errorCode, errorMessage } from "../lib/api-errors.ts";
+import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
+import { trpc } from "../lib/trpc.ts";
+import { useNow } from "../lib/use-now.ts";
+import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { BranchTree } from "./branch-tree.tsx";
+
+export function HandoffPage() {
+  const { id = "" } = useParams();
+  const handoff = trpc.handoff.byId.useQuery({ handoffId: id });
+
+  useEffect(() => {
+    document.title = handoff.data ? `${handoff.data.problemSummary} · Handoff` : "Handoff";
+  }, [handoff.data]);
+
+  if (handoff.isPending) return <PageLoading label="Loading the handoff…" />;
+  if (handoff.error) return <PageError title="Can't open this handoff" error={handoff.error} backTo="/escalations" />;
+  return <HandoffContext handoff={handoff.data} />;
+}
+
+function HandoffContext({ handoff }: { handoff: THandoffDetail }) {
+  const { snapshot } = handoff;
+  const now = useNow();
+  return (
+    <article className="handoff" aria-labelledby="handoff-title">
+      <Link to="/escalations" className="back-link">
+        ← Escalation queue
+      </Link>
+      <header className="handoff__header">
+        <div className="handoff__badges">
+          <PriorityBadge priority={handoff.priority} />
+          <IntentTag intent={handoff.intent} />
+          {snapshot.psaTicketId && <span className="tag">Ticket {snapshot.psaTicketId}</span>}
+        </div>
+        <h1 id="handoff-title">{handoff.problemSummary}</h1>
+        <p className="muted">
+          Handed off by <strong>{handoff.handedOffBy.name}</strong>{" "}
+          <time dateTime={handoff.createdAt} title={formatDateTime(handoff.createdAt)}>
+            {formatRelativeTime(handoff.createdAt, now)}
+          </time>
+          {handoff.team && <> · {handoff.team.name}</>}
+        </p>
+      </header>
+
+      <div className="handoff__layout">
+        <div className="handoff__main">
+          <section className="panel" aria-labelledby="briefing-title">
+            <h2 id="briefing-title">Briefing</h2>
+            <p className="briefing">{handoff.briefing}</p>
+          </section>
+
+          <section className="panel" aria-labelledby="notes-title">
+            <h2 id="notes-title">Engineer's notes</h2>
+            {handoff.notes ? (
+              <blockquote className="notes">{handoff.notes}</blockquote>
+            ) : (
+              <p className="muted">No notes were left.</p>
+            )}
+          </section>
+
+          <section className="panel" aria-labelledby="branches-title">
+            <h2 id="branches-title">What was tried</h2>
+            <BranchTree branches={snapshot.branches} activeBranchId={snapshot.activeBranchId} />
+          </section>
+
+          {snapshot.recentMessages.length > 0 && (
+            <section className="panel" aria-labelledby="messages-title">
+              <h2 id="messages-title">Latest in the session</h2>
+              <ol className="messages">
+                {snapshot.recentMessages.map((message) => (
+                  <li key={`${message.at}-${message.author}`} className="message">
+                    <div className="message__meta">
+                      <strong>{message.author}</strong>
+                      <time dateTime={message.at}>{formatDateTime(message.at)}</time>
+                    </div>
+                    <p>{message.body}</p>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+        </div>
+
+        <aside className="handoff__aside">
+          <ClaimPanel handoff={handoff} />
+          <section className="panel" aria-labelledby="snapshot-title">
+            <h2 id="snapshot-title">Snapshot at handoff</h2>
+            <dl className="facts">
+              <dt>Status</dt>
+              <dd>
+                <StatusBadge status={snapshot.status} />
+              </dd>
+              <dt>Domain</dt>
+              <dd>{snapshot.problemDomain}</dd>
+              <dt>Steps</dt>
+              <dd>{snapshot.stepCount}</dd>
+              <dt>Confidence</dt>
+              <dd>
+                <Confidence tier={snapshot.confidenceTier} />
+              </dd>
+              <dt>Priority</dt>
+              <dd>
+                <PriorityBadge priority={handoff.priority} />
+              </dd>
+              <dt>Handed off</dt>
+              <dd>{formatDateTime(handoff.createdAt)}</dd>
+            </dl>
+          </section>
+          <Assessment assessment={handoff.assessment} />
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
+  const viewer = useViewer();
+  const navigate = useNavigate();
+  const utils = trpc.useUtils();
+  const now = useNow();
+  const claim = trpc.handoff.claim.useMutation({
+    onSuccess: () => navigate(`/sessions/${handoff.sessionId}`),
+    onError: (error) => {
+      if (errorCode(error) === "CONFLICT") void utils.handoff.byId.invalidate({ handoffId: handoff.id });
+    },
+  });
+  const sessionLink = (
+    <Link to={`/sessions/${handoff.sessionId}`} className="button button--block">
+      Open the session
+    </Link>
+  );
+
+  if (handoff.claimedBy) {
+    const isMine = handoff.claimedBy.id === viewer.id;
+    return (
+      <section className="panel claim-panel claim-panel--claimed" data-testid="claim-panel">
+        <p>
+          {isMine ? "You" : <strong>{handoff.claimedBy.name}</strong>} claimed this{" "}
+          {handoff.claimedAt ? formatRelativeTime(handoff.claimedAt, now) : ""}.
+        </p>
+        {isMine ? (
+          <Link to={`/sessions/${handoff.sessionId}`} className="button button--primary button--block">
+            Continue the session →
+          </Link>
+        ) : (
+          sessionLink
+        )}
+      </section>
+    );
+  }
+
+  if (!canWorkHandoffs(viewer)) {
+    return (
+      <section className="panel claim-panel" data-testid="claim-panel">
+        <p className="muted">Waiting for an engineer to pick this up. Your role is read-only.</p>
+        {sessionLink}
+      </section>
+    );
+  }
+
+  return (
+    <section className="panel claim-panel" data-testid="claim-panel">
+      <p className="muted">Claiming takes it off everyone else's queue and makes the session yours.</p>
+      <button
+        type="button"
+        className="button button--primary button--block button--large"
+        disabled={claim.isPending}
+        onClick={() => claim.mutate({ handoffId: handoff.id })}
+      >
+        {claim.isPending ? "Claiming…" : "Claim & continue"}
+      </button>
+      {claim.error && (
+        <p className="form-error" role="alert">
+          {errorMessage(claim.error)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The assessment's shape is the API's to evolve: show its plain fields, skip the rest. */
+function Assessment({ assessment }: { assessment: unknown }) {
+  if (!assessment || typeof assessment !== "object") return null;
+  const fields = Object.entries(assessment).filter(
+    (entry): entry is [string, string | number | boolean] =>
+      ["string", "number", "boolean"].includes(typeof entry[1]),
+  );
+  if (fields.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="assessment-title">
+      <h2 id="assessment-title">Assessment</h2>
+      <dl className="facts">
+        {fields.map(([key, value]) => (
+          <div key={key} className="facts__row">
+            <dt>{humanize(key)}</dt>
+            <dd>{String(value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function humanize(key: string): string {
+  const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+}

@@ -1,0 +1,57 @@
+// The signed-in frame: brand, navigation, who is signed in (name, role, account), sign-out.
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
+
+const ROLE_LABEL = { owner: "Owner", admin: "Admin", engineer: "Engineer", viewer: "Viewer" } as const;
+
+export function AppShell() {
+  const viewer = useViewer();
+  const { signOut } = useAuth();
+  const navigate = useNavigate();
+  const roleLabel = viewer.isSeniorTech ? "Senior tech" : ROLE_LABEL[viewer.role];
+
+  const handleSignOut = async () => {
+    await signOut();
+    navigate("/login", { replace: true });
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="topbar__brand">
+          <span className="logo" aria-hidden="true">
+            ⇢
+          </span>
+          Handoff
+        </div>
+        <nav className="topbar__nav" aria-label="Main">
+          <NavLink to="/sessions">{viewer.role === "viewer" ? "Sessions" : "My sessions"}</NavLink>
+          {canWorkHandoffs(viewer) && <NavLink to="/escalations">Escalation queue</NavLink>}
+        </nav>
+        <div className="topbar__user" data-testid="current-user">
+          <div className="topbar__who">
+            <span className="topbar__name">{viewer.name}</span>
+            <span className="topbar__meta">
+              {roleLabel} · {viewer.account.name}
+              {viewer.team ? ` · ${viewer.team.name}` : ""}
+            </span>
+          </div>
+          <span className="avatar" aria-hidden="true">
+            {initials(viewer.name)}
+          </span>
+          <button type="button" className="button button--ghost" onClick={handleSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase();
+}

@@ -1,0 +1,231 @@
+// The EscalationQueue: the account's open handoffs, live. Wires the pure queue state to the
+// snapshot query, the event stream, claims, keyboard, title flash, announcements and alerts.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useNavigate } from "react-router";
+import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
+import { errorCode, errorMessage, isUnauthorized } from "../lib/api-errors.ts";
+import { trpc } from "../lib/trpc.ts";
+import { useNow } from "../lib/use-now.ts";
+import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
+import { ConnectionPill } from "./connection-pill.tsx";
+import { QueueCard } from "./queue-card.tsx";
+import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
+import {
+  createQueueState,
+  queueReducer,
+  selectEntries,
+  selectTeams,
+  selectUnseenCount,
+  type TQueueFilter,
+} from "./queue-state.ts";
+import { useEscalationStream } from "./use-escalation-stream.ts";
+import { useQueueKeyboard } from "./use-queue-keyboard.ts";
+import { usePageHidden } from "./use-page-visibility.ts";
+import { useTitleFlash } from "./use-title-flash.ts";
+
+const PAGE_TITLE = "Escalation queue · Handoff";
+/** If the live stream has not started by then, load the queue anyway (a proxy eating WebSockets). */
+const SNAPSHOT_FALLBACK_MS = 2_500;
+
+type TLoadState = { status: "loading" } | { status: "ready" } | { status: "error"; message: string };
+
+const INTENT_FILTERS = [
+  { value: "escalate", label: "Escalations" },
+  { value: "park", label: "Parked" },
+  { value: "all", label: "All" },
+] as const;
+
+export function EscalationQueuePage() {
+  const viewer = useViewer();
+  const navigate = useNavigate();
+  const { client } = trpc.useUtils();
+  const isHidden = usePageHidden();
+  const now = useNow(5_000);
+  const [state, dispatch] = useReducer(queueReducer, viewer.id, (id) => createQueueState(id, isHidden));
+  const [load, setLoad] = useState<TLoadState>({ status: "loading" });
+  const [filter, setFilter] = useState<TQueueFilter>({ intent: "escalate", teamId: null });
+  const alerts = useAlertPreferences();
+  const canClaim = canWorkHandoffs(viewer);
+
+  const hasSnapshotRef = useRef(false);
+  const loadSnapshot = useCallback(async () => {
+    const requestedAt = performance.now();
+    try {
+      const cards = await client.handoff.queue.query({});
+      dispatch({ type: "snapshotLoaded", cards, requestedAt });
+      hasSnapshotRef.current = true;
+      setLoad({ status: "ready" });
+    } catch (error) {
+      if (isUnauthorized(error)) return; // the auth layer takes over
+      setLoad({ status: "error", message: errorMessage(error) });
+    }
+  }, [client]);
+
+  const connection = useEscalationStream({
+    onEvent(eventId, event) {
+      dispatch({ type: "eventReceived", eventId, event, at: performance.now() });
+      if (event.kind === "resync") void loadSnapshot();
+    },
+    onNeedsSnapshot: () => void loadSnapshot(),
+  });
+
+  useEffect(() => {
+    const timer = setTimeout(() => hasSnapshotRef.current || void loadSnapshot(), SNAPSHOT_FALLBACK_MS);
+    return () => clearTimeout(timer);
+  }, [loadSnapshot]);
+
+  useEffect(() => dispatch({ type: "visibilityChanged", isHidden }), [isHidden]);
+  useTitleFlash(selectUnseenCount(state), PAGE_TITLE);
+
+  // Opt-in alerts fire once per arrival (lastArrival's identity changes per arrival).
+  const { lastArrival } = state;
+  const { isSoundOn, isDesktopOn } = alerts.preferences;
+  useEffect(() => {
+    if (!lastArrival || lastArrival.card.intent !== "escalate") return;
+    if (isSoundOn) playChime();
+    if (isDesktopOn && (document.visibilityState === "hidden" || !document.hasFocus())) {
+      showDesktopNotification("New escalation", lastArrival.text, () => navigate(`/handoffs/${lastArrival.card.id}`));
+    }
+  }, [lastArrival, isSoundOn, isDesktopOn, navigate]);
+
+  const entries = useMemo(() => selectEntries(state, filter), [state, filter]);
+  const teams = useMemo(() => selectTeams(state), [state]);
+  const counts = useMemo(
+    () => ({
+      escalate: selectEntries(state, { intent: "escalate", teamId: filter.teamId }).length,
+      park: selectEntries(state, { intent: "park", teamId: filter.teamId }).length,
+      all: selectEntries(state, { intent: "all", teamId: filter.teamId }).length,
+    }),
+    [state, filter.teamId],
+  );
+
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
+  const claim = useCallback(
+    async (handoffId: string) => {
+      const entry = entriesRef.current.find((candidate) => candidate.card.id === handoffId);
+      if (!entry || entry.claim.status === "pending" || entry.claim.status === "lost") return;
+      dispatch({ type: "claimStarted", handoffId });
+      try {
+        await client.handoff.claim.mutate({ handoffId });
+        dispatch({ type: "claimSucceeded", handoffId });
+        navigate(`/handoffs/${handoffId}`);
+      } catch (error) {
+        const isTaken = errorCode(error) === "CONFLICT";
+        dispatch({ type: "claimFailed", handoffId, message: errorMessage(error), isTaken });
+      }
+    },
+    [client, navigate],
+  );
+  const markSeen = useCallback((handoffId: string) => dispatch({ type: "cardSeen", handoffId }), []);
+  const dismiss = useCallback((handoffId: string) => dispatch({ type: "cardDismissed", handoffId }), []);
+
+  const keyboard = useQueueKeyboard({
+    ids: entries.map((entry) => entry.card.id),
+    onOpen: (handoffId) => navigate(`/handoffs/${handoffId}`),
+    onClaim: canClaim ? claim : null,
+  });
+
+  if (connection.status === "refused") return <QueueRefused message={connection.message} />;
+
+  const waiting = counts.all;
+  const urgent = entries.filter((entry) => entry.card.priority === "urgent").length;
+
+  return (
+    <section className="queue" aria-labelledby="queue-title">
+      <header className="page-header">
+        <div>
+          <h1 id="queue-title">Escalation queue</h1>
+          <p className="muted">
+            {load.status === "ready"
+              ? `${waiting} waiting${urgent > 0 ? ` · ${urgent} urgent` : ""} · ${viewer.account.name}`
+              : "Open handoffs for your account, highest priority first."}
+          </p>
+        </div>
+        <ConnectionPill connection={connection} />
+      </header>
+
+      <div className="toolbar" role="toolbar" aria-label="Queue filters">
+        <div className="segmented" role="radiogroup" aria-label="Show">
+          {INTENT_FILTERS.map((option) => (
+            <button
+              key={option.value}
+              type="button"
+              role="radio"
+              aria-checked={filter.intent === option.value}
+              className="segmented__option"
+              onClick={() => setFilter((current) => ({ ...current, intent: option.value }))}
+            >
+              {option.label}
+              <span className="segmented__count">{counts[option.value]}</span>
+            </button>
+          ))}
+        </div>
+        <label className="select-field">
+          <span className="visually-hidden">Team</span>
+          <select
+            value={filter.teamId ?? ""}
+            onChange={(event) => setFilter((current) => ({ ...current, teamId: event.target.value || null }))}
+          >
+            <option value="">All teams</option>
+            {teams.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="toolbar__spacer" />
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={alerts.preferences.isSoundOn}
+          onClick={alerts.toggleSound}
+        >
+          Sound
+        </button>
+        {alerts.canNotify && (
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={alerts.preferences.isDesktopOn}
+            onClick={() => void alerts.toggleDesktop()}
+          >
+            Desktop alerts
+          </button>
+        )}
+      </div>
+
+      <div className="visually-hidden" aria-live="polite" role="status" data-testid="queue-announcer">
+        {state.lastArrival?.text ?? ""}
+      </div>
+
+      {load.status === "loading" && <QueueSkeleton />}
+      {load.status === "error" && <QueueError message={load.message} onRetry={() => void loadSnapshot()} />}
+      {load.status === "ready" && entries.length === 0 && <QueueEmpty filter={filter.intent} />}
+      {load.status === "ready" && entries.length > 0 && (
+        <ol className="queue-list" aria-label="Open handoffs" ref={keyboard.listRef}>
+          {entries.map((entry) => (
+            <li key={entry.card.id}>
+              <QueueCard
+                ref={keyboard.refFor(entry.card.id)}
+                entry={entry}
+                now={now}
+                isHidden={isHidden}
+                isActive={keyboard.activeId === entry.card.id}
+                canClaim={canClaim}
+                onClaim={claim}
+                onSeen={markSeen}
+                onDismiss={dismiss}
+                onFocus={keyboard.setActiveId}
+              />
+            </li>
+          ))}
+        </ol>
+      )}
+      <p className="keyboard-hint muted">
+        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open{canClaim && <> · <kbd>c</kbd> claim</>}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+// One handoff in the queue: what, how urgent, from whom and how long ago, and Claim.
+// A new arrival is highlighted until it has been on screen a while or focused.
+import { type Ref, useEffect } from "react";
+import { Link } from "react-router";
+import { formatRelativeTime } from "../lib/relative-time.ts";
+import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
+import type { TQueueEntry } from "./queue-state.ts";
+
+/** How long a visible new card keeps its highlight when nobody focuses it. */
+const SEEN_AFTER_MS = 8_000;
+/** How long the rolled-back card stays to say who has it before it leaves. */
+const LOST_CARD_LINGER_MS = 4_000;
+
+type TQueueCardProps = {
+  ref?: Ref<HTMLElement>;
+  entry: TQueueEntry;
+  now: number;
+  isHidden: boolean;
+  isActive: boolean;
+  canClaim: boolean;
+  /** Stable callbacks taking the handoff id, so the timers below are not reset by re-renders. */
+  onClaim(handoffId: string): void;
+  onSeen(handoffId: string): void;
+  onDismiss(handoffId: string): void;
+  onFocus(handoffId: string): void;
+};
+
+export function QueueCard({
+  ref,
+  entry,
+  now,
+  isHidden,
+  isActive,
+  canClaim,
+  onClaim,
+  onSeen,
+  onDismiss,
+  onFocus,
+}: TQueueCardProps) {
+  const { card, claim, isNew } = entry;
+
+  useEffect(() => {
+    if (!isNew || isHidden) return;
+    const timer = setTimeout(() => onSeen(card.id), SEEN_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [card.id, isNew, isHidden, onSeen]);
+
+  useEffect(() => {
+    if (claim.status !== "lost") return;
+    const timer = setTimeout(() => onDismiss(card.id), LOST_CARD_LINGER_MS);
+    return () => clearTimeout(timer);
+  }, [card.id, claim.status, onDismiss]);
+
+  const classes = [
+    "queue-card",
+    `queue-card--${card.priority}`,
+    isNew && "queue-card--new",
+    claim.status === "lost" && "queue-card--lost",
+    claim.status === "pending" && "queue-card--claiming",
+  ].filter(Boolean);
+
+  return (
+    <article
+      ref={ref}
+      className={classes.join(" ")}
+      tabIndex={isActive ? 0 : -1}
+      aria-labelledby={`card-title-${card.id}`}
+      data-testid="queue-card"
+      data-handoff-id={card.id}
+      data-new={isNew || undefined}
+      onFocus={() => {
+        onFocus(card.id);
+        if (isNew) onSeen(card.id);
+      }}
+    >
+      <div className="queue-card__rail" aria-hidden="true" />
+      <div className="queue-card__body">
+        <div className="queue-card__top">
+          <PriorityBadge priority={card.priority} />
+          <IntentTag intent={card.intent} />
+          {isNew && <span className="queue-card__new">New</span>}
+          <span className="queue-card__age" title={new Date(card.createdAt).toLocaleString()}>
+            <time dateTime={card.createdAt}>{formatRelativeTime(card.createdAt, now)}</time>
+          </span>
+        </div>
+        <h3 className="queue-card__title" id={`card-title-${card.id}`}>
+          <Link to={`/handoffs/${card.id}`} tabIndex={-1}>
+            {card.problemSummary}
+          </Link>
+        </h3>
+        <div className="queue-card__meta">
+          <span>{card.problemDomain}</span>
+          <span>
+            {card.stepCount} step{card.stepCount === 1 ? "" : "s"}
+          </span>
+          <Confidence tier={card.confidenceTier} />
+          {card.team && <span>{card.team.name}</span>}
+        </div>
+        {card.notes && <p className="queue-card__notes">{card.notes}</p>}
+        <div className="queue-card__from">
+          from <strong>{card.handedOffBy.name}</strong>
+        </div>
+      </div>
+      <div className="queue-card__actions">
+        {claim.status === "lost" ? (
+          <p className="queue-card__lost" role="status">
+            {claim.message}
+          </p>
+        ) : (
+          canClaim && (
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => onClaim(card.id)}
+              disabled={claim.status === "pending"}
+              data-testid="claim-button"
+            >
+              {claim.status === "pending" ? "Claiming…" : "Claim"}
+            </button>
+          )
+        )}
+        {claim.status === "failed" && (
+          <p className="queue-card__error" role="alert">
+            {claim.message}
+          </p>
+        )}
+      </div>
+    </article>
+  );
+}

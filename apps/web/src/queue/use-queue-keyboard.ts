@@ -1,0 +1,78 @@
+// Keyboard for people who live in the queue: j/k or arrows move between cards, Enter opens
+// the focused card, c claims it. Keys typed into form fields are left alone.
+import { useCallback, useEffect, useRef, useState } from "react";
+
+type TQueueKeyboardOptions = {
+  ids: string[];
+  onOpen(handoffId: string): void;
+  /** Null when the viewer cannot claim. */
+  onClaim: ((handoffId: string) => void) | null;
+};
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions) {
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const elements = useRef(new Map<string, HTMLElement>());
+  const refs = useRef(new Map<string, (element: HTMLElement | null) => void>());
+  const listRef = useRef<HTMLOListElement | null>(null);
+  // The active card must be one that is still listed (cards leave when claimed).
+  const current = activeId !== null && ids.includes(activeId) ? activeId : (ids[0] ?? null);
+  const latest = useRef({ ids, activeId: current, onOpen, onClaim });
+  latest.current = { ids, activeId: current, onOpen, onClaim };
+
+  const refFor = useCallback((handoffId: string) => {
+    let ref = refs.current.get(handoffId);
+    if (!ref) {
+      ref = (element) => {
+        if (element) elements.current.set(handoffId, element);
+        else elements.current.delete(handoffId);
+      };
+      refs.current.set(handoffId, ref);
+    }
+    return ref;
+  }, []);
+
+  useEffect(() => {
+    const move = (step: number) => {
+      const { ids: list, activeId: active } = latest.current;
+      if (list.length === 0) return;
+      const index = active === null ? -1 : list.indexOf(active);
+      const next = list[Math.min(list.length - 1, Math.max(0, index + step))];
+      if (next === undefined) return;
+      setActiveId(next);
+      elements.current.get(next)?.focus();
+    };
+    const focusedCardId = () => {
+      for (const [id, element] of elements.current) if (element === document.activeElement) return id;
+      return null;
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      if (document.querySelector("dialog[open]")) return;
+      const isInList = listRef.current?.contains(document.activeElement) ?? false;
+      const isArrow = event.key === "ArrowDown" || event.key === "ArrowUp";
+      if (isArrow && !isInList) return;
+      if (event.key === "j" || event.key === "ArrowDown") move(1);
+      else if (event.key === "k" || event.key === "ArrowUp") move(-1);
+      else if (event.key === "Enter") {
+        // Only a focused card: Enter on a focused button must keep meaning "press the button".
+        const id = focusedCardId();
+        if (!id) return;
+        latest.current.onOpen(id);
+      } else if (event.key === "c") {
+        const id = focusedCardId() ?? (isInList ? latest.current.activeId : null);
+        if (!id || !latest.current.onClaim) return;
+        latest.current.onClaim(id);
+      } else return;
+      event.preventDefault();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  return { activeId: current, setActiveId, refFor, listRef };
+}

@@ -1,0 +1,141 @@
+// Park or escalate a session: notes, and a priority for escalations. One idempotency key per
+// opened dialog, so a double-click (or a retry after a timeout) cannot create two handoffs.
+import { type THandoffCard, type THandoffIntent, type THandoffPriority, LIMITS } from "@handoff/api/schemas";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { errorMessage } from "../lib/api-errors.ts";
+import { newIdempotencyKey } from "../lib/random-id.ts";
+import { trpc } from "../lib/trpc.ts";
+
+const PRIORITIES: Array<{ value: THandoffPriority; label: string; hint: string }> = [
+  { value: "low", label: "Low", hint: "Whenever someone is free" },
+  { value: "normal", label: "Normal", hint: "Within the hour" },
+  { value: "high", label: "High", hint: "A user is blocked" },
+  { value: "urgent", label: "Urgent", hint: "Many users or a site down" },
+];
+
+type THandoffDialogProps = {
+  sessionId: string;
+  initialIntent: THandoffIntent;
+  onClose(): void;
+  onDone(card: THandoffCard): void;
+};
+
+export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THandoffDialogProps) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [intent, setIntent] = useState(initialIntent);
+  const [notes, setNotes] = useState("");
+  const [priority, setPriority] = useState<THandoffPriority>("normal");
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const isSubmittingRef = useRef(false);
+  const utils = trpc.useUtils();
+  const park = trpc.handoff.park.useMutation();
+  const escalate = trpc.handoff.escalate.useMutation();
+  const mutation = intent === "escalate" ? escalate : park;
+  const isSubmitting = park.isPending || escalate.isPending;
+
+  useEffect(() => {
+    dialogRef.current?.showModal();
+  }, []);
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    // Guards the same-frame double-click; the idempotency key guards everything else.
+    if (isSubmittingRef.current) return;
+    isSubmittingRef.current = true;
+    const trimmed = notes.trim() || undefined;
+    try {
+      const card =
+        intent === "escalate"
+          ? await escalate.mutateAsync({ sessionId, notes: trimmed, priority, idempotencyKey })
+          : await park.mutateAsync({ sessionId, notes: trimmed, idempotencyKey });
+      await Promise.all([utils.session.byId.invalidate({ sessionId }), utils.session.list.invalidate()]);
+      onDone(card);
+    } catch {
+      // Shown from the mutation's error below.
+    } finally {
+      isSubmittingRef.current = false;
+    }
+  };
+
+  const title = intent === "escalate" ? "Escalate to a senior tech" : "Park this session";
+  return (
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby="handoff-dialog-title"
+      onCancel={(event) => {
+        if (isSubmitting) event.preventDefault();
+      }}
+      onClose={onClose}
+    >
+      <form onSubmit={handleSubmit} aria-busy={isSubmitting}>
+        <header className="dialog__header">
+          <h2 id="handoff-dialog-title">{title}</h2>
+          <p className="muted">
+            {intent === "escalate"
+              ? "It goes to the senior techs' live queue right away, with your notes and the session's history."
+              : "Pause it for any teammate to pick up. Your notes and the session's history go with it."}
+          </p>
+        </header>
+        <fieldset className="dialog__body" disabled={isSubmitting}>
+          <div className="segmented" role="radiogroup" aria-label="Hand off as">
+            {(["escalate", "park"] as const).map((option) => (
+              <button
+                key={option}
+                type="button"
+                role="radio"
+                aria-checked={intent === option}
+                className="segmented__option"
+                onClick={() => setIntent(option)}
+              >
+                {option === "escalate" ? "Escalate" : "Park"}
+              </button>
+            ))}
+          </div>
+          <label className="field">
+            <span>Notes for whoever picks this up</span>
+            <textarea
+              name="notes"
+              rows={5}
+              maxLength={LIMITS.notes}
+              placeholder="What you tried, what you suspect, what the user is waiting for…"
+              value={notes}
+              onChange={(event) => setNotes(event.target.value)}
+            />
+          </label>
+          {intent === "escalate" && (
+            <fieldset className="priority-picker">
+              <legend>Priority</legend>
+              {PRIORITIES.map((option) => (
+                <label key={option.value} className={`priority-option priority-option--${option.value}`}>
+                  <input
+                    type="radio"
+                    name="priority"
+                    value={option.value}
+                    checked={priority === option.value}
+                    onChange={() => setPriority(option.value)}
+                  />
+                  <span className="priority-option__label">{option.label}</span>
+                  <span className="priority-option__hint">{option.hint}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {mutation.error && (
+            <p className="form-error" role="alert">
+              {errorMessage(mutation.error)}
+            </p>
+          )}
+        </fieldset>
+        <footer className="dialog__footer">
+          <button type="button" className="button button--ghost" onClick={onClose} disabled={isSubmitting}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={isSubmitting}>
+            {isSubmitting ? "Sending…" : intent === "escalate" ? "Escalate" : "Park session"}
+          </button>
+        </footer>
+      </form>
+    </dialog>
+  );
+}
