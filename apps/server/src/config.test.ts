@@ -1,0 +1,141 @@
+// loadConfig: defaults, parsing of each knob, and one clear message per bad value.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected loadConfig to reject this environment");
+}
+
+describe("loadConfig", () => {
+  it("gives the embedded defaults for an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      dataDir: path.join(REPO_ROOT, ".data"),
+      databaseUrl: null,
+      redisUrl: null,
+      email: { resendApiKey: null, resendBaseUrl: null, from: "Handoff <escalations@handoff.local>" },
+      appOrigin: "http://localhost:3000",
+      appOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      isSecureCookie: false,
+      logLevel: "info",
+      authSessionTtlMs: 7 * 24 * 3_600_000,
+      webDistDir: path.join(REPO_ROOT, "apps/web/dist"),
+      isProxyTrusted: false,
+      streamBufferSize: null,
+    });
+    expect(config.wsKeepAlive.pongWaitMs).toBeLessThan(config.wsKeepAlive.pingMs);
+  });
+
+  it("derives the default origin from PORT", () => {
+    expect(loadConfig({ PORT: "8080" }).appOrigin).toBe("http://localhost:8080");
+  });
+
+  it("parses every knob", () => {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "0.0.0.0",
+      DATA_DIR: "/var/lib/handoff",
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/test",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      RESEND_API_KEY: "re_123",
+      RESEND_BASE_URL: "http://127.0.0.1:9999",
+      EMAIL_FROM: "ops@example.com",
+      APP_ORIGIN: "https://handoff.example.com/, https://admin.example.com:8443,https://handoff.example.com",
+      LOG_LEVEL: "debug",
+      AUTH_SESSION_TTL: "12h",
+      AUTH_RECHECK_INTERVAL: "5s",
+      LOGIN_RATE_LIMIT: "3",
+      LOGIN_RATE_WINDOW: "1m",
+      STREAM_BUFFER_SIZE: "64",
+      WS_MAX_PAYLOAD: "64kb",
+      HTTP_MAX_BODY: "1mb",
+      WS_PING_INTERVAL: "10s",
+      WS_PONG_TIMEOUT: "500ms",
+      SHUTDOWN_GRACE: "0s",
+      WEB_DIST_DIR: "custom/dist",
+      TRUST_PROXY: "true",
+    });
+    expect(config).toEqual({
+      port: 0,
+      host: "0.0.0.0",
+      dataDir: "/var/lib/handoff",
+      databaseUrl: "postgresql://postgres@127.0.0.1:5432/test",
+      redisUrl: "redis://127.0.0.1:6379",
+      email: { resendApiKey: "re_123", resendBaseUrl: "http://127.0.0.1:9999", from: "ops@example.com" },
+      appOrigins: ["https://handoff.example.com", "https://admin.example.com:8443"],
+      appOrigin: "https://handoff.example.com",
+      isSecureCookie: true,
+      logLevel: "debug",
+      authSessionTtlMs: 12 * 3_600_000,
+      authRecheckMs: 5_000,
+      loginRateLimit: { limit: 3, windowMs: 60_000 },
+      streamBufferSize: 64,
+      wsMaxPayloadBytes: 64 * 1_024,
+      httpMaxBodyBytes: 1_048_576,
+      wsKeepAlive: { pingMs: 10_000, pongWaitMs: 500 },
+      shutdownGraceMs: 0,
+      webDistDir: path.join(REPO_ROOT, "custom/dist"),
+      isProxyTrusted: true,
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" })).toMatchObject({ databaseUrl: null, port: 3000 });
+  });
+
+  it("names each bad value with what was expected", () => {
+    const problems = problemsOf({
+      PORT: "70000",
+      LOG_LEVEL: "loud",
+      APP_ORIGIN: "https://ok.example.com,https://bad.example.com/app",
+      AUTH_SESSION_TTL: "7 days",
+      WS_MAX_PAYLOAD: "lots",
+      TRUST_PROXY: "maybe",
+      EMAIL_FROM: "not an address",
+    });
+    expect(problems).toEqual([
+      'PORT: expected a whole number from 0 to 65535 (got "70000")',
+      'EMAIL_FROM: expected an address such as "escalations@example.com" or "Handoff <escalations@example.com>" (got "not an address")',
+      'APP_ORIGIN: "https://bad.example.com/app" is not an origin such as https://handoff.example.com (got "https://ok.example.com,https://bad.example.com/app")',
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'AUTH_SESSION_TTL: expected a duration such as "500ms", "30s", "15m", "12h" or "7d" (got "7 days")',
+      'WS_MAX_PAYLOAD: expected a size in bytes, or with a unit such as "64kb" or "1mb" (got "lots")',
+      'TRUST_PROXY: expected "true" or "false" (got "maybe")',
+    ]);
+  });
+
+  it("never echoes values that may hold credentials", () => {
+    const problems = problemsOf({ DATABASE_URL: "mysql://root:hunter2@db/handoff" });
+    expect(problems).toEqual([
+      "DATABASE_URL: expected a URL such as postgresql://user@127.0.0.1:5432/handoff",
+    ]);
+  });
+
+  it("puts the variable names in the error message", () => {
+    expect(() => loadConfig({ PORT: "http" })).toThrow(
+      /Invalid configuration:\n {2}- PORT: expected a whole number/,
+    );
+  });
+
+  it("rejects bounds that make no sense together or alone", () => {
+    expect(problemsOf({ WS_PING_INTERVAL: "1s", WS_PONG_TIMEOUT: "2s" })).toEqual([
+      "WS_PONG_TIMEOUT: must be shorter than WS_PING_INTERVAL",
+    ]);
+    expect(problemsOf({ AUTH_SESSION_TTL: "10s", WS_MAX_PAYLOAD: "10" })).toEqual([
+      'AUTH_SESSION_TTL: must be at least 60000 ms (got "10s")',
+      'WS_MAX_PAYLOAD: must be from 1024 to 16777216 bytes (got "10")',
+    ]);
+  });
+});

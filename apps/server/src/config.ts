@@ -1,0 +1,232 @@
+// The server's configuration: the only module that reads environment variables. `loadConfig` is a
+// pure function (env in, config out) that validates everything at start and names each bad value.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type TLogLevel = (typeof LOG_LEVELS)[number];
+
+/** Values never echoed back in error messages (they may carry credentials). */
+const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY"]);
+
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const SIZE_UNITS_BYTES = { b: 1, kb: 1_024, mb: 1_048_576 } as const;
+
+function fail(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
+}
+
+function integer(min: number, max: number) {
+  return z.string().transform((value, ctx) => {
+    const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      return fail(ctx, `expected a whole number from ${min} to ${max}`);
+    }
+    return parsed;
+  });
+}
+
+function duration(minMs: number) {
+  return z.string().transform((value, ctx) => {
+    const match = /^(\d+)\s*(ms|s|m|h|d)$/.exec(value.trim().toLowerCase());
+    if (!match) return fail(ctx, 'expected a duration such as "500ms", "30s", "15m", "12h" or "7d"');
+    const ms = Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS];
+    if (ms < minMs) return fail(ctx, `must be at least ${minMs} ms`);
+    return ms;
+  });
+}
+
+function byteSize(minBytes: number, maxBytes: number) {
+  return z.string().transform((value, ctx) => {
+    const match = /^(\d+)\s*(b|kb|mb)?$/.exec(value.trim().toLowerCase());
+    if (!match) return fail(ctx, 'expected a size in bytes, or with a unit such as "64kb" or "1mb"');
+    const bytes = Number(match[1]) * SIZE_UNITS_BYTES[(match[2] ?? "b") as keyof typeof SIZE_UNITS_BYTES];
+    if (bytes < minBytes || bytes > maxBytes) {
+      return fail(ctx, `must be from ${minBytes} to ${maxBytes} bytes`);
+    }
+    return bytes;
+  });
+}
+
+function urlWithProtocols(protocols: string[], example: string) {
+  return z.string().transform((value, ctx) => {
+    const url = URL.canParse(value.trim()) ? new URL(value.trim()) : null;
+    if (!url || !protocols.includes(url.protocol)) return fail(ctx, `expected a URL such as ${example}`);
+    return value.trim();
+  });
+}
+
+/** A comma-separated list of origins (scheme://host[:port]); normalised, duplicates dropped. */
+const ZOriginList = z.string().transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const entry of value.split(",").map((part) => part.trim())) {
+    if (entry === "") continue;
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    const isOrigin =
+      url !== null &&
+      (url.protocol === "http:" || url.protocol === "https:") &&
+      url.pathname === "/" &&
+      url.search === "" &&
+      url.hash === "" &&
+      url.username === "";
+    if (!isOrigin) return fail(ctx, `"${entry}" is not an origin such as https://handoff.example.com`);
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  if (origins.length === 0) return fail(ctx, "expected at least one origin");
+  return origins;
+});
+
+const ZBoolean = z.string().transform((value, ctx) => {
+  const normalised = value.trim().toLowerCase();
+  if (["1", "true", "yes"].includes(normalised)) return true;
+  if (["0", "false", "no"].includes(normalised)) return false;
+  return fail(ctx, 'expected "true" or "false"');
+});
+
+const ZEmailFrom = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const isAddress = /^[^\s<>@]+@[^\s<>@]+$/.test(trimmed);
+  const isNamedAddress = /^[^<>]+<[^\s<>@]+@[^\s<>@]+>$/.test(trimmed);
+  if (!isAddress && !isNamedAddress) {
+    return fail(
+      ctx,
+      'expected an address such as "escalations@example.com" or "Handoff <escalations@example.com>"',
+    );
+  }
+  return trimmed;
+});
+
+const ZNonEmpty = z.string().transform((value, ctx) => value.trim() || fail(ctx, "must not be blank"));
+
+/** Keys are the environment variable names, so every issue path names the variable at fault. */
+const ZEnv = z.object({
+  PORT: integer(0, 65_535).optional(),
+  HOST: ZNonEmpty.optional(),
+  DATA_DIR: ZNonEmpty.optional(),
+  DATABASE_URL: urlWithProtocols(
+    ["postgres:", "postgresql:"],
+    "postgresql://user@127.0.0.1:5432/handoff",
+  ).optional(),
+  REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://127.0.0.1:6379").optional(),
+  RESEND_API_KEY: ZNonEmpty.optional(),
+  RESEND_BASE_URL: urlWithProtocols(["http:", "https:"], "https://api.resend.com").optional(),
+  EMAIL_FROM: ZEmailFrom.optional(),
+  APP_ORIGIN: ZOriginList.optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).optional(),
+  AUTH_SESSION_TTL: duration(60_000).optional(),
+  AUTH_RECHECK_INTERVAL: duration(100).optional(),
+  LOGIN_RATE_LIMIT: integer(1, 10_000).optional(),
+  LOGIN_RATE_WINDOW: duration(1_000).optional(),
+  STREAM_BUFFER_SIZE: integer(1, 1_000_000).optional(),
+  WS_MAX_PAYLOAD: byteSize(1_024, 16 * 1_048_576).optional(),
+  HTTP_MAX_BODY: byteSize(1_024, 16 * 1_048_576).optional(),
+  WS_PING_INTERVAL: duration(100).optional(),
+  WS_PONG_TIMEOUT: duration(100).optional(),
+  SHUTDOWN_GRACE: duration(0).optional(),
+  WEB_DIST_DIR: ZNonEmpty.optional(),
+  TRUST_PROXY: ZBoolean.optional(),
+});
+
+export type TAppConfig = {
+  port: number;
+  host: string;
+  /** Embedded PGlite data directory (used only without `databaseUrl`). */
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  email: { resendApiKey: string | null; resendBaseUrl: string | null; from: string };
+  /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
+  appOrigins: string[];
+  appOrigin: string;
+  /** Cookies get `Secure` when the app is served over https. */
+  isSecureCookie: boolean;
+  logLevel: TLogLevel;
+  authSessionTtlMs: number;
+  authRecheckMs: number;
+  loginRateLimit: { limit: number; windowMs: number };
+  /** Per-subscriber bus buffer; null keeps the API's default. */
+  streamBufferSize: number | null;
+  wsMaxPayloadBytes: number;
+  httpMaxBodyBytes: number;
+  wsKeepAlive: { pingMs: number; pongWaitMs: number };
+  /** How long shutdown waits for in-flight requests before cutting connections. */
+  shutdownGraceMs: number;
+  webDistDir: string;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
+  isProxyTrusted: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+/** Relative paths are taken from the repository root, so they mean the same from any cwd. */
+function resolveFromRepo(dir: string): string {
+  return path.resolve(REPO_ROOT, dir);
+}
+
+function describeProblem(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const key = String(issue.path[0] ?? "environment");
+  const value = env[key];
+  const shown = value === undefined || SECRET_KEYS.has(key) ? "" : ` (got "${value}")`;
+  return `${key}: ${issue.message}${shown}`;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): TAppConfig {
+  // An empty variable (e.g. `DATABASE_URL=` in a .env file) means "unset", not "invalid".
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = ZEnv.safeParse(present);
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((issue) => describeProblem(issue, present)));
+  const vars = parsed.data;
+
+  const port = vars.PORT ?? 3000;
+  const appOrigins = vars.APP_ORIGIN ?? [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const appOrigin = appOrigins[0] as string;
+  const wsPingMs = vars.WS_PING_INTERVAL ?? 30_000;
+  const wsPongWaitMs = vars.WS_PONG_TIMEOUT ?? 10_000;
+  if (wsPongWaitMs >= wsPingMs) {
+    throw new ConfigError(["WS_PONG_TIMEOUT: must be shorter than WS_PING_INTERVAL"]);
+  }
+
+  return {
+    port,
+    host: vars.HOST ?? "127.0.0.1",
+    dataDir: resolveFromRepo(vars.DATA_DIR ?? ".data"),
+    databaseUrl: vars.DATABASE_URL ?? null,
+    redisUrl: vars.REDIS_URL ?? null,
+    email: {
+      resendApiKey: vars.RESEND_API_KEY ?? null,
+      resendBaseUrl: vars.RESEND_BASE_URL ?? null,
+      from: vars.EMAIL_FROM ?? "Handoff <escalations@handoff.local>",
+    },
+    appOrigins,
+    appOrigin,
+    isSecureCookie: appOrigin.startsWith("https:"),
+    logLevel: vars.LOG_LEVEL ?? "info",
+    authSessionTtlMs: vars.AUTH_SESSION_TTL ?? 7 * DURATION_UNITS_MS.d,
+    authRecheckMs: vars.AUTH_RECHECK_INTERVAL ?? 30_000,
+    loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowMs: vars.LOGIN_RATE_WINDOW ?? 5 * 60_000 },
+    streamBufferSize: vars.STREAM_BUFFER_SIZE ?? null,
+    wsMaxPayloadBytes: vars.WS_MAX_PAYLOAD ?? 128 * 1_024,
+    httpMaxBodyBytes: vars.HTTP_MAX_BODY ?? 128 * 1_024,
+    wsKeepAlive: { pingMs: wsPingMs, pongWaitMs: wsPongWaitMs },
+    shutdownGraceMs: vars.SHUTDOWN_GRACE ?? 10_000,
+    webDistDir: resolveFromRepo(vars.WEB_DIST_DIR ?? "apps/web/dist"),
+    isProxyTrusted: vars.TRUST_PROXY ?? false,
+  };
+}
+
+/** The process environment, read here and nowhere else. */
+export function loadConfigFromProcess(): TAppConfig {
+  return loadConfig(process.env);
+}

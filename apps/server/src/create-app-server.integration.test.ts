@@ -1,0 +1,459 @@
+// The app server through its front door: probes, the session cookie, WebSocket upgrade policy and
+// limits, static serving of the web build, and graceful shutdown.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { AUTH_COOKIE_NAME, type TEscalationBusMessage } from "@handoff/api";
+import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { WebSocket } from "ws";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  TEST_APP_ORIGIN,
+  type TestServer,
+} from "./testing/index.ts";
+
+type TTestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+
+let database: TTestDatabase;
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  database = await createTestDatabase("pglite");
+  server = await startTestServer({ database, wsMaxPayloadBytes: 4_096, httpMaxBodyBytes: 4_096 });
+  account = await createTestAccount(database.prisma);
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+/** POSTs one tRPC mutation the way a browser would, returning the raw response. */
+function postProcedure(
+  base: string,
+  procedure: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+) {
+  return fetch(`${base}/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ json: input }),
+  });
+}
+
+type TUpgrade = { status: "open"; socket: WebSocket } | { status: number };
+
+/** Attempts a WebSocket upgrade; resolves with the open socket or the HTTP status it was refused with. */
+function upgrade(
+  url: string,
+  options: { origin?: string; headers?: Record<string, string> } = {},
+): Promise<TUpgrade> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { ...options, handshakeTimeout: 5_000 });
+    socket.once("open", () => resolve({ status: "open", socket }));
+    socket.once("unexpected-response", (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+      socket.terminate();
+    });
+    socket.once("error", reject);
+  });
+}
+
+/** Sends one input-less tRPC query over a raw socket and resolves with the response carrying its id. */
+function rpcQuery(socket: WebSocket, id: number, path: string): Promise<unknown> {
+  const message = { id, jsonrpc: "2.0", method: "query", params: { path, input: { json: null } } };
+  return new Promise((resolve) => {
+    const onMessage = (raw: Buffer) => {
+      if (raw.toString() === "PING") return; // the server's keep-alive
+      const parsed = JSON.parse(raw.toString()) as { id?: unknown };
+      if (parsed.id !== id) return;
+      socket.off("message", onMessage);
+      resolve(parsed);
+    };
+    socket.on("message", onMessage);
+    socket.send(JSON.stringify(message));
+  });
+}
+
+function closeEvent(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+}
+
+describe("probes", () => {
+  it("answers /healthz while the process is alive and /readyz when the database and bus answer", async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe("ok\n");
+
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ isReady: true, checks: { database: "ok", bus: "ok" } });
+    expect(server.bus.subscriberCount()).toBe(0);
+  });
+
+  it("reports not ready, naming the failing dependency, when the bus is gone", async () => {
+    const bus = createMemoryBus<TEscalationBusMessage>();
+    const replica = await startTestServer({ database, bus });
+    try {
+      await bus.close();
+      const ready = await fetch(`${replica.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const report = (await ready.json()) as { isReady: boolean; checks: Record<string, string> };
+      expect(report.isReady).toBe(false);
+      expect(report.checks.database).toBe("ok");
+      expect(report.checks.bus).not.toBe("ok");
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
+describe("the session cookie over HTTP", () => {
+  it("is set httpOnly, SameSite=Lax, Path=/ with an expiry on login, works, and is cleared on logout", async () => {
+    const loggedIn = await postProcedure(server.url, "auth.login", {
+      email: account.engineer.email,
+      password: "demo",
+    });
+    expect(loggedIn.status).toBe(200);
+    const setCookie = loggedIn.headers.get("set-cookie") ?? "";
+    const token = new RegExp(`^${AUTH_COOKIE_NAME}=([^;]+);`).exec(setCookie)?.[1];
+    expect(token).toBeTruthy();
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Lax");
+    expect(setCookie).toContain("Path=/");
+    expect(setCookie).not.toContain("Secure");
+    const expires = new Date(/Expires=([^;]+)/.exec(setCookie)?.[1] ?? "");
+    expect(expires.getTime()).toBeGreaterThan(Date.now() + server.config.authSessionTtlMs - 60_000);
+    // Cookie mode keeps the token out of the response body, away from scripts.
+    expect(JSON.stringify(await loggedIn.json())).not.toContain(decodeURIComponent(token ?? "-"));
+
+    const cookie = `${AUTH_COOKIE_NAME}=${token}`;
+    const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ result: { data: { json: { email: account.engineer.email } } } });
+
+    const loggedOut = await postProcedure(server.url, "auth.logout", undefined, { cookie });
+    expect(loggedOut.status).toBe(200);
+    expect(loggedOut.headers.get("set-cookie")).toMatch(new RegExp(`^${AUTH_COOKIE_NAME}=;.*Max-Age=0`));
+    expect((await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("is Secure when the app origin is https", async () => {
+    const secure = await startTestServer({
+      database,
+      appOrigins: ["https://handoff.example.com"],
+      isSecureCookie: true,
+    });
+    try {
+      const loggedIn = await postProcedure(secure.url, "auth.login", {
+        email: account.engineer.email,
+        password: "demo",
+      });
+      expect(loggedIn.headers.get("set-cookie")).toContain("; Secure");
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it("accepts a Bearer token from non-browser clients", async () => {
+    const token = await login(server, account.engineer.email);
+    const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+  });
+
+  it("refuses tRPC calls from a foreign browser origin and oversize bodies", async () => {
+    const foreign = await postProcedure(
+      server.url,
+      "auth.login",
+      { email: account.engineer.email, password: "demo" },
+      { origin: "https://evil.example" },
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("set-cookie")).toBeNull();
+
+    const sameOrigin = await postProcedure(
+      server.url,
+      "auth.login",
+      { email: account.engineer.email, password: "demo" },
+      { origin: TEST_APP_ORIGIN },
+    );
+    expect(sameOrigin.status).toBe(200);
+
+    const oversize = await postProcedure(server.url, "auth.login", {
+      email: "x@example.com",
+      password: "p".repeat(8_000),
+    });
+    expect(oversize.status).toBe(413);
+  });
+});
+
+describe("WebSocket upgrades", () => {
+  it("refuses a browser page from a foreign origin", async () => {
+    expect(await upgrade(server.wsUrl, { origin: "https://evil.example" })).toEqual({ status: 403 });
+    expect(await upgrade(server.wsUrl, { origin: "null" })).toEqual({ status: 403 });
+  });
+
+  it("accepts the app's origin and non-browser clients (no Origin header)", async () => {
+    for (const options of [{ origin: TEST_APP_ORIGIN }, {}]) {
+      const result = await upgrade(server.wsUrl, options);
+      expect(result.status).toBe("open");
+      if (result.status === "open") result.socket.close();
+    }
+  });
+
+  it("only upgrades at /trpc", async () => {
+    expect(await upgrade(server.wsUrl.replace(/\/trpc$/, "/elsewhere"))).toEqual({ status: 404 });
+  });
+
+  it("answers an unauthenticated call with UNAUTHORIZED and keeps the socket open", async () => {
+    const result = await upgrade(server.wsUrl);
+    if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+    const response = await rpcQuery(result.socket, 1, "auth.me");
+    expect(response).toMatchObject({ id: 1, error: { json: { data: { code: "UNAUTHORIZED" } } } });
+    expect(result.socket.readyState).toBe(WebSocket.OPEN);
+    result.socket.close();
+  });
+
+  it("authenticates from the upgrade's cookie or from connectionParams", async () => {
+    const token = await login(server, account.senior.email);
+    const withCookie = await upgrade(server.wsUrl, { headers: { cookie: `${AUTH_COOKIE_NAME}=${token}` } });
+    const withParams = await upgrade(`${server.wsUrl}?connectionParams=1`);
+    if (withCookie.status !== "open" || withParams.status !== "open") throw new Error("upgrade refused");
+    withParams.socket.send(JSON.stringify({ method: "connectionParams", data: { token } }));
+
+    for (const socket of [withCookie.socket, withParams.socket]) {
+      const response = await rpcQuery(socket, 7, "auth.me");
+      expect(response).toMatchObject({
+        id: 7,
+        result: { type: "data", data: { json: { email: account.senior.email } } },
+      });
+      socket.close();
+    }
+  });
+
+  it("closes a socket that sends more than the payload limit (1009) and stays up for others", async () => {
+    const result = await upgrade(server.wsUrl);
+    if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+    const closed = closeEvent(result.socket);
+    result.socket.on("error", () => undefined);
+    result.socket.send("x".repeat(server.config.wsMaxPayloadBytes + 1));
+    expect((await closed).code).toBe(1009);
+
+    const next = await upgrade(server.wsUrl);
+    expect(next.status).toBe("open");
+    if (next.status === "open") next.socket.close();
+  });
+});
+
+describe("the web app's build", () => {
+  let distDir: string;
+  let web: TestServer;
+
+  beforeAll(async () => {
+    distDir = await mkdtemp(path.join(tmpdir(), "handoff-dist-"));
+    await mkdir(path.join(distDir, "assets"));
+    await writeFile(path.join(distDir, "index.html"), "<!doctype html><title>Handoff</title>");
+    await writeFile(path.join(distDir, "assets", "index-3f9a1c.js"), "console.log('app')");
+    await writeFile(path.join(distDir, "assets", "index-3f9a1c.css"), "body{}");
+    await writeFile(path.join(distDir, "favicon.svg"), "<svg/>");
+    await writeFile(path.join(distDir, ".env"), "SECRET=1");
+    await writeFile(path.join(path.dirname(distDir), "handoff-outside.txt"), "outside");
+    web = await startTestServer({ database, webDistDir: distDir });
+  });
+  afterAll(async () => {
+    await web?.close();
+    await rm(distDir, { recursive: true, force: true });
+    await rm(path.join(path.dirname(distDir), "handoff-outside.txt"), { force: true });
+  });
+
+  /** Raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
+  function rawGet(
+    pathname: string,
+    method = "GET",
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${web.url}${pathname}`, { method }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it.each(["/", "/login", "/sessions", "/sessions/s_123", "/escalations", "/handoffs/h_42"])(
+    "answers the app route %s with index.html, revalidated",
+    async (route) => {
+      const response = await rawGet(route);
+      expect(response.status).toBe(200);
+      expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+      expect(response.headers["cache-control"]).toBe("no-cache");
+      expect(response.body).toContain("<title>Handoff</title>");
+    },
+  );
+
+  it("serves hashed assets as immutable with the right content types", async () => {
+    const script = await rawGet("/assets/index-3f9a1c.js");
+    expect(script.status).toBe(200);
+    expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(script.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(script.body).toBe("console.log('app')");
+    expect((await rawGet("/assets/index-3f9a1c.css")).headers["content-type"]).toBe(
+      "text/css; charset=utf-8",
+    );
+
+    const icon = await rawGet("/favicon.svg");
+    expect(icon.headers["content-type"]).toBe("image/svg+xml");
+    expect(icon.headers["cache-control"]).toBe("public, max-age=0, must-revalidate");
+
+    const head = await rawGet("/assets/index-3f9a1c.js", "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.body).toBe("");
+    expect(head.headers["content-length"]).toBe(String("console.log('app')".length));
+  });
+
+  it.each([
+    "/unknown",
+    "/sessions/s_1/extra",
+    "/assets/missing.js",
+    "/assets",
+    "/.env",
+    "/../handoff-outside.txt",
+    "/%2e%2e/handoff-outside.txt",
+    "/assets/..%2f..%2fhandoff-outside.txt",
+    "/%00index.html",
+  ])("answers %s with a plain 404 and nothing from outside the build", async (pathname) => {
+    const response = await rawGet(pathname);
+    expect(response.status).toBe(404);
+    expect(response.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(response.body).toBe("Not found\n");
+  });
+
+  it("says how to build the app when there is no build", async () => {
+    const unbuilt = await startTestServer({ database, webDistDir: path.join(distDir, "does-not-exist") });
+    try {
+      const response = await fetch(`${unbuilt.url}/escalations`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain("pnpm --filter @handoff/web build");
+    } finally {
+      await unbuilt.close();
+    }
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("tells WebSocket clients to reconnect, closes their sockets and frees their subscriptions", async () => {
+    const replica = await startTestServer({ database });
+    try {
+      const result = await upgrade(replica.wsUrl);
+      if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+      const messages: string[] = [];
+      result.socket.on("message", (raw: Buffer) => messages.push(raw.toString()));
+      const closed = closeEvent(result.socket);
+
+      const senior = createTestClient(replica, { token: await login(replica, account.senior.email) });
+      const received: unknown[] = [];
+      senior.escalation.onEvent.subscribe({}, { onData: (event) => received.push(event) });
+      await vi.waitFor(() => expect(replica.bus.subscriberCount(account.account.id)).toBe(1), {
+        timeout: 5_000,
+      });
+
+      await replica.stop();
+
+      expect(replica.bus.subscriberCount()).toBe(0);
+      expect(messages).toContainEqual(JSON.stringify({ id: null, method: "reconnect" }));
+      expect(await closed).toEqual({ code: 1012, reason: "Server restarting" });
+      await expect(fetch(`${replica.url}/healthz`)).rejects.toThrow();
+
+      // Same port again: the client reconnects by itself and its subscription resumes.
+      await replica.start();
+      await vi.waitFor(() => expect(replica.bus.subscriberCount(account.account.id)).toBe(1), {
+        timeout: 10_000,
+      });
+    } finally {
+      await replica.close();
+    }
+    expect(replica.bus.subscriberCount()).toBe(0);
+  });
+
+  it("lets an in-flight request finish and refuses new connections", async () => {
+    const inner = createMemoryBus<TEscalationBusMessage>();
+    let releaseProbe = () => {};
+    const probeHeld = new Promise<void>((resolve) => {
+      releaseProbe = resolve;
+    });
+    let isProbeStarted = false;
+    // A bus whose readiness probe blocks until the test releases it: a request held in flight.
+    const slowBus: EscalationBus<TEscalationBusMessage> = {
+      ...inner,
+      async subscribe(channel, options) {
+        isProbeStarted = true;
+        await probeHeld;
+        return inner.subscribe(channel, options);
+      },
+    };
+    const replica = await startTestServer({ database, bus: slowBus, shutdownGraceMs: 5_000 });
+    try {
+      const inFlight = fetch(`${replica.url}/readyz`);
+      await vi.waitFor(() => expect(isProbeStarted).toBe(true));
+
+      let isClosed = false;
+      const closing = replica.stop().then(() => {
+        isClosed = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(isClosed).toBe(false);
+      await expect(fetch(`${replica.url}/healthz`)).rejects.toThrow();
+
+      releaseProbe();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      await closing;
+      expect(isClosed).toBe(true);
+    } finally {
+      await replica.close();
+      await inner.close();
+    }
+  });
+
+  it("cuts a request that outlives the grace period", async () => {
+    const inner = createMemoryBus<TEscalationBusMessage>();
+    let isProbeStarted = false;
+    const stuckBus: EscalationBus<TEscalationBusMessage> = {
+      ...inner,
+      subscribe() {
+        isProbeStarted = true;
+        return new Promise(() => {});
+      },
+    };
+    const replica = await startTestServer({ database, bus: stuckBus, shutdownGraceMs: 300 });
+    try {
+      const inFlight = fetch(`${replica.url}/readyz`).then(
+        (response) => response.status,
+        () => "cut",
+      );
+      await vi.waitFor(() => expect(isProbeStarted).toBe(true));
+      const startedAt = Date.now();
+      await replica.stop();
+      expect(Date.now() - startedAt).toBeLessThan(3_000);
+      // Readiness gives up after its own bound and answers 503, or the connection was cut: never 200.
+      expect(await inFlight).not.toBe(200);
+    } finally {
+      await replica.close();
+      await inner.close();
+    }
+  });
+});

@@ -1,0 +1,259 @@
+// One node:http server on one port: tRPC over HTTP and WebSocket at /trpc, health probes, and the
+// web app's build. Owns connections only; the database, bus and mailer belong to the caller.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { type ApiDeps, appRouter, createContext } from "@handoff/api";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import { WebSocketServer } from "ws";
+import type { TAppConfig } from "./config.ts";
+import { clientIpOf } from "./http/client-address.ts";
+import { authTokenFromRequest, serializeAuthCookie } from "./http/cookies.ts";
+import { isOriginAllowed } from "./http/origin-policy.ts";
+import { createReadiness } from "./http/readiness.ts";
+import { createStaticWebHandler, sendPlain } from "./http/static-web.ts";
+import type { Logger } from "./logger.ts";
+
+export type TAppServerConfig = Pick<
+  TAppConfig,
+  | "host"
+  | "port"
+  | "appOrigins"
+  | "isSecureCookie"
+  | "wsMaxPayloadBytes"
+  | "httpMaxBodyBytes"
+  | "wsKeepAlive"
+  | "shutdownGraceMs"
+  | "webDistDir"
+  | "isProxyTrusted"
+>;
+
+export type AppServerOptions = {
+  config: TAppServerConfig;
+  deps: ApiDeps;
+  logger: Logger;
+};
+
+export type AppServer = {
+  /** Starts listening; resolves with the base URL (e.g. http://127.0.0.1:3000). */
+  listen(): Promise<string>;
+  /** The base URL; only valid after listen(). */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Graceful stop: refuse new connections, tell WebSocket clients to reconnect (elsewhere), close
+   * their sockets (ending their subscriptions), and let in-flight HTTP requests finish within
+   * `shutdownGraceMs` before cutting what is left. Idempotent.
+   */
+  close(): Promise<void>;
+};
+
+const WS_CLOSE_SERVICE_RESTART = 1012;
+const TRPC_PATH = "/trpc";
+/** Never an account id (those are cuids), so no escalation subscriber shares it. */
+const READINESS_PROBE_CHANNEL = "readyz-probe";
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string) {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function tokenFromConnectionParams(params: Record<string, string | undefined> | null): string | null {
+  const token = params?.token;
+  return typeof token === "string" && token !== "" ? token : null;
+}
+
+function formatUrl(host: string, port: number): string {
+  const reachableHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${reachableHost.includes(":") ? `[${reachableHost}]` : reachableHost}:${port}`;
+}
+
+export function createAppServer(options: AppServerOptions): AppServer {
+  const { config, deps, logger } = options;
+  let isClosing = false;
+  let closed: Promise<void> | null = null;
+  let boundPort: number | null = null;
+
+  const readiness = createReadiness({
+    database: async () => {
+      await deps.prisma.$queryRaw`SELECT 1`;
+    },
+    // Subscribing is a round trip to Redis (SUBSCRIBE is acknowledged); the memory bus answers at once.
+    bus: async () => {
+      const probe = await deps.bus.subscribe(READINESS_PROBE_CHANNEL);
+      probe.close();
+    },
+  });
+  const serveStaticWeb = createStaticWebHandler({ distDir: config.webDistDir });
+
+  const trpcHttpHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_PATH}/`,
+    maxBodySize: config.httpMaxBodyBytes,
+    createContext: ({ req, res }) =>
+      createContext(deps, {
+        authToken: authTokenFromRequest(req),
+        clientIp: clientIpOf(req, config),
+        setAuthCookie(cookie) {
+          // Batched responses are written after every procedure has run, so headers are still open.
+          if (res.headersSent) return logger.warn("session cookie not set: response already started");
+          res.setHeader("Set-Cookie", serializeAuthCookie(cookie, { isSecure: config.isSecureCookie }));
+        },
+      }),
+    onError: ({ error, path, type }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        logger.error({ err: error, path, type }, "procedure failed");
+    },
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxPayloadBytes });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    keepAlive: {
+      enabled: true,
+      pingMs: config.wsKeepAlive.pingMs,
+      pongWaitMs: config.wsKeepAlive.pongWaitMs,
+    },
+    // Never throws: a bad or expired token yields a context whose procedures answer UNAUTHORIZED.
+    // A throwing createContext makes tRPC close the socket, and wsLink then retries forever (#4774).
+    createContext: ({ req, info }) =>
+      createContext(deps, {
+        authToken: tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req),
+        clientIp: clientIpOf(req, config),
+      }),
+    onError: ({ error, path, type }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        logger.error({ err: error, path, type }, "websocket operation failed");
+    },
+  });
+
+  let connectionCounter = 0;
+  wss.on("connection", (socket, req) => {
+    const connectionId = ++connectionCounter;
+    const openedAt = Date.now();
+    const ip = clientIpOf(req, config);
+    logger.info({ connectionId, ip }, "websocket connected");
+    socket.on("error", (error) => logger.warn({ connectionId, err: error }, "websocket error"));
+    socket.once("close", (code) =>
+      logger.info({ connectionId, code, durationMs: Date.now() - openedAt }, "websocket closed"),
+    );
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse) {
+    const startedAt = performance.now();
+    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    const isProbe = pathname === "/healthz" || pathname === "/readyz";
+    res.once("close", () => {
+      const line = {
+        method: req.method,
+        path: pathname,
+        status: res.statusCode,
+        durationMs: Math.round(performance.now() - startedAt),
+        isAborted: !res.writableFinished,
+      };
+      if (isProbe) logger.debug(line, "request");
+      else logger.info(line, "request");
+    });
+    // Tell keep-alive clients to go once this response is done, so shutdown can finish.
+    if (isClosing) res.setHeader("Connection", "close");
+
+    if (pathname === "/healthz") return sendPlain(res, 200, "ok");
+    if (pathname === "/readyz") {
+      const report = isClosing
+        ? { isReady: false, checks: { server: "shutting down" } }
+        : await readiness.check();
+      res.writeHead(report.isReady ? 200 : 503, {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+      });
+      res.end(JSON.stringify(report));
+      return;
+    }
+    if (pathname.startsWith(`${TRPC_PATH}/`)) {
+      if (!isOriginAllowed(req, config.appOrigins)) return sendPlain(res, 403, "Origin not allowed");
+      return trpcHttpHandler(req, res);
+    }
+    if ((req.method === "GET" || req.method === "HEAD") && (await serveStaticWeb(req, res, pathname))) return;
+    sendPlain(res, 404, "Not found");
+  }
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      logger.error({ err: error, method: req.method, url: req.url }, "request failed");
+      if (!res.headersSent) sendPlain(res, 500, "Internal server error");
+      else res.destroy();
+    });
+  });
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", (error) => logger.debug({ err: error }, "upgrade socket error"));
+    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    if (pathname !== TRPC_PATH) return rejectUpgrade(socket, 404, "Not Found");
+    if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");
+    if (!isOriginAllowed(req, config.appOrigins)) {
+      logger.warn(
+        { origin: req.headers.origin, ip: clientIpOf(req, config) },
+        "websocket refused: origin not allowed",
+      );
+      return rejectUpgrade(socket, 403, "Forbidden");
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  server.on("clientError", (error, socket) => {
+    logger.debug({ err: error }, "malformed HTTP request");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+
+  async function shutdown() {
+    isClosing = true;
+    const isServerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    wssHandler.broadcastReconnectNotification();
+    for (const socket of wss.clients) socket.close(WS_CLOSE_SERVICE_RESTART, "Server restarting");
+
+    // Idle keep-alive connections are closed at once; busy ones as soon as their response is done.
+    const deadline = Date.now() + config.shutdownGraceMs;
+    let isDrained = false;
+    void isServerClosed.then(() => {
+      isDrained = true;
+    });
+    while (!isDrained && Date.now() < deadline) {
+      server.closeIdleConnections();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (!isDrained) {
+      logger.warn("shutdown grace period over: cutting remaining connections");
+      server.closeAllConnections();
+      for (const socket of wss.clients) socket.terminate();
+    }
+    await isServerClosed;
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    logger.info("server closed");
+  }
+
+  return {
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          server.off("error", reject);
+          const address = server.address();
+          boundPort = typeof address === "object" && address ? address.port : config.port;
+          resolve(formatUrl(config.host, boundPort));
+        });
+      });
+    },
+    get url() {
+      if (boundPort === null) throw new Error("The server is not listening yet: call listen() first.");
+      return formatUrl(config.host, boundPort);
+    },
+    get port() {
+      if (boundPort === null) throw new Error("The server is not listening yet: call listen() first.");
+      return boundPort;
+    },
+    close() {
+      closed ??= shutdown();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// Starts Handoff: config → database (migrated; demo data when embedded) → bus → mailer → server,
+// and shuts it all down gracefully on SIGTERM/SIGINT.
+import type { TEscalationBusMessage } from "@handoff/api";
+import { createMemoryBus, createRedisBus } from "@handoff/bus";
+import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
+import { createApiDeps } from "./app-deps.ts";
+import { ConfigError, loadConfigFromProcess, type TAppConfig } from "./config.ts";
+import { createAppServer } from "./create-app-server.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+function loadConfigOrExit(): TAppConfig {
+  try {
+    return loadConfigFromProcess();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** Embedded mode is the demo/dev setup: show who can sign in. */
+async function printDemoLogins(database: Database) {
+  const users = await database.prisma.user.findMany({
+    where: { active: true, deletedAt: null },
+    select: { email: true, role: true, isSeniorTech: true, account: { select: { name: true } } },
+    orderBy: [{ account: { name: "asc" } }, { email: "asc" }],
+    take: 20,
+  });
+  if (users.length === 0) return;
+  const lines = users.map(
+    (user) =>
+      `  ${user.email.padEnd(22)} ${user.role.toLowerCase().padEnd(9)} ${user.account.name}${user.isSeniorTech ? " (senior tech)" : ""}`,
+  );
+  console.log(`\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`);
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+}
+
+async function main() {
+  const config = loadConfigOrExit();
+  const logger: Logger = createLogger(config.logLevel);
+  const isEmbedded = config.databaseUrl === null;
+
+  const database = await createDatabase(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  const { applied } = await migrate(database);
+  logger.info(
+    { database: database.kind, applied },
+    applied.length ? "migrations applied" : "database up to date",
+  );
+  if (isEmbedded) {
+    const { seeded } = await seedDemo(database.prisma);
+    if (seeded) logger.info("demo data seeded");
+  }
+
+  const bus = config.redisUrl
+    ? createRedisBus<TEscalationBusMessage>({
+        url: config.redisUrl,
+        onError: (error) => logger.warn({ err: error }, "redis bus error"),
+      })
+    : createMemoryBus<TEscalationBusMessage>();
+  const deps = createApiDeps({ config, prisma: database.prisma, bus, logger });
+  const server = createAppServer({ config, deps, logger });
+  const url = await server.listen();
+  logger.info(
+    {
+      url,
+      appOrigin: config.appOrigin,
+      database: database.kind,
+      bus: config.redisUrl ? "redis" : "memory",
+      email: config.email.resendApiKey ? "resend" : "log only",
+    },
+    "listening",
+  );
+  console.log(`\nHandoff is running at ${url}`);
+  if (isEmbedded) await printDemoLogins(database);
+
+  let isShuttingDown = false;
+  async function shutdown(signal: NodeJS.Signals) {
+    if (isShuttingDown) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    isShuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    try {
+      await server.close();
+      await withTimeout(deps.notifier.idle(), config.shutdownGraceMs);
+      await bus.close();
+      await database.close();
+      logger.info("shutdown complete");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error("Handoff failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+// "@handoff/server/testing": the harness every integration test uses. Start a real server on an
+// ephemeral port around your test database, sign in, and talk to it with a real typed tRPC client:
+//
+//   const database = await createTestDatabase("pglite");          // @handoff/db/testing
+//   const server = await startTestServer({ database });           // + config overrides, resend, bus…
+//   const account = await createTestAccount(database.prisma);
+//   const senior = createTestClient(server, { token: await login(server, account.senior.email) });
+//   senior.escalation.onEvent.subscribe({}, { onData: (event) => … });
+//   await engineer.handoff.escalate({ sessionId, priority: "high" });
+//   await server.stop(); …; await server.start();                  // same port: clients reconnect
+//   await server.close();                                           // also closes its test clients
+//   await database.close();
+
+export {
+  type StartTestServerOptions,
+  startTestServer,
+  TEST_APP_ORIGIN,
+  type TestServer,
+} from "./start-test-server.ts";
+export {
+  createTestClient,
+  jitteredBackoff,
+  login,
+  type TestClient,
+  type TestClientOptions,
+  type TRPCWebSocketClient,
+} from "./test-client.ts";

@@ -1,0 +1,120 @@
+// A real app server on an ephemeral loopback port, wired like main.ts but around a database the
+// test owns. stop()/start() (or restart()) reopen it on the same port, to test reconnects.
+import type { ApiDeps, Mailer, TEscalationBusMessage } from "@handoff/api";
+import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import type { PrismaClient } from "@handoff/db";
+import { createApiDeps, type TNotifyRetry } from "../app-deps.ts";
+import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
+import { type AppServer, createAppServer } from "../create-app-server.ts";
+import { createLogger } from "../logger.ts";
+
+/** The browser origin test servers accept and put in email links. */
+export const TEST_APP_ORIGIN = "http://handoff.test";
+
+export type StartTestServerOptions = Partial<TAppConfig> & {
+  /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
+  database: { prisma: PrismaClient };
+  /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
+  bus?: EscalationBus<TEscalationBusMessage>;
+  /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
+  resend?: { baseUrl: string; apiKey?: string; retry?: TNotifyRetry };
+  /** Any other mailer; without this or `resend`, email is only logged (notifications SKIPPED). */
+  mailer?: Mailer;
+  /** "silent" unless you are debugging a test. */
+  logLevel?: TLogLevel;
+};
+
+export type TestServer = {
+  /** e.g. http://127.0.0.1:40123; the same across stop()/start(). */
+  readonly url: string;
+  /** e.g. ws://127.0.0.1:40123/trpc */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly config: TAppConfig;
+  readonly deps: ApiDeps;
+  readonly bus: EscalationBus<TEscalationBusMessage>;
+  /** Graceful stop (as on SIGTERM): WebSocket clients are told to reconnect and start retrying. */
+  stop(): Promise<void>;
+  /** Listens again on the same port with the same deps. */
+  start(): Promise<void>;
+  /** stop() then start(). */
+  restart(): Promise<void>;
+  /** Closes its test clients and the server, waits for pending emails, closes an owned bus. */
+  close(): Promise<void>;
+  /** Test clients register here so close() ends them (and their reconnect loops) too. */
+  onClose(callback: () => Promise<void>): void;
+};
+
+export async function startTestServer(options: StartTestServerOptions): Promise<TestServer> {
+  const { database, bus: givenBus, resend, mailer, logLevel, ...overrides } = options;
+  const config: TAppConfig = {
+    ...loadConfig({}),
+    host: "127.0.0.1",
+    port: 0,
+    appOrigins: [TEST_APP_ORIGIN],
+    appOrigin: TEST_APP_ORIGIN,
+    // Every test signs in from 127.0.0.1; rate limiting has its own tests with their own limits.
+    loginRateLimit: { limit: 10_000, windowMs: 60_000 },
+    shutdownGraceMs: 2_000,
+    ...overrides,
+  };
+  if (resend) {
+    config.email = {
+      ...config.email,
+      resendApiKey: resend.apiKey ?? "re_test_key",
+      resendBaseUrl: resend.baseUrl,
+    };
+  }
+  const logger = createLogger(logLevel ?? "silent");
+  const bus = givenBus ?? createMemoryBus<TEscalationBusMessage>();
+  const deps = createApiDeps({
+    config,
+    prisma: database.prisma,
+    bus,
+    logger,
+    mailer,
+    notifyRetry: resend?.retry,
+  });
+  const closeCallbacks = new Set<() => Promise<void>>();
+
+  let appServer: AppServer = createAppServer({ config, deps, logger });
+  await appServer.listen();
+  const { port, url } = appServer;
+
+  async function stop() {
+    await appServer.close();
+  }
+  async function start() {
+    appServer = createAppServer({ config: { ...config, port }, deps, logger });
+    await appServer.listen();
+  }
+  let closed: Promise<void> | null = null;
+  async function close() {
+    await Promise.all([...closeCallbacks].map((callback) => callback()));
+    await appServer.close();
+    await deps.notifier.idle();
+    if (!givenBus) await bus.close();
+  }
+
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, "ws")}/trpc`,
+    port,
+    config,
+    deps,
+    bus,
+    stop,
+    start,
+    async restart() {
+      await stop();
+      await start();
+    },
+    close() {
+      closed ??= close();
+      return closed;
+    },
+    onClose(callback) {
+      closeCallbacks.add(callback);
+    },
+  };
+}

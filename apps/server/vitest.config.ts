@@ -1,0 +1,12 @@
+// Server tests: unit (*.test.ts) and integration (*.integration.test.ts: a real server on an
+// ephemeral port). Files run one at a time: PGlite and the servers are CPU-heavy on 2 cores.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
