@@ -19,19 +19,19 @@ function loadConfigOrExit(): TAppConfig {
 }
 
 /** Embedded mode is the demo/dev setup: show who can sign in. */
-async function printDemoLogins(database: Database) {
+async function describeDemoLogins(database: Database): Promise<string> {
   const users = await database.prisma.user.findMany({
     where: { active: true, deletedAt: null },
     select: { email: true, role: true, isSeniorTech: true, account: { select: { name: true } } },
     orderBy: [{ account: { name: "asc" } }, { email: "asc" }],
     take: 20,
   });
-  if (users.length === 0) return;
+  if (users.length === 0) return "";
   const lines = users.map(
     (user) =>
       `  ${user.email.padEnd(22)} ${user.role.toLowerCase().padEnd(9)} ${user.account.name}${user.isSeniorTech ? " (senior tech)" : ""}`,
   );
-  console.log(`\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`);
+  return `\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`;
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
@@ -75,8 +75,8 @@ async function main() {
     },
     "listening",
   );
-  console.log(`\nHandoff is running at ${url}`);
-  if (isEmbedded) await printDemoLogins(database);
+  const demoLogins = isEmbedded ? await describeDemoLogins(database) : "";
+  console.log(`\nHandoff is running at ${url}\n${demoLogins}`);
 
   let isShuttingDown = false;
   async function shutdown(signal: NodeJS.Signals) {

@@ -1,0 +1,123 @@
+// The real entry point as a child process: bad config fails fast and clearly; the embedded default
+// migrates, seeds once, prints the URL and demo logins, serves, and shuts down cleanly on SIGTERM.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login } from "./testing/index.ts";
+
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+type TRun = {
+  child: ChildProcess;
+  output: () => string;
+  errors: () => string;
+  exited: Promise<number | null>;
+};
+
+/** Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in. */
+function runMain(env: Record<string, string>): TRun {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, output: () => stdout, errors: () => stderr, exited };
+}
+
+async function waitForUrl(run: TRun, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /Handoff is running at (http:\/\/\S+)/.exec(run.output());
+    if (match?.[1]) return match[1];
+    if (run.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`main.ts did not start.\nstdout:\n${run.output()}\nstderr:\n${run.errors()}`);
+}
+
+/** pino's JSON lines with the given message. */
+function logLines(run: TRun, msg: string): Record<string, unknown>[] {
+  return run
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === msg);
+}
+
+describe("main.ts", () => {
+  it("refuses to start on bad configuration, naming every bad variable", async () => {
+    const run = runMain({ PORT: "eighty", LOG_LEVEL: "loud", APP_ORIGIN: "localhost:3000" });
+    expect(await run.exited).toBe(1);
+    expect(run.errors()).toContain("Invalid configuration:");
+    expect(run.errors()).toContain('PORT: expected a whole number from 0 to 65535 (got "eighty")');
+    expect(run.errors()).toContain("LOG_LEVEL: expected one of");
+    expect(run.errors()).toContain('APP_ORIGIN: "localhost:3000" is not an origin');
+    expect(run.output()).not.toContain("Handoff is running");
+  });
+
+  describe("on the embedded default", () => {
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), "handoff-main-"));
+    });
+    afterAll(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    const env = () => ({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" });
+
+    it("migrates, seeds the demo, prints the URL and logins, serves, and stops cleanly on SIGTERM", async () => {
+      const run = runMain(env());
+      try {
+        const url = await waitForUrl(run);
+        expect(logLines(run, "migrations applied")).toHaveLength(1);
+        expect(logLines(run, "demo data seeded")).toHaveLength(1);
+        expect(run.output()).toContain('Demo logins (password "demo")');
+        for (const email of ["owner@acme.test", "sam@acme.test", "viewer@acme.test", "gina@globex.test"]) {
+          expect(run.output()).toContain(email);
+        }
+
+        expect((await fetch(`${url}/readyz`)).status).toBe(200);
+        expect(await login({ url }, "sam@acme.test")).toBeTruthy();
+
+        run.child.kill("SIGTERM");
+        expect(await run.exited).toBe(0);
+        expect(logLines(run, "shutting down")).toEqual([expect.objectContaining({ signal: "SIGTERM" })]);
+        expect(logLines(run, "shutdown complete")).toHaveLength(1);
+      } finally {
+        run.child.kill("SIGKILL");
+      }
+    });
+
+    it("on a second start migrates nothing and seeds nothing, but still shows the logins", async () => {
+      const run = runMain(env());
+      try {
+        const url = await waitForUrl(run);
+        expect(logLines(run, "database up to date")).toEqual([expect.objectContaining({ applied: [] })]);
+        expect(logLines(run, "demo data seeded")).toHaveLength(0);
+        expect(run.output()).toContain("owner@acme.test");
+        expect(await login({ url }, "owner@acme.test")).toBeTruthy();
+
+        run.child.kill("SIGINT");
+        expect(await run.exited).toBe(0);
+      } finally {
+        run.child.kill("SIGKILL");
+      }
+    });
+  });
+});
