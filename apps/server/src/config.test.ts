@@ -27,7 +27,12 @@ describe("loadConfig", () => {
       redisUrl: null,
       email: { resendApiKey: null, resendBaseUrl: null, from: "Handoff <escalations@handoff.local>" },
       appOrigin: "http://localhost:3000",
-      appOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      appOrigins: [
+        "http://localhost:3000",
+        "http://127.0.0.1:3000",
+        "http://localhost:5173",
+        "http://127.0.0.1:5173",
+      ],
       isSecureCookie: false,
       logLevel: "info",
       authSessionTtlMs: 7 * 24 * 3_600_000,

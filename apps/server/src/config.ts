@@ -13,6 +13,8 @@ export type TLogLevel = (typeof LOG_LEVELS)[number];
 const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY"]);
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** apps/web's `vite` dev server (see its vite.config.ts). */
+const VITE_DEV_PORT = 5173;
 const SIZE_UNITS_BYTES = { b: 1, kb: 1_024, mb: 1_048_576 } as const;
 
 function fail(ctx: z.RefinementCtx, message: string): never {
@@ -190,7 +192,13 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
   const vars = parsed.data;
 
   const port = vars.PORT ?? 3000;
-  const appOrigins = vars.APP_ORIGIN ?? [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  // Unset means local use: this server's own origin, and the Vite dev server that proxies /trpc here.
+  const appOrigins = vars.APP_ORIGIN ?? [
+    `http://localhost:${port}`,
+    `http://127.0.0.1:${port}`,
+    `http://localhost:${VITE_DEV_PORT}`,
+    `http://127.0.0.1:${VITE_DEV_PORT}`,
+  ];
   const appOrigin = appOrigins[0] as string;
   const wsPingMs = vars.WS_PING_INTERVAL ?? 30_000;
   const wsPongWaitMs = vars.WS_PONG_TIMEOUT ?? 10_000;

@@ -41,8 +41,8 @@ export type TestServer = {
   restart(): Promise<void>;
   /** Closes its test clients and the server, waits for pending emails, closes an owned bus. */
   close(): Promise<void>;
-  /** Test clients register here so close() ends them (and their reconnect loops) too. */
-  onClose(callback: () => Promise<void>): void;
+  /** Test clients register here so close() ends them (and their reconnect loops) too. Returns an unregister. */
+  onClose(callback: () => Promise<void>): () => void;
 };
 
 export async function startTestServer(options: StartTestServerOptions): Promise<TestServer> {
@@ -115,6 +115,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     },
     onClose(callback) {
       closeCallbacks.add(callback);
+      return () => closeCallbacks.delete(callback);
     },
   };
 }

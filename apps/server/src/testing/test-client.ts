@@ -111,10 +111,11 @@ export function createTestClient(server: TestServerAddress, options: TestClientO
 
   let closed: Promise<void> | null = null;
   const close = () => {
+    unregister?.();
     closed ??= wsClient.close();
     return closed;
   };
-  server.onClose?.(close);
+  const unregister = server.onClose?.(close);
   const procedures = callableProxy(trpc, []) as object;
   return new Proxy(procedures, {
     get(target, property, receiver) {
