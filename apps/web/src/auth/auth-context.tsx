@@ -22,7 +22,11 @@ export const VIEWER_QUERY_KEY = ["viewer"] as const;
  * Switches identity: the socket and every cached answer belonged to the previous viewer.
  * Also called from the query cache when any call answers UNAUTHORIZED.
  */
-export function setSignedInViewer(queryClient: QueryClient, resetConnection: () => void, viewer: TViewer | null) {
+export function setSignedInViewer(
+  queryClient: QueryClient,
+  resetConnection: () => void,
+  viewer: TViewer | null,
+) {
   resetConnection();
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== VIEWER_QUERY_KEY[0] });
   queryClient.setQueryData(VIEWER_QUERY_KEY, viewer);

@@ -28,7 +28,9 @@ function BranchItem({ branch, branches, activeBranchId }: { branch: TBranchNode 
       <div className="branch__row" aria-current={isActive ? "step" : undefined}>
         <span className="branch__dot" aria-hidden="true" />
         <span className="branch__label">{branch.label}</span>
-        <span className={`branch__status branch__status--${branch.status}`}>{STATUS_LABEL[branch.status]}</span>
+        <span className={`branch__status branch__status--${branch.status}`}>
+          {STATUS_LABEL[branch.status]}
+        </span>
         {isActive && <span className="branch__active">Active branch</span>}
       </div>
       {branch.outcome && <p className="branch__outcome">{branch.outcome}</p>}

@@ -21,7 +21,8 @@ export function HandoffPage() {
   }, [handoff.data]);
 
   if (handoff.isPending) return <PageLoading label="Loading the handoff…" />;
-  if (handoff.error) return <PageError title="Can't open this handoff" error={handoff.error} backTo="/escalations" />;
+  if (handoff.error)
+    return <PageError title="Can't open this handoff" error={handoff.error} backTo="/escalations" />;
   return <HandoffContext handoff={handoff.data} />;
 }
 
@@ -188,9 +189,8 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
 /** The assessment's shape is the API's to evolve: show its plain fields, skip the rest. */
 function Assessment({ assessment }: { assessment: unknown }) {
   if (!assessment || typeof assessment !== "object") return null;
-  const fields = Object.entries(assessment).filter(
-    (entry): entry is [string, string | number | boolean] =>
-      ["string", "number", "boolean"].includes(typeof entry[1]),
+  const fields = Object.entries(assessment).filter((entry): entry is [string, string | number | boolean] =>
+    ["string", "number", "boolean"].includes(typeof entry[1]),
   );
   if (fields.length === 0) return null;
   return (

@@ -6,10 +6,10 @@ import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
 import { errorCode, errorMessage, isUnauthorized } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
+import { Segmented } from "../ui/segmented.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
 import { ConnectionPill } from "./connection-pill.tsx";
 import { QueueCard } from "./queue-card.tsx";
-import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
 import {
   createQueueState,
   queueReducer,
@@ -18,9 +18,10 @@ import {
   selectUnseenCount,
   type TQueueFilter,
 } from "./queue-state.ts";
+import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
 import { useEscalationStream } from "./use-escalation-stream.ts";
-import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 import { usePageHidden } from "./use-page-visibility.ts";
+import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 import { useTitleFlash } from "./use-title-flash.ts";
 
 const PAGE_TITLE = "Escalation queue · Handoff";
@@ -81,10 +82,12 @@ export function EscalationQueuePage() {
   const { lastArrival } = state;
   const { isSoundOn, isDesktopOn } = alerts.preferences;
   useEffect(() => {
-    if (!lastArrival || lastArrival.card.intent !== "escalate") return;
+    if (lastArrival?.card.intent !== "escalate") return;
     if (isSoundOn) playChime();
     if (isDesktopOn && (document.visibilityState === "hidden" || !document.hasFocus())) {
-      showDesktopNotification("New escalation", lastArrival.text, () => navigate(`/handoffs/${lastArrival.card.id}`));
+      showDesktopNotification("New escalation", lastArrival.text, () =>
+        navigate(`/handoffs/${lastArrival.card.id}`),
+      );
     }
   }, [lastArrival, isSoundOn, isDesktopOn, navigate]);
 
@@ -146,21 +149,21 @@ export function EscalationQueuePage() {
       </header>
 
       <div className="toolbar" role="toolbar" aria-label="Queue filters">
-        <div className="segmented" role="radiogroup" aria-label="Show">
-          {INTENT_FILTERS.map((option) => (
-            <button
-              key={option.value}
-              type="button"
-              role="radio"
-              aria-checked={filter.intent === option.value}
-              className="segmented__option"
-              onClick={() => setFilter((current) => ({ ...current, intent: option.value }))}
-            >
-              {option.label}
-              <span className="segmented__count">{counts[option.value]}</span>
-            </button>
-          ))}
-        </div>
+        <Segmented
+          name="queue-intent"
+          label="Show"
+          value={filter.intent}
+          options={INTENT_FILTERS.map((option) => ({
+            value: option.value,
+            label: (
+              <>
+                {option.label}
+                <span className="segmented__count">{counts[option.value]}</span>
+              </>
+            ),
+          }))}
+          onChange={(intent) => setFilter((current) => ({ ...current, intent }))}
+        />
         <label className="select-field">
           <span className="visually-hidden">Team</span>
           <select
@@ -224,7 +227,13 @@ export function EscalationQueuePage() {
         </ol>
       )}
       <p className="keyboard-hint muted">
-        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open{canClaim && <> · <kbd>c</kbd> claim</>}
+        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open
+        {canClaim && (
+          <>
+            {" "}
+            · <kbd>c</kbd> claim
+          </>
+        )}
       </p>
     </section>
   );

@@ -79,9 +79,6 @@ export function QueueCard({
           <PriorityBadge priority={card.priority} />
           <IntentTag intent={card.intent} />
           {isNew && <span className="queue-card__new">New</span>}
-          <span className="queue-card__age" title={new Date(card.createdAt).toLocaleString()}>
-            <time dateTime={card.createdAt}>{formatRelativeTime(card.createdAt, now)}</time>
-          </span>
         </div>
         <h3 className="queue-card__title" id={`card-title-${card.id}`}>
           <Link to={`/handoffs/${card.id}`} tabIndex={-1}>
@@ -102,6 +99,13 @@ export function QueueCard({
         </div>
       </div>
       <div className="queue-card__actions">
+        <time
+          className="queue-card__age"
+          dateTime={card.createdAt}
+          title={new Date(card.createdAt).toLocaleString()}
+        >
+          {formatRelativeTime(card.createdAt, now)}
+        </time>
         {claim.status === "lost" ? (
           <p className="queue-card__lost" role="status">
             {claim.message}

@@ -33,7 +33,11 @@ function card(id: string, overrides: Partial<THandoffCard> = {}): THandoffCard {
   };
 }
 
-function event(seq: number, type: "handoff.created" | "handoff.claimed" | "handoff.released", handoff: THandoffCard) {
+function event(
+  seq: number,
+  type: "handoff.created" | "handoff.claimed" | "handoff.released",
+  handoff: THandoffCard,
+) {
   const payload: TEscalationEvent = { kind: "handoff", type, seq, at: "2025-03-01T10:00:00.000Z", handoff };
   return { type: "eventReceived", eventId: `epoch1:${seq}`, event: payload, at: 1000 + seq } as const;
 }
@@ -54,7 +58,10 @@ describe("arrivals", () => {
 
   it("ignores a duplicate event (same seq) and anything older than the last seq", () => {
     const first = run([event(5, "handoff.created", card("h1"))]);
-    const again = run([event(5, "handoff.created", card("h1")), event(4, "handoff.created", card("h0"))], first);
+    const again = run(
+      [event(5, "handoff.created", card("h1")), event(4, "handoff.created", card("h0"))],
+      first,
+    );
     expect(again).toBe(first);
     expect(ids(again)).toEqual(["h1"]);
   });
@@ -85,9 +92,15 @@ describe("arrivals", () => {
       event(2, "handoff.created", card("p1", { intent: "park", team: red })),
       event(3, "handoff.created", card("e2")),
     ]);
-    expect(selectEntries(state, { intent: "escalate", teamId: null }).map((e) => e.card.id)).toEqual(["e1", "e2"]);
+    expect(selectEntries(state, { intent: "escalate", teamId: null }).map((e) => e.card.id)).toEqual([
+      "e1",
+      "e2",
+    ]);
     expect(selectEntries(state, { intent: "park", teamId: null }).map((e) => e.card.id)).toEqual(["p1"]);
-    expect(selectEntries(state, { intent: "all", teamId: "t-red" }).map((e) => e.card.id)).toEqual(["e1", "p1"]);
+    expect(selectEntries(state, { intent: "all", teamId: "t-red" }).map((e) => e.card.id)).toEqual([
+      "e1",
+      "p1",
+    ]);
     expect(selectTeams(state)).toEqual([red]);
   });
 

@@ -135,10 +135,16 @@ function applyClaimed(state: TQueueState, handoff: THandoffCard): TQueueState {
   return { ...removeEntry(state, handoff.id), gone };
 }
 
-function applyArrival(state: TQueueState, handoff: THandoffCard, isRelease: boolean, at: number): TQueueState {
+function applyArrival(
+  state: TQueueState,
+  handoff: THandoffCard,
+  isRelease: boolean,
+  at: number,
+): TQueueState {
   const { [handoff.id]: _wasGone, ...gone } = state.gone;
   const existing = state.entries[handoff.id];
-  if (existing) return { ...state, gone, entries: { ...state.entries, [handoff.id]: { ...existing, card: handoff } } };
+  if (existing)
+    return { ...state, gone, entries: { ...state.entries, [handoff.id]: { ...existing, card: handoff } } };
 
   const entry: TQueueEntry = {
     card: handoff,
@@ -156,7 +162,8 @@ function applyArrival(state: TQueueState, handoff: THandoffCard, isRelease: bool
 }
 
 function setVisibility(state: TQueueState, isHidden: boolean): TQueueState {
-  if (isHidden || !Object.values(state.entries).some((entry) => entry.isUnseen)) return { ...state, isHidden };
+  if (isHidden || !Object.values(state.entries).some((entry) => entry.isUnseen))
+    return { ...state, isHidden };
   const entries: Record<string, TQueueEntry> = {};
   for (const [id, entry] of Object.entries(state.entries)) entries[id] = { ...entry, isUnseen: false };
   return { ...state, isHidden, entries };

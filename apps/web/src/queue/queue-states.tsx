@@ -3,7 +3,7 @@ import type { TQueueFilter } from "./queue-state.ts";
 
 export function QueueSkeleton() {
   return (
-    <div className="queue-list" aria-busy="true" aria-label="Loading the queue">
+    <div className="queue-list" role="status" aria-busy="true" aria-label="Loading the queue">
       {[0, 1, 2].map((row) => (
         <div key={row} className="skeleton-card">
           <span className="skeleton skeleton--short" />

@@ -51,7 +51,8 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       return null;
     };
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target))
+        return;
       if (document.querySelector("dialog[open]")) return;
       const isInList = listRef.current?.contains(document.activeElement) ?? false;
       const isArrow = event.key === "ArrowDown" || event.key === "ArrowUp";

@@ -1,10 +1,11 @@
 // Park or escalate a session: notes, and a priority for escalations. One idempotency key per
 // opened dialog, so a double-click (or a retry after a timeout) cannot create two handoffs.
-import { type THandoffCard, type THandoffIntent, type THandoffPriority, LIMITS } from "@handoff/api/schemas";
+import { LIMITS, type THandoffCard, type THandoffIntent, type THandoffPriority } from "@handoff/api/schemas";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../lib/api-errors.ts";
 import { newIdempotencyKey } from "../lib/random-id.ts";
 import { trpc } from "../lib/trpc.ts";
+import { Segmented } from "../ui/segmented.tsx";
 
 const PRIORITIES: Array<{ value: THandoffPriority; label: string; hint: string }> = [
   { value: "low", label: "Low", hint: "Whenever someone is free" },
@@ -12,6 +13,11 @@ const PRIORITIES: Array<{ value: THandoffPriority; label: string; hint: string }
   { value: "high", label: "High", hint: "A user is blocked" },
   { value: "urgent", label: "Urgent", hint: "Many users or a site down" },
 ];
+
+const INTENT_OPTIONS = [
+  { value: "escalate", label: "Escalate" },
+  { value: "park", label: "Park" },
+] as const satisfies ReadonlyArray<{ value: THandoffIntent; label: string }>;
 
 type THandoffDialogProps = {
   sessionId: string;
@@ -78,20 +84,13 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
           </p>
         </header>
         <fieldset className="dialog__body" disabled={isSubmitting}>
-          <div className="segmented" role="radiogroup" aria-label="Hand off as">
-            {(["escalate", "park"] as const).map((option) => (
-              <button
-                key={option}
-                type="button"
-                role="radio"
-                aria-checked={intent === option}
-                className="segmented__option"
-                onClick={() => setIntent(option)}
-              >
-                {option === "escalate" ? "Escalate" : "Park"}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            name="handoff-intent"
+            label="Hand off as"
+            value={intent}
+            options={INTENT_OPTIONS}
+            onChange={setIntent}
+          />
           <label className="field">
             <span>Notes for whoever picks this up</span>
             <textarea

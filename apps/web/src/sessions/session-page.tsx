@@ -22,7 +22,8 @@ export function SessionPage() {
   }, [session.data]);
 
   if (session.isPending) return <PageLoading label="Loading the session…" />;
-  if (session.error) return <PageError title="Can't open this session" error={session.error} backTo="/sessions" />;
+  if (session.error)
+    return <PageError title="Can't open this session" error={session.error} backTo="/sessions" />;
   return <SessionView session={session.data} />;
 }
 
@@ -47,8 +48,10 @@ function SessionView({ session }: { session: TSession }) {
           <h1 id="session-title">{session.problemSummary}</h1>
           <p className="muted">
             {session.problemDomain} · owned by {session.owner.name}
-            {session.assignee && session.assignee.id !== session.owner.id && <> · with {session.assignee.name}</>} ·
-            updated {formatRelativeTime(session.updatedAt, now)}
+            {session.assignee && session.assignee.id !== session.owner.id && (
+              <> · with {session.assignee.name}</>
+            )}{" "}
+            · updated {formatRelativeTime(session.updatedAt, now)}
           </p>
         </div>
         {canHandOff && (
@@ -56,7 +59,11 @@ function SessionView({ session }: { session: TSession }) {
             <button type="button" className="button" onClick={() => setDialogIntent("park")}>
               Park
             </button>
-            <button type="button" className="button button--primary" onClick={() => setDialogIntent("escalate")}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => setDialogIntent("escalate")}
+            >
               Escalate
             </button>
           </div>
@@ -95,8 +102,13 @@ function SessionView({ session }: { session: TSession }) {
                 {session.messages.map((message) => (
                   <li key={message.id} className={`message message--${message.authorKind}`}>
                     <div className="message__meta">
-                      <strong>{message.author?.name ?? (message.authorKind === "assistant" ? "Assistant" : "System")}</strong>
-                      <time dateTime={new Date(message.createdAt).toISOString()}>{formatDateTime(message.createdAt)}</time>
+                      <strong>
+                        {message.author?.name ??
+                          (message.authorKind === "assistant" ? "Assistant" : "System")}
+                      </strong>
+                      <time dateTime={new Date(message.createdAt).toISOString()}>
+                        {formatDateTime(message.createdAt)}
+                      </time>
                     </div>
                     <p>{message.body}</p>
                   </li>

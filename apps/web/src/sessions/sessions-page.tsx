@@ -7,6 +7,7 @@ import { formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { Segmented } from "../ui/segmented.tsx";
 
 type TScope = "mine" | "account";
 
@@ -28,20 +29,16 @@ export function SessionsPage() {
           <h1 id="sessions-title">{scope === "mine" ? "My sessions" : "All sessions"}</h1>
           <p className="muted">Troubleshooting sessions, most recently active first.</p>
         </div>
-        <div className="segmented" role="radiogroup" aria-label="Whose sessions">
-          {(["mine", "account"] as const).map((option) => (
-            <button
-              key={option}
-              type="button"
-              role="radio"
-              aria-checked={scope === option}
-              className="segmented__option"
-              onClick={() => setScope(option)}
-            >
-              {option === "mine" ? "Mine" : viewer.account.name}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          name="session-scope"
+          label="Whose sessions"
+          value={scope}
+          options={[
+            { value: "mine" as const, label: "Mine" },
+            { value: "account" as const, label: viewer.account.name },
+          ]}
+          onChange={setScope}
+        />
       </header>
 
       {sessions.isPending && <PageLoading label="Loading sessions…" />}

@@ -1,0 +1,166 @@
+// What every browser test needs: the real server (PGlite test database, production web build,
+// same-origin port) and headless Chromium, plus helpers to sign in and make data.
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { appRouter, createCallerFactory, createContext } from "@handoff/api";
+import {
+  type CreateTestAccountOverrides,
+  createTestAccount,
+  createTestDatabase,
+  type TestAccount,
+} from "@handoff/db/testing";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+} from "@handoff/server/testing";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
+export const TEST_OUTPUT_DIR = path.join(WEB_DIR, "test-output");
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export type App = {
+  server: TestServer;
+  origin: string;
+  browser: Browser;
+  close(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One server + one browser per test file; each test makes its own account. */
+export async function startApp(options: { authRecheckMs?: number } = {}): Promise<App> {
+  const database = await createTestDatabase("pglite");
+  // The browser's origin must be an allowed one, so the port is chosen before the server starts.
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const server = await startTestServer({
+    database,
+    port,
+    appOrigins: [origin],
+    appOrigin: origin,
+    webDistDir: path.join(WEB_DIR, "dist"),
+    ...(options.authRecheckMs ? { authRecheckMs: options.authRecheckMs } : {}),
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    server,
+    origin,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await database.close();
+    },
+  };
+}
+
+export type Person = { email: string; name: string; id: string };
+
+/** A fresh account (engineer, senior, viewer, a session with a branch tree) plus a second senior. */
+export async function createAccount(
+  app: App,
+  overrides: CreateTestAccountOverrides = {},
+): Promise<TestAccount & { senior2: Person }> {
+  const prisma = app.server.deps.prisma;
+  const account = await createTestAccount(prisma, overrides);
+  const tag = randomBytes(4).toString("hex");
+  const senior2 = await prisma.user.create({
+    data: {
+      accountId: account.account.id,
+      teamId: account.team.id,
+      email: `senior2.${tag}@test-${tag}.test`,
+      name: "Sara Second",
+      role: "ENGINEER",
+      isSeniorTech: true,
+      passwordHash: account.senior.passwordHash,
+    },
+  });
+  return { ...account, senior2 };
+}
+
+/** A signed-in browser context (its own cookies), already on `path`. */
+export async function openAs(
+  app: App,
+  email: string,
+  path: string,
+  contextOptions: Parameters<Browser["newContext"]>[0] = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await app.browser.newContext({
+    baseURL: app.origin,
+    viewport: { width: 1280, height: 860 },
+    ...contextOptions,
+  });
+  const page = await context.newPage();
+  await page.goto(`/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === path);
+  return { context, page };
+}
+
+/** Opens the queue and waits until its live stream is up. */
+export async function openQueue(
+  app: App,
+  email: string,
+  contextOptions: Parameters<Browser["newContext"]>[0] = {},
+) {
+  const opened = await openAs(app, email, "/escalations", contextOptions);
+  await opened.page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
+  return opened;
+}
+
+/** A typed API client signed in as `email`, for making data around the browser. */
+export async function apiAs(app: App, email: string): Promise<TestClient> {
+  return createTestClient(app.server, { token: await login(app.server, email) });
+}
+
+/** Calls the API in-process (no HTTP), so it keeps working while the server is stopped. */
+export async function inProcessCallerAs(app: App, email: string) {
+  const token = await login(app.server, email);
+  return createCallerFactory(appRouter)(
+    createContext(app.server.deps, { authToken: token, clientIp: "127.0.0.1" }),
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(TEST_OUTPUT_DIR, { recursive: true });
+  const file = path.join(TEST_OUTPUT_DIR, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export function queueCards(page: Page, summary?: string) {
+  const cards = page.locator('[data-testid="queue-card"]');
+  return summary ? cards.filter({ hasText: summary }) : cards;
+}
