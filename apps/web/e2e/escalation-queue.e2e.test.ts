@@ -3,7 +3,7 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type App,
   apiAs,
@@ -22,6 +22,10 @@ let app: App;
 
 beforeAll(async () => {
   app = await startApp();
+});
+
+afterEach(async () => {
+  await app.closeContexts();
 });
 
 afterAll(async () => {
@@ -182,7 +186,7 @@ describe("EscalationQueue", () => {
     expect(motion.transition.split(",").every((duration) => Number.parseFloat(duration) === 0)).toBe(true);
   });
 
-  it("screenshots a busy queue and the handoff context screen", async () => {
+  it("screenshots a busy queue and the handoff context screen, then claims and continues", async () => {
     const account = await createAccount(app, { name: "Northwind IT Services" });
     const engineer = await apiAs(app, account.engineer.email);
     const examples = [
@@ -261,6 +265,10 @@ describe("EscalationQueue", () => {
     await page.getByRole("heading", { name: "What was tried" }).waitFor();
     expect(await page.locator(".branch--active").textContent()).toContain("Remove and re-add automapping");
     await screenshot(page, "handoff-context.png");
+
+    await page.getByRole("button", { name: "Claim & continue" }).click();
+    await page.waitForURL(`**/sessions/${account.session.id}`);
+    await page.getByRole("heading", { name: account.session.problemSummary }).waitFor();
   });
 });
 

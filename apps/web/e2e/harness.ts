@@ -38,6 +38,8 @@ export type App = {
   server: TestServer;
   origin: string;
   browser: Browser;
+  /** Closes the browser contexts tests opened (call after each test: idle pages still tick). */
+  closeContexts(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -76,6 +78,9 @@ export async function startApp(options: { authRecheckMs?: number } = {}): Promis
     server,
     origin,
     browser,
+    async closeContexts() {
+      await Promise.all(browser.contexts().map((context) => context.close()));
+    },
     async close() {
       await browser.close();
       await server.close();

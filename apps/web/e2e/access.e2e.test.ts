@@ -1,0 +1,113 @@
+// Who may use the live queue, and what happens to its stream: a VIEWER gets no claim controls
+// and the server refuses their stream; an ended login sends the user to sign in; leaving the
+// page frees the server-side subscription.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type App, apiAs, createAccount, openAs, openQueue, startApp } from "./harness.ts";
+
+let app: App;
+
+beforeAll(async () => {
+  // Live streams re-check their login often here, so an ended login shows within the test.
+  app = await startApp({ authRecheckMs: 300 });
+});
+
+afterEach(async () => {
+  await app.closeContexts();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("access to the live queue", () => {
+  it("gives a VIEWER no claim controls, and the server refuses their stream", async () => {
+    const account = await createAccount(app);
+    const engineer = await apiAs(app, account.engineer.email);
+    const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+
+    const { page } = await openAs(app, account.viewer.email, "/sessions");
+    const topbar = page.getByTestId("current-user");
+    await topbar.getByText(account.viewer.name).waitFor();
+    expect(await topbar.textContent()).toContain("Viewer");
+    expect(await page.getByRole("link", { name: "Escalation queue" }).count()).toBe(0);
+
+    const refusals: string[] = [];
+    page.on("websocket", (socket) => {
+      socket.on("framereceived", ({ payload }) => {
+        if (String(payload).includes('"FORBIDDEN"')) refusals.push(String(payload));
+      });
+    });
+    await page.goto("/escalations");
+    await page.getByTestId("queue-refused").waitFor();
+    expect(await page.getByTestId("queue-refused").textContent()).toContain("read-only");
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(await page.getByTestId("claim-button").count()).toBe(0);
+    expect(await page.getByTestId("queue-card").count()).toBe(0);
+
+    await page.goto(`/handoffs/${handoff.id}`);
+    await page.getByTestId("claim-panel").waitFor();
+    expect(await page.getByRole("button", { name: "Claim & continue" }).count()).toBe(0);
+    expect(await page.getByTestId("claim-panel").textContent()).toContain("read-only");
+  });
+
+  it("sends a senior whose login ended to sign in, and back to the queue afterwards", async () => {
+    const account = await createAccount(app);
+    const { page } = await openQueue(app, account.senior.email);
+
+    await app.server.deps.prisma.authSession.deleteMany({ where: { userId: account.senior.id } });
+    await page.waitForURL((url) => url.pathname === "/login", { timeout: 10_000 });
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/escalations");
+
+    await page.getByLabel("Email").fill(account.senior.email);
+    await page.getByLabel("Password").fill("demo");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/escalations");
+    await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
+  });
+
+  it("frees the server-side subscription when the senior leaves the queue", async () => {
+    const account = await createAccount(app);
+    // Earlier tests' pages are closed: their subscriptions must be gone too.
+    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
+    const { page } = await openQueue(app, account.senior.email);
+    await expect.poll(() => app.server.bus.subscriberCount()).toBe(1);
+
+    await page.getByRole("link", { name: "My sessions" }).click();
+    await page.getByRole("heading", { name: "My sessions" }).waitFor();
+    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
+  });
+});
+
+describe("engineer views", () => {
+  it("lists my sessions and cannot create two handoffs from a double-click", async () => {
+    const account = await createAccount(app);
+    const { page } = await openAs(app, account.engineer.email, "/sessions");
+    const row = page.getByRole("row").filter({ hasText: account.session.problemSummary });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/Active.*3.*medium confidence/);
+
+    await row.getByRole("link").click();
+    const parkRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("handoff.park")) parkRequests.push(request.postData() ?? "");
+    });
+    await page.getByRole("button", { name: "Park" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Notes for whoever picks this up").fill("Waiting on the user to reboot.");
+    const submit = dialog.getByRole("button", { name: "Park session" });
+    await submit.dblclick();
+    await page.getByText("Parked. Any teammate can pick it up").waitFor();
+
+    const senior = await apiAs(app, account.senior.email);
+    const parked = (await senior.handoff.queue({ intent: "park" })).filter(
+      (card) => card.sessionId === account.session.id,
+    );
+    expect(parked).toHaveLength(1);
+    // Whatever reached the network carried one idempotency key, so the server saw one intent.
+    const keys = new Set(parkRequests.map((body) => /"idempotencyKey":"([^"]+)"/.exec(body)?.[1]));
+    expect(parkRequests.length).toBeGreaterThan(0);
+    expect([...keys]).toHaveLength(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    await page.getByTestId("open-handoff").waitFor();
+  });
+});

@@ -1,0 +1,106 @@
+import type { THandoffCard } from "@handoff/api/schemas";
+import { act, fireEvent, render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { QueueCard } from "./queue-card.tsx";
+import type { TClaimState, TQueueEntry } from "./queue-state.ts";
+
+const card: THandoffCard = {
+  id: "h1",
+  sessionId: "s1",
+  intent: "escalate",
+  priority: "urgent",
+  problemSummary: "CEO can't send external mail",
+  problemDomain: "Microsoft 365",
+  notes: "Transport rule suspected.",
+  stepCount: 6,
+  confidenceTier: "low",
+  team: { id: "t1", name: "Service Desk" },
+  handedOffBy: { id: "u1", name: "Erin Engineer" },
+  createdAt: "2025-03-01T10:00:00.000Z",
+  claimedBy: null,
+  claimedAt: null,
+};
+
+function renderCard(
+  options: { claim?: TClaimState; isNew?: boolean; isHidden?: boolean; canClaim?: boolean } = {},
+) {
+  const entry: TQueueEntry = {
+    card,
+    addedAt: 0,
+    isNew: options.isNew ?? false,
+    isUnseen: false,
+    claim: options.claim ?? { status: "idle" },
+  };
+  const handlers = { onClaim: vi.fn(), onSeen: vi.fn(), onDismiss: vi.fn(), onFocus: vi.fn() };
+  render(
+    <MemoryRouter>
+      <QueueCard
+        entry={entry}
+        now={Date.parse("2025-03-01T10:14:00.000Z")}
+        isHidden={options.isHidden ?? false}
+        isActive
+        canClaim={options.canClaim ?? true}
+        {...handlers}
+      />
+    </MemoryRouter>,
+  );
+  return handlers;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("QueueCard", () => {
+  it("shows what a senior needs at a glance and claims on click", () => {
+    const { onClaim } = renderCard();
+    expect(screen.getByRole("link", { name: card.problemSummary }).getAttribute("href")).toBe("/handoffs/h1");
+    expect(screen.getByText("Urgent")).toBeTruthy();
+    expect(screen.getByText("14 min ago")).toBeTruthy();
+    expect(screen.getByText("Erin Engineer")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Claim" }));
+    expect(onClaim).toHaveBeenCalledWith("h1");
+  });
+
+  it("has no claim control for someone who cannot claim", () => {
+    renderCard({ canClaim: false });
+    expect(screen.queryByRole("button")).toBeNull();
+  });
+
+  it("disables itself while the claim is in flight", () => {
+    renderCard({ claim: { status: "pending" } });
+    expect(screen.getByRole("button", { name: "Claiming…" }).hasAttribute("disabled")).toBe(true);
+  });
+
+  it("after a lost claim says who has it, offers no claim, then leaves", () => {
+    const { onDismiss } = renderCard({
+      claim: { status: "lost", message: "Sam Ortiz claimed this 3 s ago." },
+    });
+    expect(screen.getByRole("status").textContent).toBe("Sam Ortiz claimed this 3 s ago.");
+    expect(screen.queryByRole("button", { name: "Claim" })).toBeNull();
+    act(() => vi.advanceTimersByTime(3_900));
+    expect(onDismiss).not.toHaveBeenCalled();
+    act(() => vi.advanceTimersByTime(200));
+    expect(onDismiss).toHaveBeenCalledWith("h1");
+  });
+
+  it("keeps a new arrival highlighted until it has been visible for a while", () => {
+    const { onSeen } = renderCard({ isNew: true });
+    expect(screen.getByText("New")).toBeTruthy();
+    act(() => vi.advanceTimersByTime(7_000));
+    expect(onSeen).not.toHaveBeenCalled();
+    act(() => vi.advanceTimersByTime(1_100));
+    expect(onSeen).toHaveBeenCalledWith("h1");
+  });
+
+  it("does not count a new arrival as seen while the tab is hidden", () => {
+    const { onSeen } = renderCard({ isNew: true, isHidden: true });
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(onSeen).not.toHaveBeenCalled();
+  });
+});
