@@ -12,6 +12,8 @@ import { resolveViewer } from "./services/auth-service.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Never send stack traces to clients, whatever NODE_ENV says.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     return { ...shape, data: { ...shape.data, zodError } };

@@ -79,11 +79,11 @@ export async function createHandoff(
       return appendEscalationEvent(tx, viewer.accountId, "handoff.created", toHandoffCard(handoff));
     });
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
     // A double-submit raced us past the first lookup: answer with the handoff that won.
     const winner = await findByIdempotencyKey(deps.prisma, viewer, input.idempotencyKey);
     if (winner) return winner;
-    throw new AppError("CONFLICT", "This session already has an open handoff.");
+    if (isUniqueViolation(error)) throw new AppError("CONFLICT", "This session already has an open handoff.");
+    throw error;
   }
 
   await publishBestEffort(deps, event);

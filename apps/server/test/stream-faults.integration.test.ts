@@ -1,0 +1,222 @@
+// The stream under faults: a subscriber that falls behind, a bus that cannot publish, a login
+// that ends mid-stream, and thousands of subscriptions coming and going.
+import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
+import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { collectEvents } from "./support/event-collector.ts";
+
+type TBusMessage = TEscalationBusMessage;
+
+/** A real memory bus whose publish can be made to fail, and which counts subscriptions. */
+function createFaultyBus() {
+  const inner = createMemoryBus<TBusMessage>();
+  const state = { isPublishFailing: false, subscribeCalls: 0 };
+  const bus: EscalationBus<TBusMessage> = {
+    async publish(channel, message) {
+      if (state.isPublishFailing) throw new Error("bus unreachable");
+      await inner.publish(channel, message);
+    },
+    subscribe(channel, options) {
+      state.subscribeCalls += 1;
+      return inner.subscribe(channel, options);
+    },
+    subscriberCount: (channel) => inner.subscriberCount(channel),
+    close: () => inner.close(),
+  };
+  return { bus, inner, state };
+}
+
+let database: Database;
+
+beforeAll(async () => {
+  database = await createTestDatabase("pglite");
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+async function clientFor(server: TestServer, user: { email: string }) {
+  return createTestClient(server, { token: await login(server, user.email) });
+}
+
+function subscribe(client: Awaited<ReturnType<typeof clientFor>>) {
+  const events = collectEvents<TEscalationEvent>();
+  const subscription = client.escalation.onEvent.subscribe({}, events);
+  return { events, subscription };
+}
+
+async function untilSubscribers(bus: EscalationBus<TBusMessage>, accountId: string, count: number) {
+  await vi.waitFor(() => expect(bus.subscriberCount(accountId)).toBe(count), {
+    timeout: 10_000,
+    interval: 5,
+  });
+}
+
+describe("a subscriber that falls behind", () => {
+  it("is resumed from the event log and still gets every event once", async () => {
+    const faulty = createFaultyBus();
+    const server = await startTestServer({ database, bus: faulty.bus, streamBufferSize: 2 });
+    try {
+      const account = await createTestAccount(database.prisma);
+      const senior = subscribe(await clientFor(server, account.senior));
+      await untilSubscribers(faulty.bus, account.account.id, 1);
+      const engineer = await clientFor(server, account.engineer);
+      const sessions = await Promise.all(
+        Array.from({ length: 5 }, (_, index) =>
+          engineer.session.create({ problemSummary: `Mailbox full ${index}`, problemDomain: "m365" }),
+        ),
+      );
+      for (const session of sessions)
+        await engineer.handoff.escalate({ sessionId: session.id, priority: "normal" });
+      const committed = await senior.events.waitForCount(5);
+      const subscribeCallsBefore = faulty.state.subscribeCalls;
+
+      // A burst of re-deliveries in one tick overflows the 2-message buffer.
+      const logged = await database.prisma.escalationEvent.findMany({
+        where: { accountId: account.account.id },
+      });
+      for (let round = 0; round < 5; round += 1) {
+        for (const item of committed) {
+          const event = item.data;
+          if (event.kind !== "handoff") continue;
+          void faulty.inner.publish(account.account.id, {
+            accountId: account.account.id,
+            epoch: item.id?.split(":")[0] ?? "",
+            seq: event.seq,
+            type: event.type,
+            at: event.at,
+            handoff: event.handoff,
+          });
+        }
+      }
+      await vi.waitFor(() => expect(faulty.state.subscribeCalls).toBeGreaterThan(subscribeCallsBefore), {
+        timeout: 5_000,
+      });
+
+      const more = await engineer.session.create({
+        problemSummary: "After the burst",
+        problemDomain: "m365",
+      });
+      await engineer.handoff.escalate({ sessionId: more.id, priority: "high" });
+      const items = await senior.events.waitForCount(6);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seqs = items.flatMap(({ data }) => (data.kind === "handoff" ? [data.seq] : []));
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(logged).toHaveLength(5);
+      senior.subscription.unsubscribe();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("a bus that cannot publish", () => {
+  it("does not fail the handoff, and the event reaches the subscriber from the event log", async () => {
+    const faulty = createFaultyBus();
+    const server = await startTestServer({ database, bus: faulty.bus });
+    try {
+      const account = await createTestAccount(database.prisma);
+      const seniorClient = await clientFor(server, account.senior);
+      const senior = subscribe(seniorClient);
+      await untilSubscribers(faulty.bus, account.account.id, 1);
+      const engineer = await clientFor(server, account.engineer);
+
+      faulty.state.isPublishFailing = true;
+      const lost = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
+      expect(lost.id).toBeTruthy();
+      expect(await database.prisma.handoff.count({ where: { id: lost.id } })).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(senior.events.items).toHaveLength(0);
+
+      // A client that resumes from before the lost event gets it from the log.
+      const resumed = collectEvents<TEscalationEvent>();
+      const epoch = (await database.prisma.account.findUniqueOrThrow({ where: { id: account.account.id } }))
+        .eventEpoch;
+      const resumedSubscription = seniorClient.escalation.onEvent.subscribe(
+        { lastEventId: `${epoch}:0` },
+        resumed,
+      );
+      const [replayed] = await resumed.waitForCount(1);
+      expect(replayed?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: lost.id } });
+
+      // And the live subscriber fills the gap as soon as the bus works again.
+      faulty.state.isPublishFailing = false;
+      const next = await engineer.session.create({ problemSummary: "Second", problemDomain: "network" });
+      await engineer.handoff.escalate({ sessionId: next.id, priority: "low" });
+      const items = await senior.events.waitForCount(2);
+      expect(items.map(({ data }) => (data.kind === "handoff" ? data.seq : null))).toEqual([1, 2]);
+      senior.subscription.unsubscribe();
+      resumedSubscription.unsubscribe();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("a login that ends while streaming", () => {
+  it.each(["revoked", "expired"] as const)(
+    "gets UNAUTHORIZED when its session is %s and leaves no subscriber behind",
+    async (how) => {
+      const server = await startTestServer({ database, authRecheckMs: 200 });
+      try {
+        const account = await createTestAccount(database.prisma);
+        const token = await login(server, account.senior.email);
+        const client = createTestClient(server, { token });
+        const senior = subscribe(client);
+        await untilSubscribers(server.bus, account.account.id, 1);
+
+        if (how === "revoked") await client.auth.logout();
+        else
+          await database.prisma.authSession.updateMany({
+            where: { userId: account.senior.id },
+            data: { expiresAt: new Date(0) },
+          });
+
+        expect(await senior.events.waitForError()).toMatchObject({ data: { code: "UNAUTHORIZED" } });
+        await untilSubscribers(server.bus, account.account.id, 0);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
+
+describe("subscription lifecycle", () => {
+  it("leaves no subscriber and no growing heap after many subscribe/unsubscribe cycles", async () => {
+    const server = await startTestServer({ database });
+    try {
+      const account = await createTestAccount(database.prisma);
+      const token = await login(server, account.senior.email);
+      const client = createTestClient(server, { token });
+      const cycle = async (end: "unsubscribe" | "abort" | "socket") => {
+        const own = end === "socket" ? createTestClient(server, { token }) : client;
+        const events = collectEvents<TEscalationEvent>();
+        const controller = new AbortController();
+        const subscription = own.escalation.onEvent.subscribe({}, { ...events, signal: controller.signal });
+        await untilSubscribers(server.bus, account.account.id, 1);
+        if (end === "unsubscribe") subscription.unsubscribe();
+        if (end === "abort") controller.abort();
+        if (end === "socket") own.close();
+        await untilSubscribers(server.bus, account.account.id, 0);
+      };
+
+      const gc = (globalThis as { gc?: () => void }).gc;
+      for (let index = 0; index < 30; index += 1) await cycle("unsubscribe");
+      gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      for (let index = 0; index < 100; index += 1) await cycle("unsubscribe");
+      for (let index = 0; index < 100; index += 1) await cycle("abort");
+      for (let index = 0; index < 30; index += 1) await cycle("socket");
+      gc?.();
+      const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1_048_576;
+
+      expect(server.bus.subscriberCount()).toBe(0);
+      expect(heapGrowthMb).toBeLessThan(40);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
