@@ -2,7 +2,7 @@
 // delivery within a second, tenant isolation, roles, resume after restarts, overflow and bus faults.
 
 import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
-import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import type { EscalationBus } from "@handoff/bus";
 import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -32,7 +32,7 @@ function subscribe(client: Awaited<ReturnType<typeof clientFor>>, lastEventId?: 
 }
 
 /** Waits until the server-side subscription is listening on the bus. */
-async function untilListening(bus: EscalationBus<unknown>, accountId: string, count = 1) {
+async function untilListening(bus: EscalationBus<TEscalationBusMessage>, accountId: string, count = 1) {
   await vi.waitFor(() => expect(bus.subscriberCount(accountId)).toBeGreaterThanOrEqual(count), {
     timeout: 5_000,
   });
@@ -138,9 +138,10 @@ describe("resuming with lastEventId", () => {
       const engineers = await Promise.all(
         [account.engineer, account.admin, account.owner].map((user) => clientFor(user, other)),
       );
+      const engineerAt = (index: number) => engineers[index % engineers.length] as (typeof engineers)[number];
       const sessions = await Promise.all(
         Array.from({ length: 6 }, (_, index) =>
-          engineers[index % engineers.length]!.session.create({
+          engineerAt(index).session.create({
             problemSummary: `Outage ${index}`,
             problemDomain: "network",
           }),
@@ -148,7 +149,7 @@ describe("resuming with lastEventId", () => {
       );
       await Promise.all(
         sessions.map((session, index) =>
-          engineers[index % engineers.length]!.handoff.escalate({
+          engineerAt(index).handoff.escalate({
             sessionId: session.id,
             priority: "urgent",
           }),

@@ -159,28 +159,17 @@ describe.each(targets)("handoffs on %s", (target) => {
   });
 
   describe("bad input writes nothing", () => {
+    type TIds = { session: string; other: string };
     it.each([
-      [
-        "an unknown session",
-        (ids: { session: string }) => ({ sessionId: "does-not-exist", priority: "high" }),
-        "NOT_FOUND",
-      ],
-      [
-        "another tenant's session",
-        (ids: { other: string }) => ({ sessionId: ids.other, priority: "high" }),
-        "FORBIDDEN",
-      ],
+      ["an unknown session", () => ({ sessionId: "does-not-exist", priority: "high" }), "NOT_FOUND"],
+      ["another tenant's session", (ids: TIds) => ({ sessionId: ids.other, priority: "high" }), "FORBIDDEN"],
       [
         "oversize notes",
-        (ids: { session: string }) => ({ sessionId: ids.session, priority: "high", notes: "x".repeat(4001) }),
+        (ids: TIds) => ({ sessionId: ids.session, priority: "high", notes: "x".repeat(4001) }),
         "BAD_REQUEST",
       ],
-      [
-        "an unknown priority",
-        (ids: { session: string }) => ({ sessionId: ids.session, priority: "asap" }),
-        "BAD_REQUEST",
-      ],
-      ["a wrong type", (ids: { session: string }) => ({ sessionId: 42, priority: "high" }), "BAD_REQUEST"],
+      ["an unknown priority", (ids: TIds) => ({ sessionId: ids.session, priority: "asap" }), "BAD_REQUEST"],
+      ["a wrong type", () => ({ sessionId: 42, priority: "high" }), "BAD_REQUEST"],
       ["a missing session id", () => ({ priority: "high" }), "BAD_REQUEST"],
     ] as const)("refuses %s with %s", async (_label, makeInput, code) => {
       const account = await createTestAccount(database.prisma);
@@ -188,7 +177,7 @@ describe.each(targets)("handoffs on %s", (target) => {
       const engineer = await clientFor(account.engineer);
       const before = await writesSnapshot();
 
-      const input = makeInput({ session: account.session.id, other: other.session.id } as never);
+      const input = makeInput({ session: account.session.id, other: other.session.id });
       await expect(engineer.handoff.escalate(input as never)).rejects.toMatchObject({ data: { code } });
       expect(await writesSnapshot()).toEqual(before);
     });
