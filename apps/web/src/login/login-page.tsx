@@ -1,5 +1,5 @@
 // Sign-in. On success goes back where the user was headed (?next=), or home for their role.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { homePathFor, useAuth } from "../auth/auth-context.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
@@ -18,6 +18,10 @@ export function LoginPage() {
   const [isSubmitting, setIsSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const next = safeNext(params.get("next"));
+
+  useEffect(() => {
+    document.title = "Sign in · Handoff";
+  }, []);
 
   if (viewer && !isSubmitting) return <Navigate to={next ?? homePathFor(viewer)} replace />;
 

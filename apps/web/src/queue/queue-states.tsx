@@ -56,7 +56,7 @@ export function QueueRefused({ message }: { message: string }) {
       <header className="page-header">
         <h1 id="queue-title">Escalation queue</h1>
       </header>
-      <div className="empty-state" data-testid="queue-refused">
+      <div className="empty-state empty-state--info" data-testid="queue-refused">
         <div className="empty-state__icon" aria-hidden="true">
           i
         </div>

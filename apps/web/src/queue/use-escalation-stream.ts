@@ -96,7 +96,9 @@ export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatu
             setTimeout(() => isStopped || subscribe(), 1_000 + Math.random() * 2_000);
           },
           onComplete() {
-            if (!isStopped) subscribe();
+            // The server ended the stream (e.g. we fell behind) or the socket was reset after a
+            // sign-in/out: come back shortly, resuming from lastEventId, unless we are gone by then.
+            setTimeout(() => isStopped || subscribe(), 200 + Math.random() * 300);
           },
         },
       );
