@@ -1,0 +1,91 @@
+// Sign-in through the real server: cookie sessions stored as hashes, logins that reveal nothing
+// about which emails exist, throttling, and sign-out that really ends the session.
+import { createHash } from "node:crypto";
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+
+let database: Database;
+let server: TestServer;
+
+beforeAll(async () => {
+  database = await createTestDatabase("pglite");
+  server = await startTestServer({ database, loginRateLimit: { limit: 5, windowMs: 60_000 } });
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+async function postLogin(body: object) {
+  return fetch(`${server.url}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ json: body }),
+  });
+}
+
+describe("auth", () => {
+  it("sets an httpOnly SameSite=Lax cookie and stores only a hash of the token", async () => {
+    const account = await createTestAccount(database.prisma);
+    const response = await postLogin({ email: account.senior.email, password: "demo" });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^handoff_session=[^;]+/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const body = await response.json();
+    expect(body.result.data.json.token).toBeNull();
+
+    const token = decodeURIComponent(/^handoff_session=([^;]+)/.exec(cookie)?.[1] ?? "");
+    const stored = await database.prisma.authSession.findMany({ where: { userId: account.senior.id } });
+    expect(stored.map((session) => session.tokenHash)).toEqual([
+      createHash("sha256").update(token).digest("hex"),
+    ]);
+
+    const me = await createTestClient(server, { token }).auth.me();
+    expect(me).toMatchObject({ email: account.senior.email, role: "engineer", isSeniorTech: true });
+    expect(me.account.id).toBe(account.account.id);
+  });
+
+  it("answers a wrong password and an unknown email with the same UNAUTHORIZED message", async () => {
+    const account = await createTestAccount(database.prisma);
+    const wrongPassword = await postLogin({ email: account.engineer.email, password: "nope" });
+    const unknownEmail = await postLogin({ email: "nobody@nowhere.test", password: "nope" });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    const [a, b] = [await wrongPassword.json(), await unknownEmail.json()];
+    expect(a.error.json.message).toBe(b.error.json.message);
+  });
+
+  it("refuses deactivated users", async () => {
+    const account = await createTestAccount(database.prisma);
+    await database.prisma.user.update({
+      where: { id: account.engineer.id },
+      data: { deletedAt: new Date() },
+    });
+    await expect(login(server, account.engineer.email)).rejects.toMatchObject({
+      data: { code: "UNAUTHORIZED" },
+    });
+  });
+
+  it("throttles repeated attempts on one email with TOO_MANY_REQUESTS", async () => {
+    const account = await createTestAccount(database.prisma);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      statuses.push((await postLogin({ email: account.admin.email, password: "wrong" })).status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+    expect((await postLogin({ email: account.admin.email, password: "demo" })).status).toBe(429);
+  });
+
+  it("ends the session on logout", async () => {
+    const account = await createTestAccount(database.prisma);
+    const client = createTestClient(server, { token: await login(server, account.owner.email) });
+    await client.auth.logout();
+    await expect(client.auth.me()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    expect(await database.prisma.authSession.count({ where: { userId: account.owner.id } })).toBe(0);
+  });
+});
