@@ -37,9 +37,14 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
   }, []);
 
   useEffect(() => {
-    const move = (step: number) => {
+    const move = (step: number, isInList: boolean) => {
       const { ids: list, activeId: active } = latest.current;
       if (list.length === 0) return;
+      // Coming from outside the list, the first key press just lands on the current card.
+      if (!isInList && active !== null) {
+        elements.current.get(active)?.focus();
+        return;
+      }
       const index = active === null ? -1 : list.indexOf(active);
       const next = list[Math.min(list.length - 1, Math.max(0, index + step))];
       if (next === undefined) return;
@@ -57,8 +62,8 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       const isInList = listRef.current?.contains(document.activeElement) ?? false;
       const isArrow = event.key === "ArrowDown" || event.key === "ArrowUp";
       if (isArrow && !isInList) return;
-      if (event.key === "j" || event.key === "ArrowDown") move(1);
-      else if (event.key === "k" || event.key === "ArrowUp") move(-1);
+      if (event.key === "j" || event.key === "ArrowDown") move(1, isInList);
+      else if (event.key === "k" || event.key === "ArrowUp") move(-1, isInList);
       else if (event.key === "Enter") {
         // Only a focused card: Enter on a focused button must keep meaning "press the button".
         const id = focusedCardId();

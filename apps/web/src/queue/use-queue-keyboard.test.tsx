@@ -1,0 +1,82 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { useQueueKeyboard } from "./use-queue-keyboard.ts";
+
+function Harness({
+  ids,
+  onOpen,
+  onClaim,
+}: {
+  ids: string[];
+  onOpen(id: string): void;
+  onClaim(id: string): void;
+}) {
+  const keyboard = useQueueKeyboard({ ids, onOpen, onClaim });
+  return (
+    <>
+      <input aria-label="Search" />
+      <ol ref={keyboard.listRef}>
+        {ids.map((id) => (
+          <li key={id}>
+            <article
+              ref={keyboard.refFor(id)}
+              tabIndex={keyboard.activeId === id ? 0 : -1}
+              aria-label={id}
+              onFocus={() => keyboard.setActiveId(id)}
+            >
+              <button type="button">Claim {id}</button>
+            </article>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function setup() {
+  const onOpen = vi.fn();
+  const onClaim = vi.fn();
+  render(<Harness ids={["a", "b", "c"]} onOpen={onOpen} onClaim={onClaim} />);
+  return { onOpen, onClaim, card: (id: string) => screen.getByRole("article", { name: id }) };
+}
+
+describe("useQueueKeyboard", () => {
+  it("moves with j/k and the arrows, staying within the list", () => {
+    const { card } = setup();
+    fireEvent.keyDown(document.body, { key: "j" });
+    expect(document.activeElement).toBe(card("a"));
+    fireEvent.keyDown(document.activeElement as Element, { key: "j" });
+    expect(document.activeElement).toBe(card("b"));
+    fireEvent.keyDown(document.activeElement as Element, { key: "ArrowDown" });
+    expect(document.activeElement).toBe(card("c"));
+    fireEvent.keyDown(document.activeElement as Element, { key: "j" });
+    expect(document.activeElement).toBe(card("c"));
+    fireEvent.keyDown(document.activeElement as Element, { key: "k" });
+    fireEvent.keyDown(document.activeElement as Element, { key: "ArrowUp" });
+    expect(document.activeElement).toBe(card("a"));
+  });
+
+  it("opens the focused card with Enter and claims it with c", () => {
+    const { card, onOpen, onClaim } = setup();
+    card("b").focus();
+    fireEvent.keyDown(card("b"), { key: "Enter" });
+    fireEvent.keyDown(card("b"), { key: "c" });
+    expect(onOpen).toHaveBeenCalledWith("b");
+    expect(onClaim).toHaveBeenCalledWith("b");
+  });
+
+  it("leaves Enter on a button and keys typed into fields alone", () => {
+    const { onOpen, onClaim } = setup();
+    const button = screen.getByRole("button", { name: "Claim a" });
+    button.focus();
+    fireEvent.keyDown(button, { key: "Enter" });
+    expect(onOpen).not.toHaveBeenCalled();
+
+    const search = screen.getByRole("textbox", { name: "Search" });
+    search.focus();
+    fireEvent.keyDown(search, { key: "j" });
+    fireEvent.keyDown(search, { key: "c" });
+    expect(document.activeElement).toBe(search);
+    expect(onClaim).not.toHaveBeenCalled();
+  });
+});
