@@ -18,6 +18,11 @@ afterAll(async () => {
   await database?.close();
 });
 
+type TLoginReply = {
+  result?: { data: { json: { token: string | null } } };
+  error?: { json: { message: string } };
+};
+
 async function postLogin(body: object) {
   return fetch(`${server.url}/trpc/auth.login`, {
     method: "POST",
@@ -35,8 +40,8 @@ describe("auth", () => {
     expect(cookie).toMatch(/^handoff_session=[^;]+/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const body = await response.json();
-    expect(body.result.data.json.token).toBeNull();
+    const body = (await response.json()) as TLoginReply;
+    expect(body.result?.data.json.token).toBeNull();
 
     const token = decodeURIComponent(/^handoff_session=([^;]+)/.exec(cookie)?.[1] ?? "");
     const stored = await database.prisma.authSession.findMany({ where: { userId: account.senior.id } });
@@ -55,8 +60,9 @@ describe("auth", () => {
     const unknownEmail = await postLogin({ email: "nobody@nowhere.test", password: "nope" });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    const [a, b] = [await wrongPassword.json(), await unknownEmail.json()];
-    expect(a.error.json.message).toBe(b.error.json.message);
+    const [a, b] = [(await wrongPassword.json()) as TLoginReply, (await unknownEmail.json()) as TLoginReply];
+    expect(a.error?.json.message).toBe("That email and password don't match an active account.");
+    expect(b.error?.json.message).toBe(a.error?.json.message);
   });
 
   it("refuses deactivated users", async () => {
