@@ -1,10 +1,12 @@
-// The one place that maps the database's uppercase enums to the API's lowercase words.
+// The one place that maps the database's uppercase enums to the API's lowercase words
+// (and the rows built mostly from them).
 import type {
   BranchStatus,
   ConfidenceTier,
   HandoffIntent,
   HandoffPriority,
   Role,
+  SessionBranch,
   SessionStatus,
 } from "@handoff/db";
 import type {
@@ -15,6 +17,7 @@ import type {
   TRole,
   TSessionStatus,
 } from "../schemas/enums.ts";
+import type { TBranchNode } from "../schemas/outputs.ts";
 
 const toApi = <T extends string>(value: string) => value.toLowerCase() as T;
 const toDb = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -28,3 +31,13 @@ export const sessionStatusToApi = (value: SessionStatus) => toApi<TSessionStatus
 export const confidenceToApi = (value: ConfidenceTier) => toApi<TConfidenceTier>(value);
 export const confidenceToDb = (value: TConfidenceTier) => toDb<ConfidenceTier>(value);
 export const branchStatusToApi = (value: BranchStatus) => toApi<TBranchStatus>(value);
+
+export function toBranchNode(branch: SessionBranch): TBranchNode {
+  return {
+    id: branch.id,
+    parentId: branch.parentId,
+    label: branch.label,
+    status: branchStatusToApi(branch.status),
+    outcome: branch.outcome,
+  };
+}

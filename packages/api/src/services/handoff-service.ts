@@ -5,11 +5,11 @@ import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
 import {
-  branchStatusToApi,
   confidenceToApi,
   intentToDb,
   priorityToDb,
   sessionStatusToApi,
+  toBranchNode,
 } from "../domain/enum-mapping.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
@@ -261,13 +261,7 @@ function snapshotOf(session: TSessionForSnapshot): TSessionSnapshot {
     confidenceTier: confidenceToApi(session.confidenceTier),
     psaTicketId: session.psaTicketId,
     activeBranchId: session.activeBranchId,
-    branches: session.branches.map((branch) => ({
-      id: branch.id,
-      parentId: branch.parentId,
-      label: branch.label,
-      status: branchStatusToApi(branch.status),
-      outcome: branch.outcome,
-    })),
+    branches: session.branches.map(toBranchNode),
     recentMessages: session.messages
       .map((message) => ({
         author: message.author?.name ?? message.authorKind.toLowerCase(),

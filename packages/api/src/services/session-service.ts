@@ -2,12 +2,12 @@
 import type { Prisma, PrismaClient } from "@handoff/db";
 import { AppError } from "../domain/app-error.ts";
 import {
-  branchStatusToApi,
   confidenceToApi,
   confidenceToDb,
   intentToApi,
   priorityToApi,
   sessionStatusToApi,
+  toBranchNode,
 } from "../domain/enum-mapping.ts";
 import type { TConfidenceTier } from "../schemas/enums.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
@@ -87,13 +87,7 @@ export async function getSession(prisma: PrismaClient, viewer: TViewerRef, sessi
   return {
     ...toSessionSummary(session),
     activeBranchId: session.activeBranchId,
-    branches: session.branches.map((branch) => ({
-      id: branch.id,
-      parentId: branch.parentId,
-      label: branch.label,
-      status: branchStatusToApi(branch.status),
-      outcome: branch.outcome,
-    })),
+    branches: session.branches.map(toBranchNode),
     messages: session.messages.map((message) => ({
       id: message.id,
       branchId: message.branchId,
