@@ -117,11 +117,17 @@ describe("EscalationQueue", () => {
     const summary = account.session.problemSummary;
     await Promise.all([queueCards(sid, summary).waitFor(), queueCards(sara, summary).waitFor()]);
 
-    // Both clicks go out in the same instant (no per-page actionability waits in between).
+    // Both clicks fire at the same wall-clock instant: each page schedules its own click, so neither
+    // waits for a CDP round trip during which the rival's claim could already land.
     const claimButtons = [sid, sara].map((page) => queueCards(page, summary).getByTestId("claim-button"));
     await Promise.all(claimButtons.map((button) => button.waitFor()));
+    const clickAt = Date.now() + 500;
     await Promise.all(
-      claimButtons.map((button) => button.evaluate((element: HTMLElement) => element.click())),
+      claimButtons.map((button) =>
+        button.evaluate((element: HTMLElement, at: number) => {
+          setTimeout(() => element.click(), at - Date.now());
+        }, clickAt),
+      ),
     );
 
     const contextPath = `/handoffs/${handoff.id}`;
