@@ -17,7 +17,9 @@ const DONE: IteratorResult<never, undefined> = { done: true, value: undefined };
 export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, undefined> {
   readonly channel: string;
   readonly #bufferSize: number;
+  // FIFO as array + head index: Array#shift is O(n), which a consumer draining a large buffer would feel.
   #buffer: T[] = [];
+  #head = 0;
   #waiters: Waiter<T>[] = [];
   #state: State = "open";
   #failure: Error | undefined;
@@ -39,7 +41,7 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
   }
 
   get bufferedCount(): number {
-    return this.#buffer.length;
+    return this.#buffer.length - this.#head;
   }
 
   /** The error that ended the stream, if it failed. */
@@ -65,7 +67,7 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
       waiter.resolve({ done: false, value: message });
       return;
     }
-    if (this.#buffer.length >= this.#bufferSize) {
+    if (this.bufferedCount >= this.#bufferSize) {
       this.fail(new BusOverflowError(this.channel, this.#bufferSize));
       return;
     }
@@ -77,7 +79,7 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
     if (!this.isOpen) return;
     this.#state = "failed";
     this.#failure = error;
-    this.#buffer = [];
+    this.#clearBuffer();
     const [first, ...rest] = this.#waiters;
     this.#waiters = [];
     this.#dispose();
@@ -92,7 +94,7 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
   end(): void {
     if (!this.isOpen) return;
     this.#state = "ended";
-    this.#buffer = [];
+    this.#clearBuffer();
     const waiters = this.#waiters;
     this.#waiters = [];
     this.#dispose();
@@ -104,9 +106,7 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#buffer.length > 0) {
-      return Promise.resolve({ done: false, value: this.#buffer.shift() as T });
-    }
+    if (this.bufferedCount > 0) return Promise.resolve({ done: false, value: this.#shift() });
     if (this.#failure && !this.#isFailureReported) {
       this.#isFailureReported = true;
       return Promise.reject(this.#failure);
@@ -124,6 +124,23 @@ export class SubscriberQueue<T> implements BusSubscription<T>, AsyncIterator<T, 
     if (this.#isIterated) throw new Error("A bus subscription can be iterated only once.");
     this.#isIterated = true;
     return this;
+  }
+
+  #shift(): T {
+    const value = this.#buffer[this.#head] as T;
+    this.#buffer[this.#head] = undefined as T; // let it be collected
+    this.#head++;
+    if (this.#head === this.#buffer.length) this.#clearBuffer();
+    else if (this.#head >= 1024 && this.#head * 2 >= this.#buffer.length) {
+      this.#buffer = this.#buffer.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  #clearBuffer(): void {
+    this.#buffer = [];
+    this.#head = 0;
   }
 
   #dispose(): void {
