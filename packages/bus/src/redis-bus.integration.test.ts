@@ -116,6 +116,21 @@ describe.skipIf(!isRedisReachable)("redis bus", () => {
       expect(await take(after, 1)).toEqual([{ n: 1 }]);
     });
 
+    it("an abort while SUBSCRIBE is unacknowledged resolves an ended stream and leaves no Redis subscription", async () => {
+      const prefix = `${uniqueName()}:`;
+      const subscriber = bus({ channelPrefix: prefix });
+      const channel = newChannel();
+      const controller = new AbortController();
+
+      const subscribing = subscriber.subscribe(channel, { signal: controller.signal });
+      controller.abort();
+      const subscription = await subscribing;
+
+      expect(await subscription[Symbol.asyncIterator]().next()).toEqual({ done: true, value: undefined });
+      expect(subscriber.stats()).toEqual({ channels: 0, subscribers: 0, bufferedMessages: 0 });
+      await eventually(async () => (await numsub(prefix + channel)) === 0, "UNSUBSCRIBE");
+    });
+
     it("ignores (and reports) a message on its channels that is not JSON", async () => {
       const prefix = `${uniqueName()}:`;
       const errors: unknown[] = [];
