@@ -1,6 +1,11 @@
 // Test helpers for every package that touches the database ("@handoff/db/testing").
 
-export { type TestDatabaseTarget, testDatabaseTargets, testDatabaseUrl } from "./targets.ts";
+export {
+  resolveTestDatabaseTargets,
+  type TestDatabaseTarget,
+  testDatabaseTargets,
+  testDatabaseUrl,
+} from "./targets.ts";
 export {
   type CreateTestAccountOverrides,
   createTestAccount,

@@ -18,16 +18,22 @@ let targets: Promise<TestDatabaseTarget[]> | undefined;
  * or `describe.runIf((await testDatabaseTargets()).includes("postgres"))`.
  */
 export function testDatabaseTargets(): Promise<TestDatabaseTarget[]> {
-  targets ??= probeTargets();
+  targets ??= resolveTestDatabaseTargets({
+    url: testDatabaseUrl(),
+    isPostgresRequired: process.env.REQUIRE_SERVICES === "1",
+  });
   return targets;
 }
 
-async function probeTargets(): Promise<TestDatabaseTarget[]> {
-  const url = testDatabaseUrl();
+export async function resolveTestDatabaseTargets(options: {
+  url: string;
+  isPostgresRequired: boolean;
+}): Promise<TestDatabaseTarget[]> {
+  const { url, isPostgresRequired } = options;
   const problem = await probePostgres(url);
   if (!problem) return ["pglite", "postgres"];
   const where = url.replace(/\/\/[^@/]*@/, "//***@");
-  if (process.env.REQUIRE_SERVICES === "1") {
+  if (isPostgresRequired) {
     throw new Error(`PostgreSQL is required (REQUIRE_SERVICES=1) but ${where} is unreachable: ${problem}`);
   }
   console.warn(`[db tests] PostgreSQL at ${where} is unreachable (${problem}); running on PGlite only.`);

@@ -1,0 +1,59 @@
+// The factory itself: bad options get a clear error, and PGlite persists in the data dir it creates.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDatabase } from "./create-database.ts";
+import { migrate } from "./migrator.ts";
+import { createTestDatabase, testDatabaseTargets } from "./testing/index.ts";
+
+const targets = await testDatabaseTargets();
+
+describe("createDatabase", () => {
+  const parent = mkdtemp(join(tmpdir(), "handoff-create-db-"));
+  afterAll(async () => rm(await parent, { recursive: true, force: true }));
+
+  it("refuses options that name no database, or a URL that is not PostgreSQL", async () => {
+    await expect(createDatabase({})).rejects.toThrow(/needs a databaseUrl \(PostgreSQL\) or a dataDir/);
+    await expect(createDatabase({ databaseUrl: "mysql://root:secret@db/app" })).rejects.toThrow(
+      'must start with postgres:// or postgresql:// (got "mysql://***@db/app")',
+    );
+  });
+
+  it("creates the PGlite data dir and keeps data across restarts", async () => {
+    const dataDir = join(await parent, "nested", "data");
+    const first = await createDatabase({ dataDir });
+    try {
+      expect(first.kind).toBe("pglite");
+      await migrate(first);
+      await first.prisma.account.create({ data: { name: "Persisted MSP" } });
+    } finally {
+      await first.close();
+    }
+    const second = await createDatabase({ dataDir });
+    try {
+      expect(await migrate(second)).toEqual({ applied: [] });
+      expect(await second.prisma.account.findMany({ select: { name: true } })).toEqual([
+        { name: "Persisted MSP" },
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it.runIf(targets.includes("postgres"))("connects to PostgreSQL by URL", async () => {
+    const reference = await createTestDatabase("postgres");
+    try {
+      const database = await createDatabase({ databaseUrl: reference.databaseUrl });
+      try {
+        expect(database.kind).toBe("postgres");
+        await database.prisma.account.create({ data: { name: "Pg MSP" } });
+        expect(await reference.prisma.account.count({ where: { name: "Pg MSP" } })).toBe(1);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await reference.close();
+    }
+  });
+});
