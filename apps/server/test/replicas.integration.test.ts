@@ -1,0 +1,62 @@
+// Scale-out: two server replicas sharing one database and one Redis. A senior connected to
+// replica B sees, live, an escalation made on replica A.
+import { randomUUID } from "node:crypto";
+import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
+import { createRedisBus } from "@handoff/bus";
+import { isTestRedisReachable, testRedisUrl } from "@handoff/bus/testing";
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { collectEvents } from "./support/event-collector.ts";
+
+const hasRedis = await isTestRedisReachable();
+
+describe.runIf(hasRedis)("replicas on a Redis bus", () => {
+  let database: Database;
+  const replicas: TestServer[] = [];
+  // A channel prefix of our own keeps parallel runs on one Redis apart.
+  const channelPrefix = `handoff-test:${randomUUID()}:`;
+  const buses = [0, 1].map(() => createRedisBus<TEscalationBusMessage>({ url: testRedisUrl, channelPrefix }));
+
+  beforeAll(async () => {
+    database = await createTestDatabase("pglite");
+    for (const bus of buses) replicas.push(await startTestServer({ database, bus }));
+  });
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    for (const bus of buses) await bus.close();
+    await database?.close();
+  });
+
+  it("delivers an escalation made on replica A to a senior on replica B", async () => {
+    const [replicaA, replicaB] = replicas as [TestServer, TestServer];
+    const account = await createTestAccount(database.prisma);
+    const senior = createTestClient(replicaB, { token: await login(replicaB, account.senior.email) });
+    const events = collectEvents<TEscalationEvent>();
+    const subscription = senior.escalation.onEvent.subscribe({}, events);
+    await vi.waitFor(() => expect(replicaB.bus.subscriberCount(account.account.id)).toBe(1), {
+      timeout: 5_000,
+    });
+
+    const engineer = createTestClient(replicaA, { token: await login(replicaA, account.engineer.email) });
+    const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
+
+    const [event] = await events.waitForCount(1, 2_000);
+    expect(event?.data).toMatchObject({ kind: "handoff", type: "handoff.created", handoff: { id: card.id } });
+
+    await senior.handoff.claim({ handoffId: card.id });
+    const engineerView = collectEvents<TEscalationEvent>();
+    const engineerSubscription = engineer.escalation.onEvent.subscribe(
+      { lastEventId: event?.id },
+      engineerView,
+    );
+    const [claimed] = await engineerView.waitForCount(1);
+    expect(claimed?.data).toMatchObject({
+      type: "handoff.claimed",
+      handoff: { claimedBy: { id: account.senior.id } },
+    });
+    subscription.unsubscribe();
+    engineerSubscription.unsubscribe();
+  });
+});
