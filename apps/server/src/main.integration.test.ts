@@ -1,5 +1,6 @@
 // The real entry point as a child process: bad config fails fast and clearly; the embedded default
-// migrates, seeds once, prints the URL and demo logins, serves, and shuts down cleanly on SIGTERM.
+// migrates, seeds once (demo escalations included), prints the URL and demo logins, serves, and shuts
+// down cleanly on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -7,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login } from "./testing/index.ts";
+import { createTestClient, login } from "./testing/index.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -86,14 +87,25 @@ describe("main.ts", () => {
       try {
         const url = await waitForUrl(run);
         expect(logLines(run, "migrations applied")).toHaveLength(1);
-        expect(logLines(run, "demo data seeded")).toHaveLength(1);
+        expect(logLines(run, "demo data seeded")).toEqual([expect.objectContaining({ escalations: 2 })]);
         expect(run.output()).toContain('Demo logins (password "demo")');
         for (const email of ["owner@acme.test", "sam@acme.test", "viewer@acme.test", "gina@globex.test"]) {
           expect(run.output()).toContain(email);
         }
 
         expect((await fetch(`${url}/readyz`)).status).toBe(200);
-        expect(await login({ url }, "sam@acme.test")).toBeTruthy();
+        const sam = createTestClient(
+          { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
+          {
+            token: await login({ url }, "sam@acme.test"),
+          },
+        );
+        const queue = await sam.handoff.queue({});
+        expect(queue.map((card) => [card.priority, card.handedOffBy.name, card.intent])).toEqual([
+          ["urgent", expect.any(String), "escalate"],
+          ["high", expect.any(String), "escalate"],
+        ]);
+        await sam.close();
 
         run.child.kill("SIGTERM");
         expect(await run.exited).toBe(0);

@@ -1,6 +1,6 @@
 // Starts Handoff: config → database (migrated; demo data when embedded) → bus → mailer → server,
 // and shuts it all down gracefully on SIGTERM/SIGINT.
-import type { TEscalationBusMessage } from "@handoff/api";
+import { seedDemoHandoffs, type TEscalationBusMessage } from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
 import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
 import { createApiDeps } from "./app-deps.ts";
@@ -51,10 +51,7 @@ async function main() {
     { database: database.kind, applied },
     applied.length ? "migrations applied" : "database up to date",
   );
-  if (isEmbedded) {
-    const { seeded } = await seedDemo(database.prisma);
-    if (seeded) logger.info("demo data seeded");
-  }
+  const isDemoSeeded = isEmbedded && (await seedDemo(database.prisma)).seeded;
 
   const bus = config.redisUrl
     ? createRedisBus<TEscalationBusMessage>({
@@ -63,6 +60,10 @@ async function main() {
       })
     : createMemoryBus<TEscalationBusMessage>();
   const deps = createApiDeps({ config, prisma: database.prisma, bus, logger });
+  if (isDemoSeeded) {
+    const escalations = await seedDemoHandoffs(deps);
+    logger.info({ escalations }, "demo data seeded");
+  }
   const server = createAppServer({ config, deps, logger });
   const url = await server.listen();
   logger.info(
