@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // Lets the subscription leak test force a collection before it measures the heap.
+    execArgv: ["--expose-gc"],
   },
 });

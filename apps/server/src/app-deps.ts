@@ -16,7 +16,13 @@ import type { Logger } from "./logger.ts";
 
 export type TApiDepsConfig = Pick<
   TAppConfig,
-  "email" | "appOrigin" | "authSessionTtlMs" | "authRecheckMs" | "loginRateLimit" | "streamBufferSize"
+  | "email"
+  | "appOrigin"
+  | "authSessionTtlMs"
+  | "authRecheckMs"
+  | "loginRateLimit"
+  | "streamBufferSize"
+  | "streamLogCheckMs"
 >;
 
 export type TNotifyRetry = NonNullable<Parameters<typeof createNotifier>[0]["retry"]>;
@@ -55,6 +61,7 @@ export function createApiDeps(options: {
     loginLimiter: createRateLimiter(config.loginRateLimit),
     authSessionTtlMs: config.authSessionTtlMs,
     authRecheckMs: config.authRecheckMs,
+    streamLogCheckMs: config.streamLogCheckMs,
     streamBufferSize: config.streamBufferSize ?? undefined,
   };
 }

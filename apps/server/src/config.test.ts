@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       webDistDir: path.join(REPO_ROOT, "apps/web/dist"),
       isProxyTrusted: false,
       streamBufferSize: null,
+      streamLogCheckMs: 3_000,
     });
     expect(config.wsKeepAlive.pongWaitMs).toBeLessThan(config.wsKeepAlive.pingMs);
   });
@@ -61,6 +62,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "debug",
       AUTH_SESSION_TTL: "12h",
       AUTH_RECHECK_INTERVAL: "5s",
+      STREAM_LOG_CHECK_INTERVAL: "2s",
       LOGIN_RATE_LIMIT: "3",
       LOGIN_RATE_WINDOW: "1m",
       STREAM_BUFFER_SIZE: "64",
@@ -85,6 +87,7 @@ describe("loadConfig", () => {
       logLevel: "debug",
       authSessionTtlMs: 12 * 3_600_000,
       authRecheckMs: 5_000,
+      streamLogCheckMs: 2_000,
       loginRateLimit: { limit: 3, windowMs: 60_000 },
       streamBufferSize: 64,
       wsMaxPayloadBytes: 64 * 1_024,

@@ -121,6 +121,7 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).optional(),
   AUTH_SESSION_TTL: duration(60_000).optional(),
   AUTH_RECHECK_INTERVAL: duration(100).optional(),
+  STREAM_LOG_CHECK_INTERVAL: duration(100).optional(),
   LOGIN_RATE_LIMIT: integer(1, 10_000).optional(),
   LOGIN_RATE_WINDOW: duration(1_000).optional(),
   STREAM_BUFFER_SIZE: integer(1, 1_000_000).optional(),
@@ -149,6 +150,8 @@ export type TAppConfig = {
   logLevel: TLogLevel;
   authSessionTtlMs: number;
   authRecheckMs: number;
+  /** How often an idle stream checks the event log for events whose publish was lost. */
+  streamLogCheckMs: number;
   loginRateLimit: { limit: number; windowMs: number };
   /** Per-subscriber bus buffer; null keeps the API's default. */
   streamBufferSize: number | null;
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     logLevel: vars.LOG_LEVEL ?? "info",
     authSessionTtlMs: vars.AUTH_SESSION_TTL ?? 7 * DURATION_UNITS_MS.d,
     authRecheckMs: vars.AUTH_RECHECK_INTERVAL ?? 30_000,
+    streamLogCheckMs: vars.STREAM_LOG_CHECK_INTERVAL ?? 3_000,
     loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowMs: vars.LOGIN_RATE_WINDOW ?? 5 * 60_000 },
     streamBufferSize: vars.STREAM_BUFFER_SIZE ?? null,
     wsMaxPayloadBytes: vars.WS_MAX_PAYLOAD ?? 128 * 1_024,

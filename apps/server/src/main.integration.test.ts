@@ -100,7 +100,7 @@ describe("main.ts", () => {
             token: await login({ url }, "sam@acme.test"),
           },
         );
-        const queue = await sam.handoff.queue({});
+        const { handoffs: queue } = await sam.handoff.queue({});
         expect(queue.map((card) => [card.priority, card.handedOffBy.name, card.intent])).toEqual([
           ["urgent", expect.any(String), "escalate"],
           ["high", expect.any(String), "escalate"],

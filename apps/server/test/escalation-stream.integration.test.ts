@@ -114,7 +114,7 @@ describe("escalation.onEvent", () => {
       type: "handoff.created",
       handoff: { id: card.id, intent: "park" },
     });
-    const seniorQueue = await (await clientFor(account.senior)).handoff.queue({});
+    const { handoffs: seniorQueue } = await (await clientFor(account.senior)).handoff.queue({});
     expect(seniorQueue.map((handoff) => handoff.id)).toEqual([card.id]);
     await server.deps.notifier.idle();
     expect(await database.prisma.notification.count({ where: { handoffId: card.id } })).toBe(0);
@@ -171,6 +171,22 @@ describe("resuming with lastEventId", () => {
       orderBy: { seq: "asc" },
     });
     expect(seqs).toEqual(logged.map((event) => event.seq));
+    senior.subscription.unsubscribe();
+  });
+
+  it("picks up from a queue snapshot's position: nothing committed between the two is missed", async () => {
+    const account = await createTestAccount(database.prisma);
+    const seniorClient = await clientFor(account.senior);
+    const { handoffs, lastEventId } = await seniorClient.handoff.queue({});
+    expect(handoffs).toEqual([]);
+    const card = await (await clientFor(account.engineer)).handoff.escalate({
+      sessionId: account.session.id,
+      priority: "high",
+    });
+
+    const senior = subscribe(seniorClient, lastEventId);
+    const [event] = await senior.events.waitForCount(1);
+    expect(event?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: card.id } });
     senior.subscription.unsubscribe();
   });
 

@@ -66,7 +66,7 @@ describe.each(targets)("handoffs on %s", (target) => {
       select: { type: true },
     });
     expect(types.map(({ type }) => type)).toEqual(["handoff.created", "handoff.claimed"]);
-    expect(await senior.handoff.queue({})).toEqual([]);
+    expect((await senior.handoff.queue({})).handoffs).toEqual([]);
   });
 
   it("returns the first handoff for a repeated idempotency key: one handoff, one event", async () => {
@@ -88,6 +88,43 @@ describe.each(targets)("handoffs on %s", (target) => {
     expect(third.id).toBe(first.id);
     expect(await database.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
     expect(await database.prisma.escalationEvent.count({ where: { accountId: account.account.id } })).toBe(1);
+  });
+
+  it("refuses an idempotency key reused for a different request", async () => {
+    const account = await createTestAccount(database.prisma);
+    const engineer = await clientFor(account.engineer);
+    const idempotencyKey = "dialog-reused-key";
+    await engineer.handoff.park({ sessionId: account.session.id, idempotencyKey });
+
+    await expect(
+      engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent", idempotencyKey }),
+    ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
+    expect(await database.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
+  });
+
+  it("lets only one of two concurrent releases through", async () => {
+    const account = await createTestAccount(database.prisma);
+    const card = await (await clientFor(account.engineer)).handoff.escalate({
+      sessionId: account.session.id,
+      priority: "normal",
+    });
+    const senior = await clientFor(account.senior);
+    await senior.handoff.claim({ handoffId: card.id });
+    const admin = await clientFor(account.admin);
+
+    const results = await Promise.allSettled([
+      senior.handoff.release({ handoffId: card.id }),
+      admin.handoff.release({ handoffId: card.id }),
+    ]);
+
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((result) => result.status === "rejected")).toMatchObject({
+      reason: { data: { code: "CONFLICT" } },
+    });
+    const released = await database.prisma.escalationEvent.count({
+      where: { accountId: account.account.id, type: "handoff.released" },
+    });
+    expect(released).toBe(1);
   });
 
   it("refuses a second open handoff on a session with CONFLICT", async () => {
@@ -118,7 +155,7 @@ describe.each(targets)("handoffs on %s", (target) => {
     const released = await senior.handoff.release({ handoffId: card.id });
 
     expect(released.claimedBy).toBeNull();
-    expect((await senior.handoff.queue({})).map((handoff) => handoff.id)).toEqual([card.id]);
+    expect((await senior.handoff.queue({})).handoffs.map((handoff) => handoff.id)).toEqual([card.id]);
     const session = await database.prisma.session.findUniqueOrThrow({ where: { id: account.session.id } });
     expect(session).toMatchObject({ status: "ESCALATED", assigneeId: null });
   });
@@ -134,9 +171,9 @@ describe.each(targets)("handoffs on %s", (target) => {
     const parked = await engineer.handoff.park({ sessionId: c.id });
 
     const senior = await clientFor(account.senior);
-    const all = await senior.handoff.queue({});
+    const { handoffs: all } = await senior.handoff.queue({});
     expect(all.map((handoff) => handoff.id)).toEqual([urgent.id, parked.id, low.id]);
-    const escalations = await senior.handoff.queue({ intent: "escalate" });
+    const { handoffs: escalations } = await senior.handoff.queue({ intent: "escalate" });
     expect(escalations.map((handoff) => handoff.id)).toEqual([urgent.id, low.id]);
   });
 

@@ -22,6 +22,11 @@ export type ApiDeps = {
   authSessionTtlMs: number;
   /** How often a live subscription re-checks that its login is still valid. */
   authRecheckMs: number;
+  /**
+   * How often an idle stream checks the event log: a publish lost while the bus was down has
+   * no later event to reveal the gap.
+   */
+  streamLogCheckMs: number;
   /** Per-subscriber bus buffer; a subscriber that falls further behind is ended and resumes. */
   streamBufferSize?: number;
 };

@@ -5,8 +5,9 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { AppError } from "./domain/app-error.ts";
+import { hasRoleAtLeast } from "./domain/roles.ts";
 import type { TRole } from "./schemas/enums.ts";
-import { resolveViewer } from "./services/auth-service.ts";
+import { resolveViewer, SESSION_ENDED_MESSAGE } from "./services/auth-service.ts";
 
 // ---- initialisation -------------------------------------------------------------------------
 
@@ -15,6 +16,14 @@ const t = initTRPC.context<Context>().create({
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
+    // Unexpected failures are logged by the server; the client gets no internals (SQL, hosts).
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      return {
+        ...shape,
+        message: "Something went wrong on our side. Try again in a moment.",
+        data: { ...shape.data, zodError: null },
+      };
+    }
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     return { ...shape, data: { ...shape.data, zodError } };
   },
@@ -23,13 +32,14 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: error.code, message: error.message, cause: error });
+}
+
 /** Maps service errors to tRPC errors in one place, so handlers carry no try/catch. */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
   return result;
 });
 
@@ -39,17 +49,9 @@ export const publicProcedure = t.procedure.use(mapAppErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const viewer = await resolveViewer(ctx.deps.prisma, ctx.transport.authToken);
-  if (!viewer) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
-  }
+  if (!viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: SESSION_ENDED_MESSAGE });
   return next({ ctx: { viewer } });
 });
-
-const ROLE_RANK: Record<TRole, number> = { viewer: 0, engineer: 1, admin: 2, owner: 3 };
-
-export function hasRoleAtLeast(role: TRole, minimum: TRole): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[minimum];
-}
 
 function procedureForRoleAtLeast(minimum: TRole, deniedMessage: string) {
   return authedProcedure.use(({ ctx, next }) => {

@@ -1,3 +1,4 @@
+import { hasRoleAtLeast } from "../domain/roles.ts";
 import { ZEscalateInput, ZHandoffIdInput, ZParkInput, ZQueueInput } from "../schemas/inputs.ts";
 import {
   claimHandoff,
@@ -6,7 +7,7 @@ import {
   listQueue,
   releaseHandoff,
 } from "../services/handoff-service.ts";
-import { authedProcedure, engineerProcedure, hasRoleAtLeast, router } from "../trpc.ts";
+import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
 
 export const handoffRouter = router({
   park: engineerProcedure

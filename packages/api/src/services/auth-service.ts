@@ -10,6 +10,7 @@ import type { RateLimiter } from "./rate-limiter.ts";
 export type TAuthedViewer = TViewer & { accountId: string; authSessionId: string };
 
 const INVALID_LOGIN = "That email and password don't match an active account.";
+export const SESSION_ENDED_MESSAGE = "Your session has ended. Please sign in again.";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

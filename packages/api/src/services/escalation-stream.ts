@@ -1,7 +1,8 @@
 // The live escalation stream of one account: listen on the bus first, then replay the event
-// log after the client's position, then go live, skipping what was already sent. A gap in
-// the live feed (a lost publish) or a bus overflow is filled from the event log, so every
-// event reaches the client once, in order.
+// log after the client's position, then go live, skipping what was already sent. Gaps are
+// filled from the event log: when a later event reveals them, when the bus says it may have
+// dropped messages (overflow, reconnect), and by a periodic check while idle (a lost publish
+// with nothing after it). So every event reaches the client once, in order.
 import { BusGapError } from "@handoff/bus";
 import type { ApiDeps } from "../context.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
@@ -13,7 +14,7 @@ const REPLAY_PAGE_SIZE = 500;
 
 export type TStreamItem = { id: string; event: TEscalationEvent };
 
-type TStreamDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "streamBufferSize">;
+type TStreamDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "streamBufferSize" | "streamLogCheckMs">;
 
 export async function* streamEscalationEvents(
   deps: TStreamDeps,
@@ -46,7 +47,20 @@ export async function* streamEscalationEvents(
         yield toStreamItem(message);
       }
 
-      for await (const message of subscription) {
+      const live = subscription[Symbol.asyncIterator]();
+      let pending = live.next();
+      while (true) {
+        const next = await nextOrTimeout(pending, deps.streamLogCheckMs);
+        if (next === TIMED_OUT) {
+          for await (const missed of replay(deps, accountId, log.eventEpoch, position)) {
+            position = missed.seq;
+            yield toStreamItem(missed);
+          }
+          continue;
+        }
+        if (next.done) break;
+        pending = live.next();
+        const message = next.value;
         if (message.seq <= position) continue;
         if (message.seq > position + 1) {
           for await (const missed of replay(deps, accountId, log.eventEpoch, position)) {
@@ -101,6 +115,21 @@ async function* replay(deps: TStreamDeps, accountId: string, epoch: string, afte
     const last = page.at(-1);
     if (!last || page.length < REPLAY_PAGE_SIZE) return;
     cursor = last.seq;
+  }
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** The pending read, or TIMED_OUT after `ms`; the read stays pending for the next call. */
+async function nextOrTimeout<T>(pending: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([pending, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,11 +1,11 @@
-// Builds the queue card and the full handoff context from database rows.
+// Builds the queue card and the full handoff context from database rows. Everything about the
+// session comes from the snapshot taken at handoff, so a card reads the same in every event and query.
 import type { Prisma } from "@handoff/db";
-import { confidenceToApi, intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
+import { intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
 import { writeBriefing } from "./briefing.ts";
 
 export const handoffCardInclude = {
-  session: { select: { stepCount: true, confidenceTier: true } },
   team: { select: { id: true, name: true } },
   handedOffBy: { select: { id: true, name: true } },
   claimedBy: { select: { id: true, name: true } },
@@ -23,8 +23,8 @@ export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard 
     problemSummary: snapshot.problemSummary,
     problemDomain: snapshot.problemDomain,
     notes: handoff.engineerNotes,
-    stepCount: handoff.session.stepCount,
-    confidenceTier: confidenceToApi(handoff.session.confidenceTier),
+    stepCount: snapshot.stepCount,
+    confidenceTier: snapshot.confidenceTier,
     team: handoff.team,
     handedOffBy: handoff.handedOffBy,
     createdAt: handoff.createdAt.toISOString(),

@@ -11,6 +11,7 @@ import {
   sessionStatusToApi,
   toBranchNode,
 } from "../domain/enum-mapping.ts";
+import { formatEventId } from "../domain/event-id.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
@@ -37,7 +38,7 @@ export async function createHandoff(
   viewer: TViewerRef,
   input: TCreateHandoffInput,
 ): Promise<THandoffCard> {
-  const earlier = await findByIdempotencyKey(deps.prisma, viewer, input.idempotencyKey);
+  const earlier = await findEarlierAttempt(deps.prisma, viewer, input);
   if (earlier) return earlier;
 
   let event: TEscalationBusMessage;
@@ -80,7 +81,7 @@ export async function createHandoff(
     });
   } catch (error) {
     // A double-submit raced us past the first lookup: answer with the handoff that won.
-    const winner = await findByIdempotencyKey(deps.prisma, viewer, input.idempotencyKey);
+    const winner = await findEarlierAttempt(deps.prisma, viewer, input);
     if (winner) return winner;
     if (isUniqueViolation(error)) throw new AppError("CONFLICT", "This session already has an open handoff.");
     throw error;
@@ -126,21 +127,28 @@ export async function releaseHandoff(
   try {
     const event = await deps.prisma.$transaction(async (tx) => {
       const current = await findHandoffInAccount(tx, viewer, handoffId);
-      if (!current.claimedById)
+      if (!current.claimedById || !current.claimedAt) {
         throw new AppError("CONFLICT", "This handoff is already waiting in the queue.");
+      }
       if (current.claimedById !== viewer.id && !viewer.isAdmin) {
         throw new AppError(
           "FORBIDDEN",
           "Only the person who claimed this handoff, or an admin, can release it.",
         );
       }
-      const handoff = await tx.handoff.update({
-        where: { id: handoffId },
+      // Only the claim we just read is released: a concurrent release or re-claim wins instead.
+      const { count } = await tx.handoff.updateMany({
+        where: { id: handoffId, claimedById: current.claimedById, claimedAt: current.claimedAt },
         data: { claimedById: null, claimedAt: null, releasedAt: new Date() },
+      });
+      if (count === 0)
+        throw new AppError("CONFLICT", "This handoff changed hands meanwhile; reload and try again.");
+      const handoff = await tx.handoff.findUniqueOrThrow({
+        where: { id: handoffId },
         include: handoffCardInclude,
       });
-      await tx.session.update({
-        where: { id: handoff.sessionId },
+      await tx.session.updateMany({
+        where: { id: handoff.sessionId, assigneeId: current.claimedById },
         data: { status: handoff.intent === "ESCALATE" ? "ESCALATED" : "PAUSED", assigneeId: null },
       });
       return appendEscalationEvent(tx, viewer.accountId, "handoff.released", toHandoffCard(handoff));
@@ -158,24 +166,41 @@ export async function releaseHandoff(
   }
 }
 
+/**
+ * The open handoffs, with the event-log position they reflect: a client subscribes with that
+ * `lastEventId`, so nothing committed between this read and its subscription is missed.
+ */
 export async function listQueue(
   prisma: PrismaClient,
   viewer: TViewerRef,
   filter: { intent?: THandoffIntent | undefined; teamId?: string | undefined },
-): Promise<THandoffCard[]> {
-  const handoffs = await prisma.handoff.findMany({
-    where: {
-      accountId: viewer.accountId,
-      claimedAt: null,
-      cancelledAt: null,
-      ...(filter.intent && { intent: intentToDb(filter.intent) }),
-      ...(filter.teamId && { teamId: filter.teamId }),
+): Promise<{ handoffs: THandoffCard[]; lastEventId: string }> {
+  // One snapshot for both reads, so the cards and the position agree.
+  return prisma.$transaction(
+    async (tx) => {
+      const log = await tx.account.findUniqueOrThrow({
+        where: { id: viewer.accountId },
+        select: { eventEpoch: true, eventSeq: true },
+      });
+      const handoffs = await tx.handoff.findMany({
+        where: {
+          accountId: viewer.accountId,
+          claimedAt: null,
+          cancelledAt: null,
+          ...(filter.intent && { intent: intentToDb(filter.intent) }),
+          ...(filter.teamId && { teamId: filter.teamId }),
+        },
+        orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+        include: handoffCardInclude,
+        take: 500,
+      });
+      return {
+        handoffs: handoffs.map(toHandoffCard),
+        lastEventId: formatEventId({ epoch: log.eventEpoch, seq: log.eventSeq }),
+      };
     },
-    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
-    include: handoffCardInclude,
-    take: 500,
-  });
-  return handoffs.map(toHandoffCard);
+    { isolationLevel: "RepeatableRead" },
+  );
 }
 
 export async function getHandoff(
@@ -217,23 +242,32 @@ async function assertNoOpenHandoff(tx: Prisma.TransactionClient, sessionId: stri
   );
 }
 
-async function findByIdempotencyKey(
+/** The handoff an earlier submit with the same idempotency key created, if any. */
+async function findEarlierAttempt(
   prisma: PrismaClient,
   viewer: TViewerRef,
-  idempotencyKey: string | undefined,
+  input: TCreateHandoffInput,
 ): Promise<THandoffCard | null> {
-  if (!idempotencyKey) return null;
+  if (!input.idempotencyKey) return null;
   const handoff = await prisma.handoff.findUnique({
     where: {
       accountId_handedOffById_idempotencyKey: {
         accountId: viewer.accountId,
         handedOffById: viewer.id,
-        idempotencyKey,
+        idempotencyKey: input.idempotencyKey,
       },
     },
     include: handoffCardInclude,
   });
-  return handoff && toHandoffCard(handoff);
+  if (!handoff) return null;
+  const card = toHandoffCard(handoff);
+  if (card.sessionId !== input.sessionId || card.intent !== input.intent) {
+    throw new AppError(
+      "CONFLICT",
+      "This request was already used for a different handoff; reopen the dialog and try again.",
+    );
+  }
+  return card;
 }
 
 /** The bus is best-effort: subscribers fill any gap from the event log. */
