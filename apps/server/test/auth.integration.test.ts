@@ -87,6 +87,26 @@ describe("auth", () => {
     expect((await postLogin({ email: account.admin.email, password: "demo" })).status).toBe(429);
   });
 
+  it("throttles one address spraying many emails", async () => {
+    // 5 attempts per email, and one address may make ten times that: the 51st is refused.
+    const sprayer = await startTestServer({ database, loginRateLimit: { limit: 5, windowMs: 60_000 } });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 51; attempt += 1) {
+        const response = await fetch(`${sprayer.url}/trpc/auth.login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ json: { email: `nobody${attempt}@spray.test`, password: "guess" } }),
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses.filter((status) => status === 401)).toHaveLength(50);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await sprayer.close();
+    }
+  });
+
   it("ends the session on logout", async () => {
     const account = await createTestAccount(database.prisma);
     const client = createTestClient(server, { token: await login(server, account.owner.email) });

@@ -10,6 +10,8 @@ import type { RateLimiter } from "./rate-limiter.ts";
 export type TAuthedViewer = TViewer & { accountId: string; authSessionId: string };
 
 const INVALID_LOGIN = "That email and password don't match an active account.";
+/** One address may make ten times as many attempts as one email. */
+const ADDRESS_ATTEMPT_WEIGHT = 0.1;
 export const SESSION_ENDED_MESSAGE = "Your session has ended. Please sign in again.";
 
 export function hashToken(token: string): string {
@@ -29,9 +31,12 @@ export async function login(
   deps: { prisma: PrismaClient; loginLimiter: RateLimiter; authSessionTtlMs: number },
   input: { email: string; password: string; clientIp: string },
 ): Promise<{ viewer: TAuthedViewer; token: string; expiresAt: Date }> {
-  const limiterKey = `${input.clientIp}|${input.email}`;
-  if (!deps.loginLimiter.consume(limiterKey)) {
-    throw new AppError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Wait a minute and try again.");
+  // Per email against guessing one password, per address (looser) against spraying many emails.
+  const emailKey = `email:${input.email}`;
+  const isEmailAllowed = deps.loginLimiter.consume(emailKey);
+  const isAddressAllowed = deps.loginLimiter.consume(`ip:${input.clientIp}`, ADDRESS_ATTEMPT_WEIGHT);
+  if (!isEmailAllowed || !isAddressAllowed) {
+    throw new AppError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Wait a few minutes and try again.");
   }
   const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
   const usableUser = user?.active && user.deletedAt === null ? user : null;
@@ -44,7 +49,7 @@ export async function login(
     data: { tokenHash: hashToken(token), userId: usableUser.id, expiresAt },
     include: viewerInclude,
   });
-  deps.loginLimiter.reset(limiterKey);
+  deps.loginLimiter.reset(emailKey);
   return { viewer: toViewer(session), token, expiresAt };
 }
 

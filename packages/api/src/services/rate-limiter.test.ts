@@ -11,6 +11,11 @@ describe("rate limiter", () => {
     expect(limiter.consume("a")).toBe(true);
   });
 
+  it("counts weighted attempts", () => {
+    const limiter = createRateLimiter({ limit: 1, windowMs: 60_000 });
+    expect(Array.from({ length: 11 }, () => limiter.consume("ip", 0.1)).lastIndexOf(true)).toBe(9);
+  });
+
   it("forgets a key on reset", () => {
     const limiter = createRateLimiter({ limit: 1, windowMs: 60_000 });
     limiter.consume("a");

@@ -1,8 +1,8 @@
 // A fixed-window counter per key, in memory. Good enough for login throttling on one
 // replica; a Redis-backed limiter would be needed to share limits across replicas.
 export type RateLimiter = {
-  /** Counts one attempt; false when the key has used up its window. */
-  consume(key: string): boolean;
+  /** Counts an attempt of the given weight; false when the key has used up its window. */
+  consume(key: string, weight?: number): boolean;
   reset(key: string): void;
 };
 
@@ -19,15 +19,15 @@ export function createRateLimiter(options: {
   }
 
   return {
-    consume(key) {
+    consume(key, weight = 1) {
       const at = now();
       if (windows.size > 10_000) sweepExpired(at);
       const window = windows.get(key);
       if (!window || at - window.startedAt >= options.windowMs) {
-        windows.set(key, { startedAt: at, count: 1 });
-        return true;
+        windows.set(key, { startedAt: at, count: weight });
+        return weight <= options.limit;
       }
-      window.count += 1;
+      window.count += weight;
       return window.count <= options.limit;
     },
     reset(key) {
