@@ -38,6 +38,9 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
+/** Retries finish within seconds; a delivery still PENDING this long after its last attempt was cut off. */
+const ABANDONED_DELIVERY_AGE_MS = 10 * 60_000;
+
 async function main() {
   const config = loadConfigOrExit();
   const logger: Logger = createLogger(config.logLevel);
@@ -60,6 +63,8 @@ async function main() {
       })
     : createMemoryBus<TEscalationBusMessage>();
   const deps = createApiDeps({ config, prisma: database.prisma, bus, logger });
+  const abandoned = await deps.notifier.failAbandoned(ABANDONED_DELIVERY_AGE_MS);
+  if (abandoned > 0) logger.warn({ abandoned }, "closed email deliveries a previous run left unfinished");
   if (isDemoSeeded) {
     const escalations = await seedDemoHandoffs(deps);
     logger.info({ escalations }, "demo data seeded");

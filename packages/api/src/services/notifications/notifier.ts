@@ -11,6 +11,11 @@ export type Notifier = {
   notifyEscalation(handoffId: string): void;
   /** Resolves when every delivery started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Marks deliveries still PENDING after `olderThanMs` as FAILED: a restart or crash cut their
+   * retries short and nothing will resume them. Returns how many.
+   */
+  failAbandoned(olderThanMs: number): Promise<number>;
 };
 
 export type TRetryPolicy = { attempts: number; baseDelayMs: number };
@@ -109,6 +114,16 @@ export function createNotifier(options: {
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async failAbandoned(olderThanMs) {
+      const { count } = await options.prisma.notification.updateMany({
+        where: { status: "PENDING", updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+        data: {
+          status: "FAILED",
+          lastError: "Delivery was interrupted (server stopped) before it finished.",
+        },
+      });
+      return count;
     },
   };
 }
