@@ -1,7 +1,7 @@
 // The stream under faults: a subscriber that falls behind, a bus that cannot publish, a login
 // that ends mid-stream, and thousands of subscriptions coming and going.
 import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
-import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import { BusUnavailableError, createMemoryBus, type EscalationBus } from "@handoff/bus";
 import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -10,17 +10,18 @@ import { collectEvents } from "./support/event-collector.ts";
 
 type TBusMessage = TEscalationBusMessage;
 
-/** A real memory bus whose publish can be made to fail, and which counts subscriptions. */
+/** A real memory bus whose publish and subscribe can be made to fail, and which counts subscriptions. */
 function createFaultyBus() {
   const inner = createMemoryBus<TBusMessage>();
-  const state = { isPublishFailing: false, subscribeCalls: 0 };
+  const state = { isPublishFailing: false, isSubscribeFailing: false, subscribeCalls: 0 };
   const bus: EscalationBus<TBusMessage> = {
     async publish(channel, message) {
       if (state.isPublishFailing) throw new Error("bus unreachable");
       await inner.publish(channel, message);
     },
-    subscribe(channel, options) {
+    async subscribe(channel, options) {
       state.subscribeCalls += 1;
+      if (state.isSubscribeFailing) throw new BusUnavailableError("Redis did not answer in time");
       return inner.subscribe(channel, options);
     },
     subscriberCount: (channel) => inner.subscriberCount(channel),
@@ -177,6 +178,39 @@ describe("a bus that cannot publish", () => {
       const items = await senior.events.waitForCount(2);
       expect(seqsOf(items)).toEqual([1, 2]);
       resumedSubscription.unsubscribe();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("a bus that is down when a client subscribes", () => {
+  it("streams from the event log until the bus is back, then goes live, every event once", async () => {
+    const faulty = createFaultyBus();
+    faulty.state.isSubscribeFailing = true;
+    faulty.state.isPublishFailing = true;
+    const server = await startTestServer({ database, bus: faulty.bus, streamLogCheckMs: 300 });
+    try {
+      const account = await createTestAccount(database.prisma);
+      const senior = subscribe(await clientFor(server, account.senior));
+      await vi.waitFor(() => expect(faulty.state.subscribeCalls).toBeGreaterThan(0));
+      const engineer = await clientFor(server, account.engineer);
+      const first = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+      const [polled] = await senior.events.waitForCount(1, 5_000);
+      expect(polled?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: first.id } });
+
+      faulty.state.isSubscribeFailing = false;
+      faulty.state.isPublishFailing = false;
+      await untilSubscribers(faulty.bus, account.account.id, 1);
+      const next = await engineer.session.create({
+        problemSummary: "After the outage",
+        problemDomain: "network",
+      });
+      await engineer.handoff.escalate({ sessionId: next.id, priority: "low" });
+      const items = await senior.events.waitForCount(2);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(items.map(({ data }) => (data.kind === "handoff" ? data.seq : null))).toEqual([1, 2]);
+      senior.subscription.unsubscribe();
     } finally {
       await server.close();
     }

@@ -2,8 +2,10 @@
 // log after the client's position, then go live, skipping what was already sent. Gaps are
 // filled from the event log: when a later event reveals them, when the bus says it may have
 // dropped messages (overflow, reconnect), and by a periodic check while idle (a lost publish
-// with nothing after it). So every event reaches the client once, in order.
-import { BusGapError } from "@handoff/bus";
+// with nothing after it); while the bus is unreachable the stream polls the log instead. So
+// every event reaches the client once, in order.
+import { setTimeout as sleep } from "node:timers/promises";
+import { BusGapError, BusUnavailableError } from "@handoff/bus";
 import type { ApiDeps } from "../context.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
 import { formatEventId, parseEventId } from "../domain/event-id.ts";
@@ -21,54 +23,50 @@ export async function* streamEscalationEvents(
   options: { accountId: string; lastEventId: string | null | undefined; signal: AbortSignal },
 ): AsyncGenerator<TStreamItem> {
   const { accountId, signal } = options;
-  let position: number | null = null;
+  const head = await deps.prisma.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { eventEpoch: true, eventSeq: true },
+  });
+  const start = startingPoint(options.lastEventId, head.eventEpoch, head.eventSeq);
+  if (start.resync) {
+    yield {
+      id: formatEventId({ epoch: head.eventEpoch, seq: head.eventSeq }),
+      event: { kind: "resync", reason: start.resync },
+    };
+  }
+  let position = start.seq;
+
+  /** What the log holds after `position` (and before `beforeSeq`), in order. */
+  async function* catchUp(beforeSeq = Number.POSITIVE_INFINITY): AsyncGenerator<TStreamItem> {
+    for await (const message of replay(deps, accountId, head.eventEpoch, position)) {
+      if (message.seq >= beforeSeq) return;
+      position = message.seq;
+      yield toStreamItem(message);
+    }
+  }
 
   while (!signal.aborted) {
-    const subscription = await deps.bus.subscribe(accountId, { signal, bufferSize: deps.streamBufferSize });
+    // Listen first, then read the backlog: nothing committed in between can be missed.
+    const subscription = await subscribeUnlessBusDown(deps, accountId, signal);
     try {
-      const log = await deps.prisma.account.findUniqueOrThrow({
-        where: { id: accountId },
-        select: { eventEpoch: true, eventSeq: true },
-      });
-      if (position === null) {
-        const start = startingPoint(options.lastEventId, log.eventEpoch, log.eventSeq);
-        if (start.resync) {
-          yield {
-            id: formatEventId({ epoch: log.eventEpoch, seq: log.eventSeq }),
-            event: { kind: "resync", reason: start.resync },
-          };
-        }
-        position = start.seq;
+      yield* catchUp();
+      if (!subscription) {
+        await sleep(deps.streamLogCheckMs, undefined, { signal }).catch(() => undefined);
+        continue;
       }
-
-      const replayFrom: number = position;
-      for await (const message of replay(deps, accountId, log.eventEpoch, replayFrom)) {
-        position = message.seq;
-        yield toStreamItem(message);
-      }
-
       const live = subscription[Symbol.asyncIterator]();
       let pending = live.next();
       while (true) {
         const next = await nextOrTimeout(pending, deps.streamLogCheckMs);
         if (next === TIMED_OUT) {
-          for await (const missed of replay(deps, accountId, log.eventEpoch, position)) {
-            position = missed.seq;
-            yield toStreamItem(missed);
-          }
+          yield* catchUp();
           continue;
         }
         if (next.done) break;
         pending = live.next();
         const message = next.value;
         if (message.seq <= position) continue;
-        if (message.seq > position + 1) {
-          for await (const missed of replay(deps, accountId, log.eventEpoch, position)) {
-            if (missed.seq >= message.seq) break;
-            position = missed.seq;
-            yield toStreamItem(missed);
-          }
-        }
+        if (message.seq > position + 1) yield* catchUp(message.seq);
         position = message.seq;
         yield toStreamItem(message);
       }
@@ -79,8 +77,19 @@ export async function* streamEscalationEvents(
         "escalation stream may have missed bus messages; resuming from the event log",
       );
     } finally {
-      subscription.close();
+      subscription?.close();
     }
+  }
+}
+
+/** The bus subscription, or null while the bus is unreachable: the stream then polls the event log. */
+async function subscribeUnlessBusDown(deps: TStreamDeps, accountId: string, signal: AbortSignal) {
+  try {
+    return await deps.bus.subscribe(accountId, { signal, bufferSize: deps.streamBufferSize });
+  } catch (error) {
+    if (!(error instanceof BusUnavailableError)) throw error;
+    deps.logger.warn({ err: error, accountId }, "escalation bus unavailable; polling the event log");
+    return null;
   }
 }
 
