@@ -87,7 +87,7 @@ export async function createHandoff(
     throw error;
   }
 
-  await publishBestEffort(deps, event);
+  publishInBackground(deps, event);
   if (input.intent === "escalate") deps.notifier.notifyEscalation(event.handoff.id);
   return event.handoff;
 }
@@ -115,7 +115,7 @@ export async function claimHandoff(
     });
     return appendEscalationEvent(tx, viewer.accountId, "handoff.claimed", toHandoffCard(handoff));
   });
-  await publishBestEffort(deps, event);
+  publishInBackground(deps, event);
   return event.handoff;
 }
 
@@ -153,7 +153,7 @@ export async function releaseHandoff(
       });
       return appendEscalationEvent(tx, viewer.accountId, "handoff.released", toHandoffCard(handoff));
     });
-    await publishBestEffort(deps, event);
+    publishInBackground(deps, event);
     return event.handoff;
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -270,16 +270,17 @@ async function findEarlierAttempt(
   return card;
 }
 
-/** The bus is best-effort: subscribers fill any gap from the event log. */
-async function publishBestEffort(deps: Pick<ApiDeps, "bus" | "logger">, event: TEscalationBusMessage) {
-  try {
-    await deps.bus.publish(event.accountId, event);
-  } catch (error) {
+/**
+ * The bus is best-effort and never delays the caller (a hung Redis would): subscribers fill any
+ * gap from the event log.
+ */
+function publishInBackground(deps: Pick<ApiDeps, "bus" | "logger">, event: TEscalationBusMessage) {
+  deps.bus.publish(event.accountId, event).catch((error: unknown) => {
     deps.logger.warn(
       { err: error, seq: event.seq, accountId: event.accountId },
       "escalation bus publish failed",
     );
-  }
+  });
 }
 
 type TSessionForSnapshot = Prisma.SessionGetPayload<{
