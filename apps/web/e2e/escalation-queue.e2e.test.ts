@@ -1,5 +1,6 @@
 // The live EscalationQueue in a real browser against the real server: arrivals without a
-// reload, surviving a server restart, the claim race, the hidden-tab title and reduced motion.
+// reload, none lost between the snapshot and the stream, surviving a server restart, the
+// optimistic claim and its race, an ended login, the hidden-tab title and reduced motion.
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +71,36 @@ describe("EscalationQueue", () => {
     await engineer.getByText("Escalated. It is in the senior techs' queue now").waitFor();
   });
 
+  it("shows an escalation committed after the snapshot was read but before the stream started", async () => {
+    const account = await createAccount(app);
+    const engineer = await apiAs(app, account.engineer.email);
+    const early = await engineer.session.create({
+      problemSummary: "Shared mailbox missing",
+      problemDomain: "M365",
+    });
+    await engineer.handoff.escalate({ sessionId: early.id, priority: "normal" });
+
+    const { page } = await openAs(app, account.senior.email, "/sessions");
+    // Hold the snapshot's answer and escalate meanwhile: the snapshot does not have it, and the
+    // stream has not started yet, so only subscribing from the snapshot's position brings it.
+    await page.route(
+      (url) => url.pathname.includes("handoff.queue"),
+      async (route) => {
+        const response = await route.fetch();
+        await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+        await route.fulfill({ response });
+      },
+    );
+    await page.getByRole("link", { name: "Escalation queue" }).click();
+
+    const inBetween = queueCards(page, account.session.problemSummary);
+    await inBetween.waitFor({ timeout: 5_000 });
+    expect(await inBetween.getAttribute("data-new")).toBe("true"); // it came by the stream
+    await page.waitForTimeout(500);
+    expect(await queueCards(page).count()).toBe(2);
+    expect(await queueCards(page, "Shared mailbox missing").getAttribute("data-new")).toBeNull();
+  });
+
   it("reconnects after a server restart and shows, once, an escalation made while it was down", async () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
@@ -121,6 +152,7 @@ describe("EscalationQueue", () => {
     // waits for a CDP round trip during which the rival's claim could already land.
     const claimButtons = [sid, sara].map((page) => queueCards(page, summary).getByTestId("claim-button"));
     await Promise.all(claimButtons.map((button) => button.waitFor()));
+    await Promise.all([sid, sara].map((page) => recordClaimStates(page, summary)));
     const clickAt = Date.now() + 500;
     await Promise.all(
       claimButtons.map((button) =>
@@ -145,6 +177,24 @@ describe("EscalationQueue", () => {
     expect(await lostCard.getByTestId("claim-button").count()).toBe(0);
     await lostCard.waitFor({ state: "detached", timeout: 10_000 });
     expect(new URL(loser.url()).pathname).toBe("/escalations");
+    // Both cards showed as claimed by their viewer at once; the loser's was then rolled back.
+    expect(await claimStates(winner)).toEqual(["idle", "mine"]);
+    expect(await claimStates(loser)).toEqual(["idle", "mine", "lost"]);
+  });
+
+  it("sends a senior whose login ended to sign in when they claim, not to a card error", async () => {
+    const account = await createAccount(app);
+    const engineer = await apiAs(app, account.engineer.email);
+    const { page } = await openQueue(app, account.senior.email);
+    await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+    const card = queueCards(page, account.session.problemSummary);
+    await card.waitFor();
+
+    await app.server.deps.prisma.authSession.deleteMany({ where: { userId: account.senior.id } });
+    await card.getByTestId("claim-button").click();
+    // The stream only re-checks the login every 30 s here, so this is the claim's doing.
+    await page.waitForURL((url) => url.pathname === "/login", { timeout: 5_000 });
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/escalations");
   });
 
   it("flashes the title with the count of escalations that arrive while the tab is hidden", async () => {
@@ -277,6 +327,23 @@ describe("EscalationQueue", () => {
     await page.getByRole("heading", { name: account.session.problemSummary }).waitFor();
   });
 });
+
+/** Starts recording the card's claim states (data-claim), for claimStates to read back. */
+async function recordClaimStates(page: import("playwright-core").Page, summary: string) {
+  await queueCards(page, summary).evaluate((element) => {
+    const states = [element.getAttribute("data-claim")];
+    const record = () => {
+      const state = element.getAttribute("data-claim");
+      if (state !== states.at(-1)) states.push(state);
+    };
+    new MutationObserver(record).observe(element, { attributes: true, attributeFilter: ["data-claim"] });
+    (window as unknown as { claimStates: unknown }).claimStates = states;
+  });
+}
+
+async function claimStates(page: import("playwright-core").Page) {
+  return page.evaluate(() => (window as unknown as { claimStates: unknown }).claimStates);
+}
 
 async function setVisibility(page: import("playwright-core").Page, state: "hidden" | "visible") {
   await page.evaluate((visibility) => {

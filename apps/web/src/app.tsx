@@ -3,12 +3,12 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { AuthProvider, homePathFor, setSignedInViewer, useAuth } from "./auth/auth-context.tsx";
+import { AuthProvider, homePathFor, signOutIfUnauthorized, useAuth } from "./auth/auth-context.tsx";
 import { RequireAuth } from "./auth/require-auth.tsx";
 import { HandoffPage } from "./handoffs/handoff-page.tsx";
 import { AppShell } from "./layout/app-shell.tsx";
 import { createApiClient } from "./lib/api-client.ts";
-import { errorCode, isUnauthorized } from "./lib/api-errors.ts";
+import { errorCode } from "./lib/api-errors.ts";
 import { trpc } from "./lib/trpc.ts";
 import { LoginPage } from "./login/login-page.tsx";
 import { EscalationQueuePage } from "./queue/escalation-queue-page.tsx";
@@ -19,7 +19,7 @@ const NOT_WORTH_RETRYING = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "B
 
 function createQueryClient(resetConnection: () => void): QueryClient {
   const onError = (error: unknown) => {
-    if (isUnauthorized(error)) setSignedInViewer(queryClient, resetConnection, null);
+    signOutIfUnauthorized(queryClient, resetConnection, error);
   };
   const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),

@@ -1,5 +1,6 @@
 // Who is signed in, and the sign-in / sign-out flows. Any call answering UNAUTHORIZED (an
-// expired login) ends up in markSignedOut, and <RequireAuth> then sends the user to /login.
+// expired login) ends up in signOutIfUnauthorized, and <RequireAuth> then sends the user to
+// /login?next=… and back afterwards.
 import type { TViewer } from "@handoff/api/schemas";
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
@@ -12,15 +13,18 @@ type TAuth = {
   error: Error | null;
   signIn(email: string, password: string): Promise<TViewer>;
   signOut(): Promise<void>;
-  /** The server says our login is gone: forget the viewer and everything loaded as them. */
-  markSignedOut(): void;
+  /**
+   * For calls made outside React Query (the queue's snapshot, claims and stream): if the error
+   * says our login is gone, sign out here too. Returns whether it did.
+   */
+  signOutIfUnauthorized(error: unknown): boolean;
 };
 
 export const VIEWER_QUERY_KEY = ["viewer"] as const;
 
 /**
  * Switches identity: the socket and every cached answer belonged to the previous viewer.
- * Also called from the query cache when any call answers UNAUTHORIZED.
+ * Also how an expired login ends (signOutIfUnauthorized).
  */
 export function setSignedInViewer(
   queryClient: QueryClient,
@@ -30,6 +34,20 @@ export function setSignedInViewer(
   resetConnection();
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== VIEWER_QUERY_KEY[0] });
   queryClient.setQueryData(VIEWER_QUERY_KEY, viewer);
+}
+
+/**
+ * The one answer to an expired login: forget the viewer and everything loaded as them, so
+ * <RequireAuth> sends the user to /login?next=…. Returns whether the error was UNAUTHORIZED.
+ */
+export function signOutIfUnauthorized(
+  queryClient: QueryClient,
+  resetConnection: () => void,
+  error: unknown,
+): boolean {
+  if (!isUnauthorized(error)) return false;
+  setSignedInViewer(queryClient, resetConnection, null);
+  return true;
 }
 
 const AuthContext = createContext<TAuth | null>(null);
@@ -52,8 +70,8 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
     staleTime: Number.POSITIVE_INFINITY,
   });
 
-  const markSignedOut = useCallback(
-    () => setSignedInViewer(queryClient, resetConnection, null),
+  const onUnauthorized = useCallback(
+    (error: unknown) => signOutIfUnauthorized(queryClient, resetConnection, error),
     [queryClient, resetConnection],
   );
 
@@ -70,9 +88,9 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
     try {
       await client.auth.logout.mutate();
     } finally {
-      markSignedOut();
+      setSignedInViewer(queryClient, resetConnection, null);
     }
-  }, [client, markSignedOut]);
+  }, [client, queryClient, resetConnection]);
 
   const value = useMemo<TAuth>(
     () => ({
@@ -81,9 +99,9 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
       error: me.error,
       signIn,
       signOut,
-      markSignedOut,
+      signOutIfUnauthorized: onUnauthorized,
     }),
-    [me.data, me.isPending, me.error, signIn, signOut, markSignedOut],
+    [me.data, me.isPending, me.error, signIn, signOut, onUnauthorized],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

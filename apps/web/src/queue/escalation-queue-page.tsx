@@ -1,9 +1,9 @@
 // The EscalationQueue: the account's open handoffs, live. Wires the pure queue state to the
-// snapshot query, the event stream, claims, keyboard, title flash, announcements and alerts.
+// snapshot + event stream, optimistic claims, keyboard, title flash, announcements and alerts.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { useNavigate } from "react-router";
-import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
-import { errorCode, errorMessage, isUnauthorized } from "../lib/api-errors.ts";
+import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
+import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { Segmented } from "../ui/segmented.tsx";
@@ -25,10 +25,6 @@ import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 import { useTitleFlash } from "./use-title-flash.ts";
 
 const PAGE_TITLE = "Escalation queue · Handoff";
-/** If the live stream has not started by then, load the queue anyway (a proxy eating WebSockets). */
-const SNAPSHOT_FALLBACK_MS = 2_500;
-
-type TLoadState = { status: "loading" } | { status: "ready" } | { status: "error"; message: string };
 
 const INTENT_FILTERS = [
   { value: "escalate", label: "Escalations" },
@@ -38,42 +34,20 @@ const INTENT_FILTERS = [
 
 export function EscalationQueuePage() {
   const viewer = useViewer();
+  const { signOutIfUnauthorized } = useAuth();
   const navigate = useNavigate();
   const { client } = trpc.useUtils();
   const isHidden = usePageHidden();
   const now = useNow(5_000);
   const [state, dispatch] = useReducer(queueReducer, viewer.id, (id) => createQueueState(id, isHidden));
-  const [load, setLoad] = useState<TLoadState>({ status: "loading" });
   const [filter, setFilter] = useState<TQueueFilter>({ intent: "escalate", teamId: null });
   const alerts = useAlertPreferences();
   const canClaim = canWorkHandoffs(viewer);
 
-  const hasSnapshotRef = useRef(false);
-  const loadSnapshot = useCallback(async () => {
-    const requestedAt = performance.now();
-    try {
-      const cards = await client.handoff.queue.query({});
-      dispatch({ type: "snapshotLoaded", cards, requestedAt });
-      hasSnapshotRef.current = true;
-      setLoad({ status: "ready" });
-    } catch (error) {
-      if (isUnauthorized(error)) return; // the auth layer takes over
-      setLoad({ status: "error", message: errorMessage(error) });
-    }
-  }, [client]);
-
-  const connection = useEscalationStream({
-    onEvent(eventId, event) {
-      dispatch({ type: "eventReceived", eventId, event, at: performance.now() });
-      if (event.kind === "resync") void loadSnapshot();
-    },
-    onNeedsSnapshot: () => void loadSnapshot(),
+  const { connection, snapshot, retry } = useEscalationStream({
+    onSnapshot: (cards, lastEventId) => dispatch({ type: "snapshotLoaded", cards, lastEventId }),
+    onEvent: (eventId, event) => dispatch({ type: "eventReceived", eventId, event }),
   });
-
-  useEffect(() => {
-    const timer = setTimeout(() => hasSnapshotRef.current || void loadSnapshot(), SNAPSHOT_FALLBACK_MS);
-    return () => clearTimeout(timer);
-  }, [loadSnapshot]);
 
   useEffect(() => dispatch({ type: "visibilityChanged", isHidden }), [isHidden]);
   useTitleFlash(selectUnseenCount(state), PAGE_TITLE);
@@ -107,18 +81,19 @@ export function EscalationQueuePage() {
   const claim = useCallback(
     async (handoffId: string) => {
       const entry = entriesRef.current.find((candidate) => candidate.card.id === handoffId);
-      if (!entry || entry.claim.status === "pending" || entry.claim.status === "lost") return;
-      dispatch({ type: "claimStarted", handoffId });
+      if (!entry || entry.claim.status === "mine" || entry.claim.status === "lost") return;
+      dispatch({ type: "claimStarted", handoffId }); // shown as ours at once; rolled back on failure
       try {
         await client.handoff.claim.mutate({ handoffId });
         dispatch({ type: "claimSucceeded", handoffId });
         navigate(`/handoffs/${handoffId}`);
       } catch (error) {
+        if (signOutIfUnauthorized(error)) return;
         const isTaken = errorCode(error) === "CONFLICT";
         dispatch({ type: "claimFailed", handoffId, message: errorMessage(error), isTaken });
       }
     },
-    [client, navigate],
+    [client, navigate, signOutIfUnauthorized],
   );
   const markSeen = useCallback((handoffId: string) => dispatch({ type: "cardSeen", handoffId }), []);
   const dismiss = useCallback((handoffId: string) => dispatch({ type: "cardDismissed", handoffId }), []);
@@ -140,7 +115,7 @@ export function EscalationQueuePage() {
         <div>
           <h1 id="queue-title">Escalation queue</h1>
           <p className="muted">
-            {load.status === "ready"
+            {snapshot.status === "ready"
               ? `${waiting} waiting${urgent > 0 ? ` · ${urgent} urgent` : ""} · ${viewer.account.name}`
               : "Open handoffs for your account, highest priority first."}
           </p>
@@ -203,10 +178,10 @@ export function EscalationQueuePage() {
         {state.lastArrival?.text ?? ""}
       </div>
 
-      {load.status === "loading" && <QueueSkeleton />}
-      {load.status === "error" && <QueueError message={load.message} onRetry={() => void loadSnapshot()} />}
-      {load.status === "ready" && entries.length === 0 && <QueueEmpty filter={filter.intent} />}
-      {load.status === "ready" && entries.length > 0 && (
+      {snapshot.status === "loading" && <QueueSkeleton />}
+      {snapshot.status === "error" && <QueueError message={snapshot.message} onRetry={retry} />}
+      {snapshot.status === "ready" && entries.length === 0 && <QueueEmpty filter={filter.intent} />}
+      {snapshot.status === "ready" && entries.length > 0 && (
         <ol className="queue-list" aria-label="Open handoffs" ref={keyboard.listRef}>
           {entries.map((entry) => (
             <li key={entry.card.id}>

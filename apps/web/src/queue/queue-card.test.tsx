@@ -27,7 +27,6 @@ function renderCard(
 ) {
   const entry: TQueueEntry = {
     card,
-    addedAt: 0,
     isNew: options.isNew ?? false,
     isUnseen: false,
     claim: options.claim ?? { status: "idle" },
@@ -72,9 +71,17 @@ describe("QueueCard", () => {
     expect(screen.queryByRole("button")).toBeNull();
   });
 
-  it("disables itself while the claim is in flight", () => {
-    renderCard({ claim: { status: "pending" } });
-    expect(screen.getByRole("button", { name: "Claiming…" }).hasAttribute("disabled")).toBe(true);
+  it("shows the card as the viewer's while the claim is in flight, with no claim control", () => {
+    renderCard({ claim: { status: "mine" } });
+    expect(screen.getByRole("status").textContent).toBe("Claimed by you");
+    expect(screen.queryByRole("button", { name: "Claim" })).toBeNull();
+  });
+
+  it("after a failed claim says why and offers Claim again", () => {
+    const { onClaim } = renderCard({ claim: { status: "failed", message: "Can't reach the server." } });
+    expect(screen.getByRole("alert").textContent).toBe("Can't reach the server.");
+    fireEvent.click(screen.getByRole("button", { name: "Claim" }));
+    expect(onClaim).toHaveBeenCalledWith("h1");
   });
 
   it("after a lost claim says who has it, offers no claim, then leaves", () => {

@@ -1,5 +1,6 @@
 // One handoff in the queue: what, how urgent, from whom and how long ago, and Claim.
-// A new arrival is highlighted until it has been on screen a while or focused.
+// A new arrival is highlighted until it has been on screen a while or focused; a claim shows
+// as the viewer's at once and says so if it had to be rolled back.
 import { type Ref, useEffect } from "react";
 import { Link } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
@@ -56,7 +57,7 @@ export function QueueCard({
     `queue-card--${card.priority}`,
     isNew && "queue-card--new",
     claim.status === "lost" && "queue-card--lost",
-    claim.status === "pending" && "queue-card--claiming",
+    claim.status === "mine" && "queue-card--mine",
   ].filter(Boolean);
 
   return (
@@ -68,6 +69,7 @@ export function QueueCard({
       data-testid="queue-card"
       data-handoff-id={card.id}
       data-new={isNew || undefined}
+      data-claim={claim.status}
       onFocus={() => {
         onFocus(card.id);
         if (isNew) onSeen(card.id);
@@ -106,22 +108,25 @@ export function QueueCard({
         >
           {formatRelativeTime(card.createdAt, now)}
         </time>
-        {claim.status === "lost" ? (
+        {claim.status === "mine" && (
+          <p className="queue-card__mine" role="status">
+            Claimed by you
+          </p>
+        )}
+        {claim.status === "lost" && (
           <p className="queue-card__lost" role="status">
             {claim.message}
           </p>
-        ) : (
-          canClaim && (
-            <button
-              type="button"
-              className="button button--primary"
-              onClick={() => onClaim(card.id)}
-              disabled={claim.status === "pending"}
-              data-testid="claim-button"
-            >
-              {claim.status === "pending" ? "Claiming…" : "Claim"}
-            </button>
-          )
+        )}
+        {canClaim && (claim.status === "idle" || claim.status === "failed") && (
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => onClaim(card.id)}
+            data-testid="claim-button"
+          >
+            Claim
+          </button>
         )}
         {claim.status === "failed" && (
           <p className="queue-card__error" role="alert">

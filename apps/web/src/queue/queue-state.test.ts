@@ -1,4 +1,4 @@
-import type { TEscalationEvent, THandoffCard } from "@handoff/api/schemas";
+import type { THandoffCard } from "@handoff/api/schemas";
 import { describe, expect, it } from "vitest";
 import {
   createQueueState,
@@ -6,6 +6,7 @@ import {
   selectEntries,
   selectTeams,
   selectUnseenCount,
+  type THandoffEvent,
   type TQueueAction,
   type TQueueState,
 } from "./queue-state.ts";
@@ -38,8 +39,12 @@ function event(
   type: "handoff.created" | "handoff.claimed" | "handoff.released",
   handoff: THandoffCard,
 ) {
-  const payload: TEscalationEvent = { kind: "handoff", type, seq, at: "2025-03-01T10:00:00.000Z", handoff };
-  return { type: "eventReceived", eventId: `epoch1:${seq}`, event: payload, at: 1000 + seq } as const;
+  const payload: THandoffEvent = { kind: "handoff", type, seq, at: "2025-03-01T10:00:00.000Z", handoff };
+  return { type: "eventReceived", eventId: `epoch1:${seq}`, event: payload } as const;
+}
+
+function snapshot(cards: THandoffCard[], lastEventId: string) {
+  return { type: "snapshotLoaded", cards, lastEventId } as const;
 }
 
 function run(actions: TQueueAction[], state: TQueueState = createQueueState(ME)): TQueueState {
@@ -120,15 +125,6 @@ describe("claims by others", () => {
     expect(ids(state)).toEqual(["h2"]);
   });
 
-  it("does not let a snapshot read before the claim bring the card back", () => {
-    const state = run([
-      { type: "snapshotLoaded", cards: [card("h1"), card("h2")], requestedAt: 100 },
-      event(3, "handoff.claimed", card("h1", { claimedBy: { id: "user-sam", name: "Sam Ortiz" } })),
-      { type: "snapshotLoaded", cards: [card("h1"), card("h2")], requestedAt: 200 },
-    ]);
-    expect(ids(state)).toEqual(["h2"]);
-  });
-
   it("brings a released handoff back", () => {
     const claimed = card("h1", { claimedBy: { id: "user-sam", name: "Sam Ortiz" } });
     const state = run([
@@ -142,41 +138,62 @@ describe("claims by others", () => {
 });
 
 describe("snapshots", () => {
-  it("keeps cards that arrived live after the snapshot was requested", () => {
-    const state = run([
-      event(1, "handoff.created", card("live")), // at 1001
-      { type: "snapshotLoaded", cards: [card("old")], requestedAt: 500 },
-    ]);
-    expect(ids(state)).toEqual(["live", "old"]);
-    expect(state.entries.old?.isNew).toBe(false);
+  it("loads the cards as not new and takes the snapshot's log position", () => {
+    const state = run([snapshot([card("a"), card("b")], "epoch1:7")]);
+    expect(ids(state)).toEqual(["a", "b"]);
+    expect(state.entries.a?.isNew).toBe(false);
+    expect(state.lastArrival).toBeNull();
+    expect([state.epoch, state.lastSeq]).toEqual(["epoch1", 7]);
   });
 
-  it("drops cards the snapshot no longer has when they predate the request", () => {
+  it("ignores replayed events the snapshot already reflects and applies those after it", () => {
     const state = run([
-      { type: "snapshotLoaded", cards: [card("a"), card("b")], requestedAt: 100 },
-      { type: "snapshotLoaded", cards: [card("b")], requestedAt: 200 },
+      snapshot([card("a")], "epoch1:7"),
+      // Already in the snapshot: created at 6, claimed at 7. Must not add or remove anything.
+      event(6, "handoff.created", card("a")),
+      event(7, "handoff.claimed", card("a", { claimedBy: { id: "user-sam", name: "Sam Ortiz" } })),
+      // Committed after the snapshot was read: the replay brings it.
+      event(8, "handoff.created", card("b")),
     ]);
-    expect(ids(state)).toEqual(["b"]);
+    expect(ids(state)).toEqual(["a", "b"]);
+    expect(state.entries.b?.isNew).toBe(true);
+    expect(state.lastSeq).toBe(8);
   });
 
-  it("forgets its log position on resync so the next log's events apply", () => {
+  it("replaces everything on a fresh snapshot from a new event log (after a resync)", () => {
     const state = run([
-      event(7, "handoff.created", card("h1")),
-      { type: "eventReceived", eventId: "", event: { kind: "resync", reason: "reset" }, at: 2000 },
-      event(7, "handoff.created", card("h2")),
+      snapshot([card("a")], "epoch1:7"),
+      event(8, "handoff.created", card("b")),
+      snapshot([card("b"), card("c")], "epoch2:2"),
+      // The new log counts from 1 again: its seq 3 is news even though 3 < 8.
+      { ...event(3, "handoff.created", card("d")), eventId: "epoch2:3" },
     ]);
-    expect(ids(state)).toEqual(["h1", "h2"]);
+    expect(ids(state)).toEqual(["b", "c", "d"]);
+    expect(state.entries.b?.isNew).toBe(true); // still highlighted: it was not seen yet
+    expect([state.epoch, state.lastSeq]).toEqual(["epoch2", 3]);
+  });
+
+  it("keeps a card whose claim is still in flight or showing its outcome", () => {
+    const state = run([
+      snapshot([card("mine"), card("lost"), card("failed")], "epoch1:3"),
+      { type: "claimStarted", handoffId: "mine" },
+      { type: "claimStarted", handoffId: "lost" },
+      { type: "claimFailed", handoffId: "lost", message: "Sam Ortiz claimed this 1 s ago.", isTaken: true },
+      { type: "claimStarted", handoffId: "failed" },
+      { type: "claimFailed", handoffId: "failed", message: "Network error", isTaken: false },
+      snapshot([], "epoch2:1"),
+    ]);
+    expect(ids(state)).toEqual(["lost", "mine"]);
   });
 });
 
 describe("optimistic claim", () => {
-  const start = () =>
-    run([event(1, "handoff.created", card("h1")), { type: "claimStarted", handoffId: "h1" }]);
+  const start = () => run([snapshot([card("h1")], "epoch1:1"), { type: "claimStarted", handoffId: "h1" }]);
 
-  it("marks the card pending, then removes it when the claim succeeds", () => {
-    const pending = start();
-    expect(pending.entries.h1?.claim).toEqual({ status: "pending" });
-    expect(ids(run([{ type: "claimSucceeded", handoffId: "h1" }], pending))).toEqual([]);
+  it("shows the card as ours at once, then removes it when the claim succeeds", () => {
+    const mine = start();
+    expect(mine.entries.h1?.claim).toEqual({ status: "mine" });
+    expect(ids(run([{ type: "claimSucceeded", handoffId: "h1" }], mine))).toEqual([]);
   });
 
   it("rolls back with the winner's name on CONFLICT, then the card leaves", () => {
@@ -185,36 +202,48 @@ describe("optimistic claim", () => {
       start(),
     );
     expect(lost.entries.h1?.claim).toEqual({ status: "lost", message: "Sam Ortiz claimed this 3 s ago." });
-    // A later snapshot that still lists it must not resurrect it once dismissed.
-    const dismissed = run(
-      [
-        { type: "cardDismissed", handoffId: "h1" },
-        { type: "snapshotLoaded", cards: [card("h1")], requestedAt: 0 },
-      ],
-      lost,
-    );
-    expect(ids(dismissed)).toEqual([]);
+    expect(ids(run([{ type: "cardDismissed", handoffId: "h1" }], lost))).toEqual([]);
   });
 
   it("rolls back at once when the rival's claimed event arrives before our answer", () => {
     const rival = card("h1", { claimedBy: { id: "user-sam", name: "Sam Ortiz" } });
     const state = run([event(2, "handoff.claimed", rival)], start());
     expect(state.entries.h1?.claim).toEqual({ status: "lost", message: "Sam Ortiz claimed this just now." });
+    // The server's answer then gives the exact wording.
+    const answered = run(
+      [{ type: "claimFailed", handoffId: "h1", message: "Sam Ortiz claimed this 1 s ago.", isTaken: true }],
+      state,
+    );
+    expect(answered.entries.h1?.claim).toEqual({
+      status: "lost",
+      message: "Sam Ortiz claimed this 1 s ago.",
+    });
   });
 
-  it("keeps our own pending claim when the claimed event names us", () => {
+  it("keeps showing the card as ours when the claimed event names us", () => {
     const mine = card("h1", { claimedBy: { id: ME, name: "Me" } });
     const state = run([event(2, "handoff.claimed", mine)], start());
-    expect(state.entries.h1?.claim).toEqual({ status: "pending" });
+    expect(state.entries.h1?.claim).toEqual({ status: "mine" });
   });
 
-  it("lets a failed (non-conflict) claim be retried", () => {
+  it("restores the card with a retry-able error when the claim fails otherwise", () => {
     const state = run(
       [{ type: "claimFailed", handoffId: "h1", message: "Network error", isTaken: false }],
       start(),
     );
     expect(state.entries.h1?.claim).toEqual({ status: "failed", message: "Network error" });
     expect(ids(state)).toEqual(["h1"]);
+    const retried = run([{ type: "claimStarted", handoffId: "h1" }], state);
+    expect(retried.entries.h1?.claim).toEqual({ status: "mine" });
+  });
+
+  it("makes a lost card claimable again if the winner releases it while it still shows", () => {
+    const lost = run(
+      [{ type: "claimFailed", handoffId: "h1", message: "Sam Ortiz claimed this 3 s ago.", isTaken: true }],
+      start(),
+    );
+    const released = run([event(3, "handoff.released", card("h1"))], lost);
+    expect(released.entries.h1?.claim).toEqual({ status: "idle" });
   });
 });
 

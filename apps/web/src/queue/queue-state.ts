@@ -1,19 +1,21 @@
-// The EscalationQueue's state as a pure reducer: snapshots, live events (deduplicated by seq),
-// optimistic claims and their rollback, highlight and unseen bookkeeping. No I/O, no timers.
+// The EscalationQueue's state as a pure reducer: a snapshot and the log position it reflects,
+// live events after it (deduplicated by seq), optimistic claims and their rollback, highlight
+// and unseen bookkeeping. No I/O, no timers.
 import type { TEscalationEvent, THandoffCard, THandoffIntent, THandoffPriority } from "@handoff/api/schemas";
+
+export type THandoffEvent = Extract<TEscalationEvent, { kind: "handoff" }>;
 
 export type TClaimState =
   | { status: "idle" }
-  | { status: "pending" }
-  /** Someone else has it: the card shows who, then leaves. */
+  /** Optimistic: shown as ours from the click until the server answers. */
+  | { status: "mine" }
+  /** Rolled back, someone else has it: the card says who, then leaves. */
   | { status: "lost"; message: string }
-  /** The claim failed for another reason (network, permissions): the card stays, retry is possible. */
+  /** Rolled back for another reason (network, permissions): the card stays, retry is possible. */
   | { status: "failed"; message: string };
 
 export type TQueueEntry = {
   card: THandoffCard;
-  /** Monotonic ms when this card entered the state; decides what a stale snapshot may drop. */
-  addedAt: number;
   /** Arrived live: highlighted until seen. */
   isNew: boolean;
   /** Arrived while the tab was hidden: counted in the title until the tab is seen. */
@@ -24,19 +26,18 @@ export type TQueueEntry = {
 export type TQueueState = {
   viewerId: string;
   entries: Record<string, TQueueEntry>;
-  /** Position in the account's event log: `<epoch>:<seq>` split up. */
+  /** Position in the account's event log (`<epoch>:<seq>` split up): events up to it are applied. */
   epoch: string | null;
   lastSeq: number | null;
-  /** Handoffs claimed while we watched: a snapshot read before the claim must not bring them back. */
-  gone: Record<string, true>;
   isHidden: boolean;
   /** Latest arrival, for the aria-live region and opt-in alerts (identity changes per arrival). */
   lastArrival: { card: THandoffCard; text: string } | null;
 };
 
 export type TQueueAction =
-  | { type: "snapshotLoaded"; cards: THandoffCard[]; requestedAt: number }
-  | { type: "eventReceived"; eventId: string; event: TEscalationEvent; at: number }
+  /** The open handoffs as of `lastEventId`. Loaded only while no stream runs, so never stale. */
+  | { type: "snapshotLoaded"; cards: THandoffCard[]; lastEventId: string }
+  | { type: "eventReceived"; eventId: string; event: THandoffEvent }
   | { type: "claimStarted"; handoffId: string }
   | { type: "claimSucceeded"; handoffId: string }
   | { type: "claimFailed"; handoffId: string; message: string; isTaken: boolean }
@@ -47,33 +48,27 @@ export type TQueueAction =
 export type TQueueFilter = { intent: THandoffIntent | "all"; teamId: string | null };
 
 const PRIORITY_RANK: Record<THandoffPriority, number> = { urgent: 3, high: 2, normal: 1, low: 0 };
+const IDLE: TClaimState = { status: "idle" };
 
 export function createQueueState(viewerId: string, isHidden = false): TQueueState {
-  return { viewerId, entries: {}, epoch: null, lastSeq: null, gone: {}, isHidden, lastArrival: null };
+  return { viewerId, entries: {}, epoch: null, lastSeq: null, isHidden, lastArrival: null };
 }
 
 export function queueReducer(state: TQueueState, action: TQueueAction): TQueueState {
   switch (action.type) {
     case "snapshotLoaded":
-      return applySnapshot(state, action.cards, action.requestedAt);
+      return applySnapshot(state, action.cards, action.lastEventId);
     case "eventReceived":
-      return applyEvent(state, action.eventId, action.event, action.at);
+      return applyEvent(state, action.eventId, action.event);
     case "claimStarted":
-      return updateEntry(state, action.handoffId, (entry) => ({ ...entry, claim: { status: "pending" } }));
+      return setClaim(state, action.handoffId, { status: "mine" });
     case "claimSucceeded":
       return removeEntry(state, action.handoffId);
     case "claimFailed":
-      if (action.isTaken) {
-        const lost = updateEntry(state, action.handoffId, (entry) => ({
-          ...entry,
-          claim: { status: "lost", message: action.message },
-        }));
-        return { ...lost, gone: { ...lost.gone, [action.handoffId]: true } };
-      }
-      return updateEntry(state, action.handoffId, (entry) => ({
-        ...entry,
-        claim: { status: "failed", message: action.message },
-      }));
+      return setClaim(state, action.handoffId, {
+        status: action.isTaken ? "lost" : "failed",
+        message: action.message,
+      });
     case "cardDismissed":
       return removeEntry(state, action.handoffId);
     case "cardSeen":
@@ -85,77 +80,58 @@ export function queueReducer(state: TQueueState, action: TQueueAction): TQueueSt
   }
 }
 
-function applySnapshot(state: TQueueState, cards: THandoffCard[], requestedAt: number): TQueueState {
+function applySnapshot(state: TQueueState, cards: THandoffCard[], lastEventId: string): TQueueState {
   const entries: Record<string, TQueueEntry> = {};
   for (const card of cards) {
-    if (state.gone[card.id]) continue;
     const existing = state.entries[card.id];
     entries[card.id] = existing
       ? { ...existing, card }
-      : { card, addedAt: requestedAt, isNew: false, isUnseen: false, claim: { status: "idle" } };
+      : { card, isNew: false, isUnseen: false, claim: IDLE };
   }
-  // Keep what arrived live after the snapshot was requested, and cards mid-claim.
+  // A claim in flight or being rolled back still owes the viewer its outcome.
   for (const [id, entry] of Object.entries(state.entries)) {
-    if (entries[id]) continue;
-    if (entry.addedAt > requestedAt || entry.claim.status !== "idle") entries[id] = entry;
+    if (!entries[id] && (entry.claim.status === "mine" || entry.claim.status === "lost")) entries[id] = entry;
   }
-  return { ...state, entries };
+  const position = parseEventId(lastEventId);
+  return { ...state, entries, epoch: position?.epoch ?? null, lastSeq: position?.seq ?? null };
 }
 
-function applyEvent(state: TQueueState, eventId: string, event: TEscalationEvent, at: number): TQueueState {
-  if (event.kind === "resync") {
-    // Our position belongs to another event log: forget it; the caller reloads the snapshot.
-    return { ...state, epoch: null, lastSeq: null, gone: {} };
-  }
-  const epoch = epochOf(eventId);
+function applyEvent(state: TQueueState, eventId: string, event: THandoffEvent): TQueueState {
+  const epoch = parseEventId(eventId)?.epoch ?? null;
   const isSameLog = epoch === state.epoch;
   if (isSameLog && state.lastSeq !== null && event.seq <= state.lastSeq) return state;
   const positioned: TQueueState = { ...state, epoch, lastSeq: event.seq };
 
   const { handoff } = event;
   if (event.type === "handoff.claimed") return applyClaimed(positioned, handoff);
-  return applyArrival(positioned, handoff, event.type === "handoff.released", at);
+  return applyArrival(positioned, handoff, event.type === "handoff.released");
 }
 
 function applyClaimed(state: TQueueState, handoff: THandoffCard): TQueueState {
-  const gone = { ...state.gone, [handoff.id]: true as const };
   const entry = state.entries[handoff.id];
-  if (entry?.claim.status === "pending") {
-    // Our own claim's result is handled by claimSucceeded; a rival's win rolls ours back now.
-    if (handoff.claimedBy?.id === state.viewerId) return { ...state, gone };
-    const winner = handoff.claimedBy?.name ?? "Someone else";
-    return {
-      ...updateEntry(state, handoff.id, (current) => ({
-        ...current,
-        claim: { status: "lost", message: `${winner} claimed this just now.` },
-      })),
-      gone,
-    };
-  }
-  return { ...removeEntry(state, handoff.id), gone };
+  if (entry?.claim.status !== "mine") return removeEntry(state, handoff.id);
+  // Our own claim's answer is handled by claimSucceeded; a rival's win rolls ours back now.
+  if (handoff.claimedBy?.id === state.viewerId) return state;
+  const winner = handoff.claimedBy?.name ?? "Someone else";
+  return setClaim(state, handoff.id, { status: "lost", message: `${winner} claimed this just now.` });
 }
 
-function applyArrival(
-  state: TQueueState,
-  handoff: THandoffCard,
-  isRelease: boolean,
-  at: number,
-): TQueueState {
-  const { [handoff.id]: _wasGone, ...gone } = state.gone;
+function applyArrival(state: TQueueState, handoff: THandoffCard, isRelease: boolean): TQueueState {
   const existing = state.entries[handoff.id];
-  if (existing)
-    return { ...state, gone, entries: { ...state.entries, [handoff.id]: { ...existing, card: handoff } } };
+  if (existing) {
+    // Released again while it still says who took it: it is claimable once more.
+    const claim = existing.claim.status === "lost" ? IDLE : existing.claim;
+    return { ...state, entries: { ...state.entries, [handoff.id]: { ...existing, card: handoff, claim } } };
+  }
 
   const entry: TQueueEntry = {
     card: handoff,
-    addedAt: at,
     isNew: true,
     isUnseen: state.isHidden && handoff.intent === "escalate",
-    claim: { status: "idle" },
+    claim: IDLE,
   };
   return {
     ...state,
-    gone,
     entries: { ...state.entries, [handoff.id]: entry },
     lastArrival: { card: handoff, text: describeArrival(handoff, isRelease) },
   };
@@ -167,6 +143,10 @@ function setVisibility(state: TQueueState, isHidden: boolean): TQueueState {
   const entries: Record<string, TQueueEntry> = {};
   for (const [id, entry] of Object.entries(state.entries)) entries[id] = { ...entry, isUnseen: false };
   return { ...state, isHidden, entries };
+}
+
+function setClaim(state: TQueueState, handoffId: string, claim: TClaimState): TQueueState {
+  return updateEntry(state, handoffId, (entry) => ({ ...entry, claim }));
 }
 
 function updateEntry(
@@ -186,9 +166,11 @@ function removeEntry(state: TQueueState, handoffId: string): TQueueState {
   return { ...state, entries };
 }
 
-function epochOf(eventId: string): string {
-  const separator = eventId.lastIndexOf(":");
-  return separator < 0 ? "" : eventId.slice(0, separator);
+/** `<epoch>:<seq>`; null for anything else (then no position is held and every event applies). */
+function parseEventId(eventId: string): { epoch: string; seq: number } | null {
+  const match = /^(.+):(\d+)$/.exec(eventId);
+  if (!match?.[1] || !match[2]) return null;
+  return { epoch: match[1], seq: Number(match[2]) };
 }
 
 export function describeArrival(card: THandoffCard, isRelease: boolean): string {

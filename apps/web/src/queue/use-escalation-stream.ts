@@ -1,40 +1,63 @@
-// Keeps the live escalation stream open and says how it is doing. Resumes from the last event
-// id on every reconnect (wsClient resends it), reconnects at once when the network comes back
-// or the laptop wakes, and stops for good on UNAUTHORIZED / FORBIDDEN.
-import type { TEscalationEvent } from "@handoff/api/schemas";
-import { useEffect, useRef, useState } from "react";
+// Keeps the queue in sync, gap-free: loads the snapshot, then streams every event after the
+// position it reflects. Resumes from the last event id on every reconnect (wsClient resends it),
+// reloads on resync, reconnects at once when the network comes back or the laptop wakes, and
+// stops for good on UNAUTHORIZED (off to sign in) or FORBIDDEN.
+import type { THandoffCard } from "@handoff/api/schemas";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useAuth } from "../auth/auth-context.tsx";
-import { errorCode, errorMessage, isUnauthorized } from "../lib/api-errors.ts";
+import { errorCode, errorMessage } from "../lib/api-errors.ts";
+import { createRetryDelay } from "../lib/retry-delay.ts";
 import { trpc } from "../lib/trpc.ts";
+import type { THandoffEvent } from "./queue-state.ts";
 
 export type TConnectionStatus =
   | { status: "connecting" }
   | { status: "live" }
   | { status: "reconnecting" }
   | { status: "offline" }
-  /** The server will not stream to us (role); no point retrying. */
+  /** The server will not serve the queue to us (role); no point retrying. */
   | { status: "refused"; message: string };
 
+export type TSnapshotStatus =
+  | { status: "loading" }
+  | { status: "ready" }
+  | { status: "error"; message: string };
+
 type TStreamHandlers = {
-  onEvent(eventId: string, event: TEscalationEvent): void;
-  /** The stream is (again) live and the queue snapshot should be (re)loaded to close a gap. */
-  onNeedsSnapshot(): void;
+  /** The open handoffs as of `lastEventId`; the events after it follow through onEvent. */
+  onSnapshot(handoffs: THandoffCard[], lastEventId: string): void;
+  onEvent(eventId: string, event: THandoffEvent): void;
+};
+
+type TEscalationStream = {
+  connection: TConnectionStatus;
+  /** The first snapshot's load; after that the queue stays ready, even through a resync. */
+  snapshot: TSnapshotStatus;
+  /** Try a failed snapshot again now rather than after the backoff. */
+  retry(): void;
 };
 
 /** After this long without getting back, the pill says Offline rather than Reconnecting. */
 const OFFLINE_AFTER_MS = 30_000;
 /** Consecutive failed reconnects before we ask over HTTP whether our login is still valid. */
 const AUTH_PROBE_AFTER_FAILURES = 3;
+const snapshotRetryDelay = createRetryDelay({ baseMs: 1_000, capMs: 15_000 });
 
-export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatus {
+export function useEscalationStream(handlers: TStreamHandlers): TEscalationStream {
   const { client } = trpc.useUtils();
-  const { markSignedOut } = useAuth();
+  const { signOutIfUnauthorized } = useAuth();
   const [connection, setConnection] = useState<TConnectionStatus>({ status: "connecting" });
+  const [snapshot, setSnapshot] = useState<TSnapshotStatus>({ status: "loading" });
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
+  const retryRef = useRef(() => {});
 
   useEffect(() => {
+    /** The last event applied, from the snapshot or the stream: where a resubscription resumes. */
     let lastEventId: string | null = null;
+    let isLoadingSnapshot = false;
+    let snapshotFailures = 0;
+    let snapshotRetry: ReturnType<typeof setTimeout> | undefined;
     let hasBeenLive = false;
     let failures = 0;
     let isStopped = false;
@@ -47,14 +70,52 @@ export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatu
       setConnection({ status: isOffline ? "offline" : hasBeenLive ? "reconnecting" : "connecting" });
     };
 
+    /** Ends everything on an expired login or a refusal; says whether it did. */
+    const stopIfFinal = (error: unknown): boolean => {
+      if (signOutIfUnauthorized(error)) {
+        stop();
+        return true;
+      }
+      if (errorCode(error) !== "FORBIDDEN") return false;
+      stop();
+      setConnection({ status: "refused", message: errorMessage(error) });
+      return true;
+    };
+
+    const loadSnapshotThenSubscribe = async () => {
+      if (isLoadingSnapshot || isStopped) return;
+      isLoadingSnapshot = true;
+      clearTimeout(snapshotRetry);
+      subscription?.unsubscribe();
+      subscription = null;
+      try {
+        const queue = await client.handoff.queue.query({});
+        if (isStopped) return;
+        lastEventId = queue.lastEventId;
+        snapshotFailures = 0;
+        handlersRef.current.onSnapshot(queue.handoffs, queue.lastEventId);
+        setSnapshot({ status: "ready" });
+        subscribe();
+      } catch (error) {
+        if (isStopped || stopIfFinal(error)) return;
+        showLost();
+        // Once the queue is on screen a failed reload (after a resync) leaves it there meanwhile.
+        setSnapshot((current) =>
+          current.status === "ready" ? current : { status: "error", message: errorMessage(error) },
+        );
+        snapshotRetry = setTimeout(
+          () => void loadSnapshotThenSubscribe(),
+          snapshotRetryDelay(snapshotFailures++),
+        );
+      } finally {
+        isLoadingSnapshot = false;
+      }
+    };
+
     const probeAuth = () => {
       // If the server rejects the socket itself (createContext throwing), the wsClient would
       // retry forever (tRPC #4774); an HTTP call tells us whether the login is the reason.
-      client.auth.me.query().catch((error: unknown) => {
-        if (!isUnauthorized(error)) return;
-        stop();
-        markSignedOut();
-      });
+      client.auth.me.query().catch(stopIfFinal);
     };
 
     const subscribe = () => {
@@ -65,12 +126,12 @@ export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatu
           onStarted() {
             failures = 0;
             lostAt = null;
-            setConnection({ status: "live" });
-            // Without a position the server cannot replay what we missed: reload instead.
-            if (!hasBeenLive || lastEventId === null) handlersRef.current.onNeedsSnapshot();
             hasBeenLive = true;
+            setConnection({ status: "live" });
           },
           onData({ id, data }) {
+            // Our position belongs to another event log: start over from a fresh snapshot.
+            if (data.kind === "resync") return void loadSnapshotThenSubscribe();
             lastEventId = id;
             handlersRef.current.onEvent(id, data);
           },
@@ -81,16 +142,7 @@ export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatu
             showLost();
           },
           onError(error) {
-            if (isUnauthorized(error)) {
-              stop();
-              markSignedOut();
-              return;
-            }
-            if (errorCode(error) === "FORBIDDEN") {
-              stop();
-              setConnection({ status: "refused", message: errorMessage(error) });
-              return;
-            }
+            if (stopIfFinal(error)) return;
             // Any other end of the stream (server shedding a slow consumer, a bug): come back.
             showLost();
             setTimeout(() => isStopped || subscribe(), 1_000 + Math.random() * 2_000);
@@ -112,26 +164,35 @@ export function useEscalationStream(handlers: TStreamHandlers): TConnectionStatu
 
     // Back from sleep or back online: don't wait out the backoff, try now.
     const wakeUp = () => {
-      if (isStopped || document.visibilityState === "hidden") return;
-      if (lostAt !== null) subscribe();
+      if (isStopped || lostAt === null || document.visibilityState === "hidden") return;
+      // No stream yet (the snapshot failed): start over from a snapshot.
+      if (subscription === null) void loadSnapshotThenSubscribe();
+      else subscribe();
     };
     const wentOffline = () => {
       if (!isStopped) showLost();
     };
 
-    subscribe();
+    retryRef.current = () => void loadSnapshotThenSubscribe();
+    void loadSnapshotThenSubscribe();
     window.addEventListener("online", wakeUp);
     window.addEventListener("offline", wentOffline);
     document.addEventListener("visibilitychange", wakeUp);
     const ticker = setInterval(() => lostAt !== null && !isStopped && showLost(), 5_000);
     return () => {
       stop();
+      clearTimeout(snapshotRetry);
       clearInterval(ticker);
       window.removeEventListener("online", wakeUp);
       window.removeEventListener("offline", wentOffline);
       document.removeEventListener("visibilitychange", wakeUp);
     };
-  }, [client, markSignedOut]);
+  }, [client, signOutIfUnauthorized]);
 
-  return connection;
+  const retry = useCallback(() => {
+    setSnapshot((current) => (current.status === "error" ? { status: "loading" } : current));
+    retryRef.current();
+  }, []);
+
+  return { connection, snapshot, retry };
 }
