@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("access to the live queue", () => {
-  it("gives a VIEWER no claim controls, and the server refuses them the queue", async () => {
+  it("gives a VIEWER no claim controls, and the server refuses them the queue and the stream", async () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
     const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
@@ -42,6 +42,25 @@ describe("access to the live queue", () => {
     expect(refusals).toEqual([403]);
     expect(await page.getByTestId("claim-button").count()).toBe(0);
     expect(await page.getByTestId("queue-card").count()).toBe(0);
+
+    // And the stream itself, asked for directly over the page's own WebSocket (with its cookie).
+    const answer = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/trpc`);
+          const subscribe = { path: "escalation.onEvent", input: { json: {} } };
+          socket.onopen = () =>
+            socket.send(JSON.stringify({ id: 1, method: "subscription", params: subscribe }));
+          socket.onmessage = (message) => {
+            if (JSON.parse(message.data).id !== 1) return;
+            socket.close();
+            resolve(message.data);
+          };
+          socket.onerror = () => reject(new Error("the WebSocket failed"));
+          setTimeout(() => reject(new Error("no answer to the subscription")), 5_000);
+        }),
+    );
+    expect(JSON.parse(answer)).toMatchObject({ error: { json: { data: { code: "FORBIDDEN" } } } });
 
     await page.goto(`/handoffs/${handoff.id}`);
     await page.getByTestId("claim-panel").waitFor();
