@@ -106,7 +106,7 @@ async function heapAfterCycles(factory: Factory, cycles: number): Promise<void> 
     gc?.();
     return (process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1);
   };
-  const { subscriber } = factory.create(16);
+  const { publisher, subscriber } = factory.create(16);
   const before = heapMiB();
   for (let i = 0; i < cycles; i++) {
     const controller = new AbortController();
@@ -120,6 +120,7 @@ async function heapAfterCycles(factory: Factory, cycles: number): Promise<void> 
       `${gc ? "" : " (no --expose-gc: figures include garbage)"}; stats ${JSON.stringify(subscriber.stats())}`,
   );
   await subscriber.close();
+  await publisher.close();
 }
 
 const memory: Factory = {
