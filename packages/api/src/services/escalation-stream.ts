@@ -55,7 +55,7 @@ export async function* streamEscalationEvents(
         continue;
       }
       const live = subscription[Symbol.asyncIterator]();
-      let pending = live.next();
+      let pending = readAhead(live);
       while (true) {
         const next = await nextOrTimeout(pending, deps.streamLogCheckMs);
         if (next === TIMED_OUT) {
@@ -63,7 +63,7 @@ export async function* streamEscalationEvents(
           continue;
         }
         if (next.done) break;
-        pending = live.next();
+        pending = readAhead(live);
         const message = next.value;
         if (message.seq <= position) continue;
         if (message.seq > position + 1) yield* catchUp(message.seq);
@@ -128,6 +128,17 @@ async function* replay(deps: TStreamDeps, accountId: string, epoch: string, afte
 }
 
 const TIMED_OUT = Symbol("timed out");
+
+/**
+ * Starts the next read before the current message is handed on. Its failure (a bus disconnect)
+ * may come while we are suspended at a yield: it is marked handled here and still seen by the
+ * next nextOrTimeout(), so it never becomes an unhandled rejection that would end the process.
+ */
+function readAhead<T>(live: AsyncIterator<T>): Promise<IteratorResult<T>> {
+  const read = live.next();
+  read.catch(() => undefined);
+  return read;
+}
 
 /** The pending read, or TIMED_OUT after `ms`; the read stays pending for the next call. */
 async function nextOrTimeout<T>(pending: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
