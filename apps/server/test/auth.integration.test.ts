@@ -88,7 +88,7 @@ describe("auth", () => {
   });
 
   it("throttles one address spraying many emails", async () => {
-    // 5 attempts per email, and one address may make ten times that: the 51st is refused.
+    // 5 attempts per email, and one address may fail ten times that: the 51st is refused.
     const sprayer = await startTestServer({ database, loginRateLimit: { limit: 5, windowMs: 60_000 } });
     try {
       const statuses: number[] = [];
@@ -104,6 +104,18 @@ describe("auth", () => {
       expect(statuses.at(-1)).toBe(429);
     } finally {
       await sprayer.close();
+    }
+  });
+
+  it("never locks out an address (one office behind NAT) for signing in successfully", async () => {
+    const busy = await startTestServer({ database, loginRateLimit: { limit: 2, windowMs: 60_000 } });
+    try {
+      const account = await createTestAccount(database.prisma);
+      for (let attempt = 0; attempt < 25; attempt += 1) {
+        expect(await login(busy, account.users[attempt % account.users.length]?.email ?? "")).toBeTruthy();
+      }
+    } finally {
+      await busy.close();
     }
   });
 

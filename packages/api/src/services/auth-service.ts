@@ -10,8 +10,8 @@ import type { RateLimiter } from "./rate-limiter.ts";
 export type TAuthedViewer = TViewer & { accountId: string; authSessionId: string };
 
 const INVALID_LOGIN = "That email and password don't match an active account.";
-/** One address may make ten times as many attempts as one email. */
-const ADDRESS_ATTEMPT_WEIGHT = 0.1;
+/** One address may fail ten times as often as one email may try. */
+const ADDRESS_LIMIT_FACTOR = 10;
 export const SESSION_ENDED_MESSAGE = "Your session has ended. Please sign in again.";
 
 export function hashToken(token: string): string {
@@ -31,17 +31,21 @@ export async function login(
   deps: { prisma: PrismaClient; loginLimiter: RateLimiter; authSessionTtlMs: number },
   input: { email: string; password: string; clientIp: string },
 ): Promise<{ viewer: TAuthedViewer; token: string; expiresAt: Date }> {
-  // Per email against guessing one password, per address (looser) against spraying many emails.
+  // Per email against guessing one password; per address, counting failures only (an office
+  // behind one NAT signs in all day), against spraying one password over many emails.
   const emailKey = `email:${input.email}`;
-  const isEmailAllowed = deps.loginLimiter.consume(emailKey);
-  const isAddressAllowed = deps.loginLimiter.consume(`ip:${input.clientIp}`, ADDRESS_ATTEMPT_WEIGHT);
-  if (!isEmailAllowed || !isAddressAllowed) {
+  const addressKey = `ip:${input.clientIp}`;
+  const addressLimit = deps.loginLimiter.limit * ADDRESS_LIMIT_FACTOR;
+  if (deps.loginLimiter.isExhausted(addressKey, addressLimit) || !deps.loginLimiter.consume(emailKey)) {
     throw new AppError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Wait a few minutes and try again.");
   }
   const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
   const usableUser = user?.active && user.deletedAt === null ? user : null;
   const isMatch = await verifyPassword(usableUser?.passwordHash ?? (await getDecoyHash()), input.password);
-  if (!usableUser || !isMatch) throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
+  if (!usableUser || !isMatch) {
+    deps.loginLimiter.consume(addressKey, addressLimit);
+    throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
+  }
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + deps.authSessionTtlMs);

@@ -11,9 +11,16 @@ describe("rate limiter", () => {
     expect(limiter.consume("a")).toBe(true);
   });
 
-  it("counts weighted attempts", () => {
+  it("takes a per-call limit, and tells when a key is used up without counting", () => {
     const limiter = createRateLimiter({ limit: 1, windowMs: 60_000 });
-    expect(Array.from({ length: 11 }, () => limiter.consume("ip", 0.1)).lastIndexOf(true)).toBe(9);
+    expect(Array.from({ length: 11 }, () => limiter.consume("ip", 10))).toEqual([
+      ...Array.from({ length: 10 }, () => true),
+      false,
+    ]);
+    expect(limiter.isExhausted("ip", 10)).toBe(true);
+    expect(limiter.isExhausted("fresh")).toBe(false);
+    limiter.consume("fresh");
+    expect(limiter.isExhausted("fresh")).toBe(true);
   });
 
   it("forgets a key on reset", () => {

@@ -1,8 +1,12 @@
 // A fixed-window counter per key, in memory. Good enough for login throttling on one
 // replica; a Redis-backed limiter would be needed to share limits across replicas.
 export type RateLimiter = {
-  /** Counts an attempt of the given weight; false when the key has used up its window. */
-  consume(key: string, weight?: number): boolean;
+  /** Attempts allowed per key and window unless a call says otherwise. */
+  readonly limit: number;
+  /** Counts one attempt; false when the key has used up its window (`limit` defaults to the limiter's). */
+  consume(key: string, limit?: number): boolean;
+  /** Whether the key's window is used up, without counting an attempt. */
+  isExhausted(key: string, limit?: number): boolean;
   reset(key: string): void;
 };
 
@@ -19,16 +23,21 @@ export function createRateLimiter(options: {
   }
 
   return {
-    consume(key, weight = 1) {
+    limit: options.limit,
+    consume(key, limit = options.limit) {
       const at = now();
       if (windows.size > 10_000) sweepExpired(at);
       const window = windows.get(key);
       if (!window || at - window.startedAt >= options.windowMs) {
-        windows.set(key, { startedAt: at, count: weight });
-        return weight <= options.limit;
+        windows.set(key, { startedAt: at, count: 1 });
+        return 1 <= limit;
       }
-      window.count += weight;
-      return window.count <= options.limit;
+      window.count += 1;
+      return window.count <= limit;
+    },
+    isExhausted(key, limit = options.limit) {
+      const window = windows.get(key);
+      return window !== undefined && now() - window.startedAt < options.windowMs && window.count >= limit;
     },
     reset(key) {
       windows.delete(key);
