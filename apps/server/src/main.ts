@@ -63,8 +63,18 @@ async function main() {
       })
     : createMemoryBus<TEscalationBusMessage>();
   const deps = createApiDeps({ config, prisma: database.prisma, bus, logger });
-  const abandoned = await deps.notifier.failAbandoned(ABANDONED_DELIVERY_AGE_MS);
-  if (abandoned > 0) logger.warn({ abandoned }, "closed email deliveries a previous run left unfinished");
+  const closeAbandonedDeliveries = async () => {
+    const abandoned = await deps.notifier.failAbandoned(ABANDONED_DELIVERY_AGE_MS).catch((error: unknown) => {
+      logger.warn({ err: error }, "could not close abandoned email deliveries");
+      return 0;
+    });
+    if (abandoned > 0)
+      logger.warn({ abandoned }, "closed email deliveries that a stopped run left unfinished");
+  };
+  await closeAbandonedDeliveries();
+  // Also later: a run that crashed moments before this one started left deliveries too young to judge yet.
+  const abandonedSweep = setInterval(closeAbandonedDeliveries, ABANDONED_DELIVERY_AGE_MS / 2);
+  abandonedSweep.unref();
   if (isDemoSeeded) {
     const escalations = await seedDemoHandoffs(deps);
     logger.info({ escalations }, "demo data seeded");
@@ -93,6 +103,7 @@ async function main() {
     isShuttingDown = true;
     logger.info({ signal }, "shutting down");
     try {
+      clearInterval(abandonedSweep);
       await server.close();
       await withTimeout(deps.notifier.idle(), config.shutdownGraceMs);
       await bus.close();

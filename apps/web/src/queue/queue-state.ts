@@ -1,7 +1,13 @@
 // The EscalationQueue's state as a pure reducer: a snapshot and the log position it reflects,
 // live events after it (deduplicated by seq), optimistic claims and their rollback, highlight
 // and unseen bookkeeping. No I/O, no timers.
-import type { TEscalationEvent, THandoffCard, THandoffIntent, THandoffPriority } from "@handoff/api/schemas";
+import {
+  parseEventId,
+  type TEscalationEvent,
+  type THandoffCard,
+  type THandoffIntent,
+  type THandoffPriority,
+} from "@handoff/api/schemas";
 
 export type THandoffEvent = Extract<TEscalationEvent, { kind: "handoff" }>;
 
@@ -164,13 +170,6 @@ function removeEntry(state: TQueueState, handoffId: string): TQueueState {
   if (!state.entries[handoffId]) return state;
   const { [handoffId]: _removed, ...entries } = state.entries;
   return { ...state, entries };
-}
-
-/** `<epoch>:<seq>`; null for anything else (then no position is held and every event applies). */
-function parseEventId(eventId: string): { epoch: string; seq: number } | null {
-  const match = /^(.+):(\d+)$/.exec(eventId);
-  if (!match?.[1] || !match[2]) return null;
-  return { epoch: match[1], seq: Number(match[2]) };
 }
 
 export function describeArrival(card: THandoffCard, isRelease: boolean): string {

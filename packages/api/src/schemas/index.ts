@@ -1,3 +1,4 @@
 export * from "./enums.ts";
+export * from "./event-id.ts";
 export * from "./inputs.ts";
 export type * from "./outputs.ts";

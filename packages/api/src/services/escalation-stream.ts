@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BusGapError, BusUnavailableError } from "@handoff/bus";
 import type { ApiDeps } from "../context.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
-import { formatEventId, parseEventId } from "../domain/event-id.ts";
+import { formatEventId, parseEventId } from "../schemas/event-id.ts";
 import type { TEscalationEvent } from "../schemas/outputs.ts";
 import { readEscalationEvents } from "./event-log.ts";
 

@@ -11,8 +11,8 @@ import {
   sessionStatusToApi,
   toBranchNode,
 } from "../domain/enum-mapping.ts";
-import { formatEventId } from "../domain/event-id.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
+import { formatEventId } from "../schemas/event-id.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
 import { describeClaim } from "./claim-message.ts";
@@ -261,7 +261,12 @@ async function findEarlierAttempt(
   });
   if (!handoff) return null;
   const card = toHandoffCard(handoff);
-  if (card.sessionId !== input.sessionId || card.intent !== input.intent) {
+  const isSameRequest =
+    card.sessionId === input.sessionId &&
+    card.intent === input.intent &&
+    card.priority === input.priority &&
+    card.notes === (input.notes || null);
+  if (!isSameRequest) {
     throw new AppError(
       "CONFLICT",
       "This request was already used for a different handoff; reopen the dialog and try again.",

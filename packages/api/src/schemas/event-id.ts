@@ -1,5 +1,5 @@
 // Event ids are `<epoch>:<seq>`: the epoch is fixed per account event log, so an id from a
-// log that was reset is recognised instead of silently skipping events.
+// log that was reset is recognised instead of silently skipping events. Shared with the web app.
 export type TEventPosition = { epoch: string; seq: number };
 
 export function formatEventId({ epoch, seq }: TEventPosition): string {
