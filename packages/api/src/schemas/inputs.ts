@@ -62,5 +62,5 @@ export const ZQueueInput = z
   .default({});
 export type TQueueInput = z.input<typeof ZQueueInput>;
 
-/** Event ids are `<epoch>:<seq>` (see ../schemas/event-id.ts). */
+/** Event ids are `<epoch>:<seq>` (see ./event-id.ts). */
 export const ZOnEventInput = z.object({ lastEventId: z.string().max(128).nullish() }).default({});
