@@ -90,6 +90,9 @@ export function createRedisBus<T>(options: RedisBusOptions): InspectableBus<T> {
     },
 
     async subscribe(channel, subscribeOptions) {
+      registry.assertOpen();
+      // Fail fast while Redis is down rather than queue a SUBSCRIBE in ioredis's offline queue.
+      await whenReady(subscriber, timeoutMs);
       const queue = registry.open(channel, subscribeOptions);
       const acknowledged = listening.get(channel);
       if (!queue.isOpen || !acknowledged) return queue;

@@ -45,9 +45,19 @@ export async function* streamEscalationEvents(
     }
   }
 
+  let isBusDown = false;
   while (!signal.aborted) {
     // Listen first, then read the backlog: nothing committed in between can be missed.
     const subscription = await subscribeUnlessBusDown(deps, accountId, signal);
+    if ((subscription === null) !== isBusDown) {
+      isBusDown = !isBusDown;
+      deps.logger.warn(
+        { accountId },
+        isBusDown
+          ? "escalation bus unavailable; polling the event log"
+          : "escalation bus back; streaming live",
+      );
+    }
     try {
       yield* catchUp();
       if (!subscription) {
@@ -88,7 +98,6 @@ async function subscribeUnlessBusDown(deps: TStreamDeps, accountId: string, sign
     return await deps.bus.subscribe(accountId, { signal, bufferSize: deps.streamBufferSize });
   } catch (error) {
     if (!(error instanceof BusUnavailableError)) throw error;
-    deps.logger.warn({ err: error, accountId }, "escalation bus unavailable; polling the event log");
     return null;
   }
 }
