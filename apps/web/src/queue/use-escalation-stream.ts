@@ -63,6 +63,15 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
     let isStopped = false;
     let lostAt: number | null = null;
     let subscription: { unsubscribe(): void } | null = null;
+    /** At most one pending comeback; a snapshot reload or a stop cancels it. */
+    let resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const resubscribeSoon = (delayMs: number) => {
+      clearTimeout(resubscribeTimer);
+      resubscribeTimer = setTimeout(() => {
+        if (!isStopped && !isLoadingSnapshot) subscribe();
+      }, delayMs);
+    };
 
     const showLost = () => {
       lostAt ??= Date.now();
@@ -86,6 +95,7 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
       if (isLoadingSnapshot || isStopped) return;
       isLoadingSnapshot = true;
       clearTimeout(snapshotRetry);
+      clearTimeout(resubscribeTimer);
       subscription?.unsubscribe();
       subscription = null;
       try {
@@ -119,6 +129,7 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
     };
 
     const subscribe = () => {
+      clearTimeout(resubscribeTimer);
       subscription?.unsubscribe();
       subscription = client.escalation.onEvent.subscribe(
         { lastEventId },
@@ -145,12 +156,12 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
             if (stopIfFinal(error)) return;
             // Any other end of the stream (server shedding a slow consumer, a bug): come back.
             showLost();
-            setTimeout(() => isStopped || subscribe(), 1_000 + Math.random() * 2_000);
+            resubscribeSoon(1_000 + Math.random() * 2_000);
           },
           onComplete() {
             // The server ended the stream (e.g. we fell behind) or the socket was reset after a
             // sign-in/out: come back shortly, resuming from lastEventId, unless we are gone by then.
-            setTimeout(() => isStopped || subscribe(), 200 + Math.random() * 300);
+            resubscribeSoon(200 + Math.random() * 300);
           },
         },
       );
@@ -158,6 +169,7 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
 
     const stop = () => {
       isStopped = true;
+      clearTimeout(resubscribeTimer);
       subscription?.unsubscribe();
       subscription = null;
     };
