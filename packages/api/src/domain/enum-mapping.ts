@@ -6,6 +6,7 @@ import type {
   HandoffIntent,
   HandoffPriority,
   Role,
+  Session,
   SessionBranch,
   SessionStatus,
 } from "@handoff/db";
@@ -31,6 +32,18 @@ export const sessionStatusToApi = (value: SessionStatus) => toApi<TSessionStatus
 export const confidenceToApi = (value: ConfidenceTier) => toApi<TConfidenceTier>(value);
 export const confidenceToDb = (value: TConfidenceTier) => toDb<ConfidenceTier>(value);
 export const branchStatusToApi = (value: BranchStatus) => toApi<TBranchStatus>(value);
+
+/** The facts about a session that both its summary and a handoff snapshot show. */
+export function toSessionFacts(session: Session) {
+  return {
+    problemSummary: session.problemSummary,
+    problemDomain: session.problemDomain,
+    status: sessionStatusToApi(session.status),
+    stepCount: session.stepCount,
+    confidenceTier: confidenceToApi(session.confidenceTier),
+    psaTicketId: session.psaTicketId,
+  };
+}
 
 export function toBranchNode(branch: SessionBranch): TBranchNode {
   return {

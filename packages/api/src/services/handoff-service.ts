@@ -4,13 +4,7 @@ import type { Prisma, PrismaClient } from "@handoff/db";
 import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
-import {
-  confidenceToApi,
-  intentToDb,
-  priorityToDb,
-  sessionStatusToApi,
-  toBranchNode,
-} from "../domain/enum-mapping.ts";
+import { intentToDb, priorityToDb, toBranchNode, toSessionFacts } from "../domain/enum-mapping.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
 import { formatEventId } from "../schemas/event-id.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
@@ -294,12 +288,7 @@ type TSessionForSnapshot = Prisma.SessionGetPayload<{
 
 function snapshotOf(session: TSessionForSnapshot): TSessionSnapshot {
   return {
-    problemSummary: session.problemSummary,
-    problemDomain: session.problemDomain,
-    status: sessionStatusToApi(session.status),
-    stepCount: session.stepCount,
-    confidenceTier: confidenceToApi(session.confidenceTier),
-    psaTicketId: session.psaTicketId,
+    ...toSessionFacts(session),
     activeBranchId: session.activeBranchId,
     branches: session.branches.map(toBranchNode),
     recentMessages: session.messages

@@ -2,12 +2,11 @@
 import type { Prisma, PrismaClient } from "@handoff/db";
 import { AppError } from "../domain/app-error.ts";
 import {
-  confidenceToApi,
   confidenceToDb,
   intentToApi,
   priorityToApi,
-  sessionStatusToApi,
   toBranchNode,
+  toSessionFacts,
 } from "../domain/enum-mapping.ts";
 import type { TConfidenceTier } from "../schemas/enums.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
@@ -31,12 +30,7 @@ function toSessionSummary(session: TSessionWithSummary) {
   const open = session.handoffs[0];
   return {
     id: session.id,
-    problemSummary: session.problemSummary,
-    problemDomain: session.problemDomain,
-    status: sessionStatusToApi(session.status),
-    stepCount: session.stepCount,
-    confidenceTier: confidenceToApi(session.confidenceTier),
-    psaTicketId: session.psaTicketId,
+    ...toSessionFacts(session),
     handoffCount: session.handoffCount,
     owner: session.owner,
     assignee: session.assignee,
