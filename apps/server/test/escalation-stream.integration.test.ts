@@ -4,32 +4,15 @@
 import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
 import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
+import {
+  createTestAccount,
+  createTestDatabase,
+  type TestAccount,
+  testDatabaseTargets,
+} from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
 import { collectEvents } from "./support/event-collector.ts";
-
-let database: Database;
-let server: TestServer;
-
-beforeAll(async () => {
-  database = await createTestDatabase("pglite");
-  server = await startTestServer({ database });
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
-
-async function clientFor(user: { email: string }, on: TestServer = server) {
-  return createTestClient(on, { token: await login(on, user.email) });
-}
-
-function subscribe(client: Awaited<ReturnType<typeof clientFor>>, lastEventId?: string) {
-  const events = collectEvents<TEscalationEvent>();
-  const subscription = client.escalation.onEvent.subscribe(lastEventId ? { lastEventId } : {}, events);
-  return { events, subscription };
-}
 
 /** Waits until the server-side subscription is listening on the bus. */
 async function untilListening(bus: EscalationBus<TEscalationBusMessage>, accountId: string, count = 1) {
@@ -42,164 +25,189 @@ function handoffEvents(items: { data: TEscalationEvent }[]) {
   return items.flatMap(({ data }) => (data.kind === "handoff" ? [data] : []));
 }
 
-describe("escalation.onEvent", () => {
-  let acme: TestAccount;
-  let globex: TestAccount;
+describe.each(await testDatabaseTargets())("on %s", (target) => {
+  let database: Database;
+  let server: TestServer;
 
   beforeAll(async () => {
-    acme = await createTestAccount(database.prisma);
-    globex = await createTestAccount(database.prisma);
+    database = await createTestDatabase(target);
+    server = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
   });
 
-  it("delivers an escalation to a senior of the same account within a second, and to no other tenant", async () => {
-    const senior = await clientFor(acme.senior);
-    const outsider = await clientFor(globex.senior);
-    const engineer = await clientFor(acme.engineer);
-    const mine = subscribe(senior);
-    const theirs = subscribe(outsider);
-    await untilListening(server.bus, acme.account.id);
-    await untilListening(server.bus, globex.account.id);
+  async function clientFor(user: { email: string }, on: TestServer = server) {
+    return createTestClient(on, { token: await login(on, user.email) });
+  }
 
-    const startedAt = Date.now();
-    const card = await engineer.handoff.escalate({
-      sessionId: acme.session.id,
-      priority: "high",
-      notes: "Rebuilt the VPN profile; still drops.",
+  function subscribe(client: Awaited<ReturnType<typeof clientFor>>, lastEventId?: string) {
+    const events = collectEvents<TEscalationEvent>();
+    const subscription = client.escalation.onEvent.subscribe(lastEventId ? { lastEventId } : {}, events);
+    return { events, subscription };
+  }
+
+  describe("escalation.onEvent", () => {
+    let acme: TestAccount;
+    let globex: TestAccount;
+
+    beforeAll(async () => {
+      acme = await createTestAccount(database.prisma);
+      globex = await createTestAccount(database.prisma);
     });
-    const [received] = await mine.events.waitForCount(1, 1_000);
-    const elapsedMs = Date.now() - startedAt;
 
-    expect(elapsedMs).toBeLessThan(1_000);
-    expect(received?.data).toMatchObject({
-      kind: "handoff",
-      type: "handoff.created",
-      handoff: {
-        id: card.id,
+    it("delivers an escalation to a senior of the same account within a second, and to no other tenant", async () => {
+      const senior = await clientFor(acme.senior);
+      const outsider = await clientFor(globex.senior);
+      const engineer = await clientFor(acme.engineer);
+      const mine = subscribe(senior);
+      const theirs = subscribe(outsider);
+      await untilListening(server.bus, acme.account.id);
+      await untilListening(server.bus, globex.account.id);
+
+      const startedAt = Date.now();
+      const card = await engineer.handoff.escalate({
         sessionId: acme.session.id,
-        intent: "escalate",
         priority: "high",
-        problemSummary: acme.session.problemSummary,
         notes: "Rebuilt the VPN profile; still drops.",
-        handedOffBy: { id: acme.engineer.id, name: acme.engineer.name },
-        claimedBy: null,
-      },
-    });
-    expect(received?.id).toMatch(/^.+:\d+$/);
+      });
+      const [received] = await mine.events.waitForCount(1, 1_000);
+      const elapsedMs = Date.now() - startedAt;
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(theirs.events.items).toHaveLength(0);
-    mine.subscription.unsubscribe();
-    theirs.subscription.unsubscribe();
-  });
+      expect(elapsedMs).toBeLessThan(1_000);
+      expect(received?.data).toMatchObject({
+        kind: "handoff",
+        type: "handoff.created",
+        handoff: {
+          id: card.id,
+          sessionId: acme.session.id,
+          intent: "escalate",
+          priority: "high",
+          problemSummary: acme.session.problemSummary,
+          notes: "Rebuilt the VPN profile; still drops.",
+          handedOffBy: { id: acme.engineer.id, name: acme.engineer.name },
+          claimedBy: null,
+        },
+      });
+      expect(received?.id).toMatch(/^.+:\d+$/);
 
-  it("refuses the stream to a VIEWER (FORBIDDEN) and to a caller with no login (UNAUTHORIZED)", async () => {
-    const viewer = subscribe(await clientFor(acme.viewer));
-    const anonymous = subscribe(createTestClient(server, {}));
-    expect(await viewer.events.waitForError()).toMatchObject({ data: { code: "FORBIDDEN" } });
-    expect(await anonymous.events.waitForError()).toMatchObject({ data: { code: "UNAUTHORIZED" } });
-    await vi.waitFor(() => expect(server.bus.subscriberCount(acme.account.id)).toBe(0), { timeout: 5_000 });
-  });
-
-  it("streams parks too, and sends no email for them", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = subscribe(await clientFor(account.senior));
-    await untilListening(server.bus, account.account.id);
-    const engineer = await clientFor(account.engineer);
-
-    const card = await engineer.handoff.park({ sessionId: account.session.id, notes: "Back after lunch" });
-
-    const [event] = await senior.events.waitForCount(1);
-    expect(event?.data).toMatchObject({
-      kind: "handoff",
-      type: "handoff.created",
-      handoff: { id: card.id, intent: "park" },
-    });
-    const { handoffs: seniorQueue } = await (await clientFor(account.senior)).handoff.queue({});
-    expect(seniorQueue.map((handoff) => handoff.id)).toEqual([card.id]);
-    await server.deps.notifier.idle();
-    expect(await database.prisma.notification.count({ where: { handoffId: card.id } })).toBe(0);
-    senior.subscription.unsubscribe();
-  });
-});
-
-describe("resuming with lastEventId", () => {
-  it("gets exactly the events missed while the server was down, once and in order", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = subscribe(await clientFor(account.senior));
-    await untilListening(server.bus, account.account.id);
-    const engineer = await clientFor(account.engineer);
-    await engineer.handoff.escalate({ sessionId: account.session.id, priority: "normal" });
-    await senior.events.waitForCount(1);
-
-    await server.stop();
-    // While this replica is down, engineers on another replica (same database) escalate concurrently.
-    const other = await startTestServer({ database });
-    try {
-      const engineers = await Promise.all(
-        [account.engineer, account.admin, account.owner].map((user) => clientFor(user, other)),
-      );
-      const engineerAt = (index: number) => engineers[index % engineers.length] as (typeof engineers)[number];
-      const sessions = await Promise.all(
-        Array.from({ length: 6 }, (_, index) =>
-          engineerAt(index).session.create({
-            problemSummary: `Outage ${index}`,
-            problemDomain: "network",
-          }),
-        ),
-      );
-      await Promise.all(
-        sessions.map((session, index) =>
-          engineerAt(index).handoff.escalate({
-            sessionId: session.id,
-            priority: "urgent",
-          }),
-        ),
-      );
-    } finally {
-      await other.close();
-    }
-    await server.start();
-
-    const items = await senior.events.waitForCount(7, 15_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const seqs = handoffEvents(items).map((event) => event.seq);
-    expect(seqs).toHaveLength(7);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(new Set(seqs).size).toBe(7);
-    const logged = await database.prisma.escalationEvent.findMany({
-      where: { accountId: account.account.id },
-      orderBy: { seq: "asc" },
-    });
-    expect(seqs).toEqual(logged.map((event) => event.seq));
-    senior.subscription.unsubscribe();
-  });
-
-  it("picks up from a queue snapshot's position: nothing committed between the two is missed", async () => {
-    const account = await createTestAccount(database.prisma);
-    const seniorClient = await clientFor(account.senior);
-    const { handoffs, lastEventId } = await seniorClient.handoff.queue({});
-    expect(handoffs).toEqual([]);
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
-      sessionId: account.session.id,
-      priority: "high",
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(theirs.events.items).toHaveLength(0);
+      mine.subscription.unsubscribe();
+      theirs.subscription.unsubscribe();
     });
 
-    const senior = subscribe(seniorClient, lastEventId);
-    const [event] = await senior.events.waitForCount(1);
-    expect(event?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: card.id } });
-    senior.subscription.unsubscribe();
+    it("refuses the stream to a VIEWER (FORBIDDEN) and to a caller with no login (UNAUTHORIZED)", async () => {
+      const viewer = subscribe(await clientFor(acme.viewer));
+      const anonymous = subscribe(createTestClient(server, {}));
+      expect(await viewer.events.waitForError()).toMatchObject({ data: { code: "FORBIDDEN" } });
+      expect(await anonymous.events.waitForError()).toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await vi.waitFor(() => expect(server.bus.subscriberCount(acme.account.id)).toBe(0), { timeout: 5_000 });
+    });
+
+    it("streams parks too, and sends no email for them", async () => {
+      const account = await createTestAccount(database.prisma);
+      const senior = subscribe(await clientFor(account.senior));
+      await untilListening(server.bus, account.account.id);
+      const engineer = await clientFor(account.engineer);
+
+      const card = await engineer.handoff.park({ sessionId: account.session.id, notes: "Back after lunch" });
+
+      const [event] = await senior.events.waitForCount(1);
+      expect(event?.data).toMatchObject({
+        kind: "handoff",
+        type: "handoff.created",
+        handoff: { id: card.id, intent: "park" },
+      });
+      const { handoffs: seniorQueue } = await (await clientFor(account.senior)).handoff.queue({});
+      expect(seniorQueue.map((handoff) => handoff.id)).toEqual([card.id]);
+      await server.deps.notifier.idle();
+      expect(await database.prisma.notification.count({ where: { handoffId: card.id } })).toBe(0);
+      senior.subscription.unsubscribe();
+    });
   });
 
-  it("tells a client holding an id from another event log to resync, then streams live", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = subscribe(await clientFor(account.senior), "an-epoch-from-a-reset-database:41");
-    const [first] = await senior.events.waitForCount(1);
-    expect(first?.data).toMatchObject({ kind: "resync" });
+  describe("resuming with lastEventId", () => {
+    it("gets exactly the events missed while the server was down, once and in order", async () => {
+      const account = await createTestAccount(database.prisma);
+      const senior = subscribe(await clientFor(account.senior));
+      await untilListening(server.bus, account.account.id);
+      const engineer = await clientFor(account.engineer);
+      await engineer.handoff.escalate({ sessionId: account.session.id, priority: "normal" });
+      await senior.events.waitForCount(1);
 
-    const engineer = await clientFor(account.engineer);
-    const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "low" });
-    const [, second] = await senior.events.waitForCount(2);
-    expect(second?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: card.id } });
-    senior.subscription.unsubscribe();
+      await server.stop();
+      // While this replica is down, engineers on another replica (same database) escalate concurrently.
+      const other = await startTestServer({ database });
+      try {
+        const engineers = await Promise.all(
+          [account.engineer, account.admin, account.owner].map((user) => clientFor(user, other)),
+        );
+        const engineerAt = (index: number) =>
+          engineers[index % engineers.length] as (typeof engineers)[number];
+        const sessions = await Promise.all(
+          Array.from({ length: 6 }, (_, index) =>
+            engineerAt(index).session.create({
+              problemSummary: `Outage ${index}`,
+              problemDomain: "network",
+            }),
+          ),
+        );
+        await Promise.all(
+          sessions.map((session, index) =>
+            engineerAt(index).handoff.escalate({
+              sessionId: session.id,
+              priority: "urgent",
+            }),
+          ),
+        );
+      } finally {
+        await other.close();
+      }
+      await server.start();
+
+      const items = await senior.events.waitForCount(7, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seqs = handoffEvents(items).map((event) => event.seq);
+      expect(seqs).toHaveLength(7);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(7);
+      const logged = await database.prisma.escalationEvent.findMany({
+        where: { accountId: account.account.id },
+        orderBy: { seq: "asc" },
+      });
+      expect(seqs).toEqual(logged.map((event) => event.seq));
+      senior.subscription.unsubscribe();
+    });
+
+    it("picks up from a queue snapshot's position: nothing committed between the two is missed", async () => {
+      const account = await createTestAccount(database.prisma);
+      const seniorClient = await clientFor(account.senior);
+      const { handoffs, lastEventId } = await seniorClient.handoff.queue({});
+      expect(handoffs).toEqual([]);
+      const card = await (await clientFor(account.engineer)).handoff.escalate({
+        sessionId: account.session.id,
+        priority: "high",
+      });
+
+      const senior = subscribe(seniorClient, lastEventId);
+      const [event] = await senior.events.waitForCount(1);
+      expect(event?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: card.id } });
+      senior.subscription.unsubscribe();
+    });
+
+    it("tells a client holding an id from another event log to resync, then streams live", async () => {
+      const account = await createTestAccount(database.prisma);
+      const senior = subscribe(await clientFor(account.senior), "an-epoch-from-a-reset-database:41");
+      const [first] = await senior.events.waitForCount(1);
+      expect(first?.data).toMatchObject({ kind: "resync" });
+
+      const engineer = await clientFor(account.engineer);
+      const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "low" });
+      const [, second] = await senior.events.waitForCount(2);
+      expect(second?.data).toMatchObject({ kind: "handoff", seq: 1, handoff: { id: card.id } });
+      senior.subscription.unsubscribe();
+    });
   });
 });
