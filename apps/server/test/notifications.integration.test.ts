@@ -1,6 +1,6 @@
 // Escalation email through the real Resend SDK, pointed at a local stand-in: who gets it, what
 // it says, and that a failing or absent provider never fails the handoff or its event.
-import type { TEscalationEvent } from "@handoff/api";
+import { createResendMailer, type TEscalationEvent } from "@handoff/api";
 import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -122,6 +122,38 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         ).toBe(true);
       } finally {
         await offline.close();
+      }
+    });
+
+    it("when the provider never answers, each attempt times out and the rows record it", async () => {
+      const silent = await startResendStandIn();
+      silent.respondWith("never");
+      const hanging = await startTestServer({
+        database,
+        resend: { baseUrl: silent.baseUrl, retry: { attempts: 2, baseDelayMs: 10 } },
+        mailer: createResendMailer({
+          apiKey: "re_test_key",
+          baseUrl: silent.baseUrl,
+          from: "ops@handoff.test",
+          timeoutMs: 200,
+        }),
+      });
+      try {
+        const account = await createTestAccount(database.prisma);
+        const engineer = createTestClient(hanging, { token: await login(hanging, account.engineer.email) });
+        const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+        await hanging.deps.notifier.idle();
+
+        const rows = await database.prisma.notification.findMany({ where: { handoffId: card.id } });
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          expect(row).toMatchObject({ status: "FAILED", attempts: 2 });
+          // Without the timeout idle() above would never resolve: the request would hang forever.
+          expect(row.lastError).toMatch(/network|timeout/);
+        }
+      } finally {
+        await hanging.close();
+        await silent.close();
       }
     });
 

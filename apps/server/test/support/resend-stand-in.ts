@@ -17,14 +17,14 @@ export type TReceivedEmail = {
 export type ResendStandIn = {
   baseUrl: string;
   received: TReceivedEmail[];
-  /** Answer every send with this HTTP status (200 = accept). */
-  respondWith(status: number): void;
+  /** Answer every send with this HTTP status (200 = accept), or never answer at all. */
+  respondWith(status: number | "never"): void;
   close(): Promise<void>;
 };
 
 export async function startResendStandIn(): Promise<ResendStandIn> {
   const received: TReceivedEmail[] = [];
-  let status = 200;
+  let status: number | "never" = 200;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -42,6 +42,7 @@ export async function startResendStandIn(): Promise<ResendStandIn> {
       idempotencyKey: req.headers["idempotency-key"] as string | undefined,
       authorization: req.headers.authorization,
     });
+    if (status === "never") return;
     if (status === 200) {
       res
         .writeHead(200, { "content-type": "application/json" })

@@ -18,15 +18,29 @@ export function createResendMailer(options: {
   apiKey: string;
   from: string;
   baseUrl?: string | undefined;
+  /** A provider that never answers must not hold a delivery (or shutdown) forever. */
+  timeoutMs?: number;
 }): Mailer {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  const timeoutMs = options.timeoutMs ?? 10_000;
   return {
     kind: "resend",
     async send(email) {
-      const { data, error } = await resend.emails.send(
-        { from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html },
-        { idempotencyKey: email.idempotencyKey },
-      );
+      let reply: Awaited<ReturnType<typeof resend.emails.send>>;
+      try {
+        reply = await resend.emails.send(
+          { from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html },
+          { idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(timeoutMs) },
+        );
+      } catch (error) {
+        // The SDK rethrows an aborted request instead of returning it as an error.
+        return {
+          ok: false,
+          error: `timeout: no answer within ${timeoutMs} ms (${String(error)})`,
+          isRetryable: true,
+        };
+      }
+      const { data, error } = reply;
       if (data) return { ok: true, providerId: data.id };
       const status = error?.statusCode ?? null;
       return {
