@@ -31,7 +31,9 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
   const [intent, setIntent] = useState(initialIntent);
   const [notes, setNotes] = useState("");
   const [priority, setPriority] = useState<THandoffPriority>("normal");
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  // One key per request content: a repeated submit (double-click, retry after a lost answer)
+  // reuses it, while an edited request after a failure is a new request with a new key.
+  const attemptRef = useRef<{ content: string; key: string } | null>(null);
   const isSubmittingRef = useRef(false);
   const utils = trpc.useUtils();
   const park = trpc.handoff.park.useMutation();
@@ -49,6 +51,9 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
     if (isSubmittingRef.current) return;
     isSubmittingRef.current = true;
     const trimmed = notes.trim() || undefined;
+    const content = JSON.stringify([intent, intent === "escalate" ? priority : null, trimmed ?? null]);
+    if (attemptRef.current?.content !== content) attemptRef.current = { content, key: newIdempotencyKey() };
+    const idempotencyKey = attemptRef.current.key;
     try {
       const card =
         intent === "escalate"
