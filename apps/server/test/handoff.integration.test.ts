@@ -192,7 +192,7 @@ describe.each(targets)("handoffs on %s", (target) => {
     expect(detail.snapshot.activeBranchId).toBe(account.session.activeBranchId);
     expect(detail.notes).toBe("Customer is the CFO");
     expect(detail.briefing).toContain(account.engineer.name);
-    expect(detail.briefing).toContain("Customer is the CFO");
+    expect(detail.briefing).toContain(account.session.problemSummary);
   });
 
   describe("bad input writes nothing", () => {

@@ -120,7 +120,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
                 authorId: u("bob"),
               },
               {
-                body: "Assistant: consider switching the tunnel to TCP 443 to rule out UDP NAT.",
+                body: "Consider switching the tunnel to TCP 443 to rule out UDP NAT.",
                 authorKind: "ASSISTANT",
               },
             ],

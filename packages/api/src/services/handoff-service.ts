@@ -282,6 +282,9 @@ function publishInBackground(deps: Pick<ApiDeps, "bus" | "logger">, event: TEsca
   });
 }
 
+/** Who wrote a message that no user wrote. */
+const AUTHOR_KIND_LABELS = { ENGINEER: "Engineer", SYSTEM: "System", ASSISTANT: "Assistant" } as const;
+
 type TSessionForSnapshot = Prisma.SessionGetPayload<{
   include: { branches: true; messages: { include: { author: true } } };
 }>;
@@ -293,7 +296,7 @@ function snapshotOf(session: TSessionForSnapshot): TSessionSnapshot {
     branches: session.branches.map(toBranchNode),
     recentMessages: session.messages
       .map((message) => ({
-        author: message.author?.name ?? message.authorKind.toLowerCase(),
+        author: message.author?.name ?? AUTHOR_KIND_LABELS[message.authorKind],
         body: message.body,
         at: message.createdAt.toISOString(),
       }))
