@@ -87,7 +87,7 @@ describe("main.ts", () => {
       try {
         const url = await waitForUrl(run);
         expect(logLines(run, "migrations applied")).toHaveLength(1);
-        expect(logLines(run, "demo data seeded")).toEqual([expect.objectContaining({ escalations: 2 })]);
+        expect(logLines(run, "demo data seeded")).toEqual([expect.objectContaining({ handoffs: 2 })]);
         expect(run.output()).toContain('Demo logins (password "demo")');
         for (const email of ["owner@acme.test", "sam@acme.test", "viewer@acme.test", "gina@globex.test"]) {
           expect(run.output()).toContain(email);
@@ -102,8 +102,8 @@ describe("main.ts", () => {
         );
         const { handoffs: queue } = await sam.handoff.queue({});
         expect(queue.map((card) => [card.priority, card.handedOffBy.name, card.intent])).toEqual([
-          ["urgent", expect.any(String), "escalate"],
-          ["high", expect.any(String), "escalate"],
+          ["high", "Bob Tanaka", "escalate"],
+          ["normal", "Sam Ortiz", "park"],
         ]);
         await sam.close();
 

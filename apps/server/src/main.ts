@@ -76,8 +76,8 @@ async function main() {
   const abandonedSweep = setInterval(closeAbandonedDeliveries, ABANDONED_DELIVERY_AGE_MS / 2);
   abandonedSweep.unref();
   if (isDemoSeeded) {
-    const escalations = await seedDemoHandoffs(deps);
-    logger.info({ escalations }, "demo data seeded");
+    const handoffs = await seedDemoHandoffs(deps);
+    logger.info({ handoffs }, "demo data seeded");
   }
   const server = createAppServer({ config, deps, logger });
   const url = await server.listen();
