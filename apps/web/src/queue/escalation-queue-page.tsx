@@ -17,6 +17,7 @@ import {
   selectTeams,
   selectUnseenCount,
   type TQueueFilter,
+  type TTeamOption,
 } from "./queue-state.ts";
 import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
 import { useEscalationStream } from "./use-escalation-stream.ts";
@@ -40,7 +41,9 @@ export function EscalationQueuePage() {
   const isHidden = usePageHidden();
   const now = useNow(5_000);
   const [state, dispatch] = useReducer(queueReducer, viewer.id, (id) => createQueueState(id, isHidden));
-  const [filter, setFilter] = useState<TQueueFilter>({ intent: "escalate", teamId: null });
+  const [intent, setIntent] = useState<TQueueFilter["intent"]>("escalate");
+  const [team, setTeam] = useState<TTeamOption | null>(null);
+  const filter = useMemo<TQueueFilter>(() => ({ intent, teamId: team?.id ?? null }), [intent, team]);
   const alerts = useAlertPreferences();
   const canClaim = canWorkHandoffs(viewer);
 
@@ -66,7 +69,7 @@ export function EscalationQueuePage() {
   }, [lastArrival, isSoundOn, isDesktopOn, navigate]);
 
   const entries = useMemo(() => selectEntries(state, filter), [state, filter]);
-  const teams = useMemo(() => selectTeams(state), [state]);
+  const teams = useMemo(() => selectTeams(state, team), [state, team]);
   const counts = useMemo(
     () => ({
       escalate: selectEntries(state, { intent: "escalate", teamId: filter.teamId }).length,
@@ -106,8 +109,10 @@ export function EscalationQueuePage() {
 
   if (connection.status === "refused") return <QueueRefused message={connection.message} />;
 
-  const waiting = counts.all;
-  const urgent = entries.filter((entry) => entry.card.priority === "urgent").length;
+  // The header speaks for the whole queue, whatever the tab and team filter show.
+  const allOpen = selectEntries(state, { intent: "all", teamId: null });
+  const waiting = allOpen.length;
+  const urgent = allOpen.filter((entry) => entry.card.priority === "urgent").length;
 
   return (
     <section className="queue" aria-labelledby="queue-title">
@@ -137,13 +142,13 @@ export function EscalationQueuePage() {
               </>
             ),
           }))}
-          onChange={(intent) => setFilter((current) => ({ ...current, intent }))}
+          onChange={setIntent}
         />
         <label className="select-field">
-          <span className="visually-hidden">Team</span>
+          <span className="select-field__label">Team</span>
           <select
-            value={filter.teamId ?? ""}
-            onChange={(event) => setFilter((current) => ({ ...current, teamId: event.target.value || null }))}
+            value={team?.id ?? ""}
+            onChange={(event) => setTeam(teams.find((option) => option.id === event.target.value) ?? null)}
           >
             <option value="">All teams</option>
             {teams.map((team) => (

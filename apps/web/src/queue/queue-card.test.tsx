@@ -23,10 +23,16 @@ const card: THandoffCard = {
 };
 
 function renderCard(
-  options: { claim?: TClaimState; isNew?: boolean; isHidden?: boolean; canClaim?: boolean } = {},
+  options: {
+    claim?: TClaimState;
+    isNew?: boolean;
+    isHidden?: boolean;
+    canClaim?: boolean;
+    card?: Partial<THandoffCard>;
+  } = {},
 ) {
   const entry: TQueueEntry = {
-    card,
+    card: { ...card, ...options.card },
     isNew: options.isNew ?? false,
     isUnseen: false,
     claim: options.claim ?? { status: "idle" },
@@ -64,6 +70,12 @@ describe("QueueCard", () => {
     expect(screen.getByText("Erin Engineer")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Claim" }));
     expect(onClaim).toHaveBeenCalledWith("h1");
+  });
+
+  it("shows no priority on a parked card, since parking has none", () => {
+    renderCard({ card: { intent: "park", priority: "normal" } });
+    expect(screen.getByText("Parked")).toBeTruthy();
+    expect(screen.queryByText("Normal")).toBeNull();
   });
 
   it("has no claim control for someone who cannot claim", () => {

@@ -78,7 +78,7 @@ export function QueueCard({
       <div className="queue-card__rail" aria-hidden="true" />
       <div className="queue-card__body">
         <div className="queue-card__top">
-          <PriorityBadge priority={card.priority} />
+          {card.intent === "escalate" && <PriorityBadge priority={card.priority} />}
           <IntentTag intent={card.intent} />
           {isNew && <span className="queue-card__new">New</span>}
         </div>

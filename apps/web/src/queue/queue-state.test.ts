@@ -109,6 +109,18 @@ describe("arrivals", () => {
     expect(selectTeams(state)).toEqual([red]);
   });
 
+  it("keeps the selected team as a filter option after its last card is claimed", () => {
+    const red = { id: "t-red", name: "Red" };
+    const blue = { id: "t-blue", name: "Blue" };
+    const state = run([
+      event(1, "handoff.created", card("e1", { team: red })),
+      event(2, "handoff.created", card("e2", { team: blue })),
+      event(3, "handoff.claimed", card("e1", { team: red, claimedBy: { id: "user-sam", name: "Sam" } })),
+    ]);
+    expect(selectTeams(state)).toEqual([blue]);
+    expect(selectTeams(state, red)).toEqual([blue, red]);
+  });
+
   it("clears the highlight once the card is seen", () => {
     const state = run([event(1, "handoff.created", card("h1")), { type: "cardSeen", handoffId: "h1" }]);
     expect(state.entries.h1?.isNew).toBe(false);

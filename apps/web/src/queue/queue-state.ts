@@ -203,9 +203,13 @@ export function selectUnseenCount(state: TQueueState): number {
   return Object.values(state.entries).filter((entry) => entry.isUnseen).length;
 }
 
-/** Teams present in the queue, for the team filter. */
-export function selectTeams(state: TQueueState): Array<{ id: string; name: string }> {
+export type TTeamOption = { id: string; name: string };
+
+/** Teams present in the queue, for the team filter, plus the selected one even once its last
+ * card has gone: a filter must never be applied without showing as selected. */
+export function selectTeams(state: TQueueState, selected: TTeamOption | null = null): TTeamOption[] {
   const teams = new Map<string, string>();
+  if (selected) teams.set(selected.id, selected.name);
   for (const { card } of Object.values(state.entries)) if (card.team) teams.set(card.team.id, card.team.name);
   return [...teams].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
 }
