@@ -12,9 +12,20 @@ import { useNow } from "../lib/use-now.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 
+/** While nobody has claimed it, someone else may at any moment: look again this often. */
+const UNCLAIMED_REFRESH_MS = 5_000;
+
 export function HandoffPage() {
   const { id = "" } = useParams();
-  const handoff = trpc.handoff.byId.useQuery({ handoffId: id });
+  const viewer = useViewer();
+  const handoff = trpc.handoff.byId.useQuery(
+    { handoffId: id },
+    { refetchInterval: (query) => (query.state.data?.claimedBy === null ? UNCLAIMED_REFRESH_MS : false) },
+  );
+  // A viewer can't use the queue, so their way back is the sessions list.
+  const back = canWorkHandoffs(viewer)
+    ? { to: "/escalations", label: "Escalation queue" }
+    : { to: "/sessions", label: "Sessions" };
 
   useEffect(() => {
     document.title = handoff.data ? `${handoff.data.problemSummary} · Handoff` : "Handoff";
@@ -22,21 +33,22 @@ export function HandoffPage() {
 
   if (handoff.isPending) return <PageLoading label="Loading the handoff…" />;
   if (handoff.error)
-    return <PageError title="Can't open this handoff" error={handoff.error} backTo="/escalations" />;
-  return <HandoffContext handoff={handoff.data} />;
+    return <PageError title="Can't open this handoff" error={handoff.error} backTo={back.to} />;
+  return <HandoffContext handoff={handoff.data} back={back} />;
 }
 
-function HandoffContext({ handoff }: { handoff: THandoffDetail }) {
+function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to: string; label: string } }) {
   const { snapshot } = handoff;
   const now = useNow();
+  const isEscalation = handoff.intent === "escalate"; // parking has no priority
   return (
     <article className="handoff" aria-labelledby="handoff-title">
-      <Link to="/escalations" className="back-link">
-        ← Escalation queue
+      <Link to={back.to} className="back-link">
+        ← {back.label}
       </Link>
       <header className="handoff__header">
         <div className="handoff__badges">
-          <PriorityBadge priority={handoff.priority} />
+          {isEscalation && <PriorityBadge priority={handoff.priority} />}
           <IntentTag intent={handoff.intent} />
           {snapshot.psaTicketId && <span className="tag">Ticket {snapshot.psaTicketId}</span>}
         </div>
@@ -106,10 +118,14 @@ function HandoffContext({ handoff }: { handoff: THandoffDetail }) {
               <dd>
                 <Confidence tier={snapshot.confidenceTier} />
               </dd>
-              <dt>Priority</dt>
-              <dd>
-                <PriorityBadge priority={handoff.priority} />
-              </dd>
+              {isEscalation && (
+                <>
+                  <dt>Priority</dt>
+                  <dd>
+                    <PriorityBadge priority={handoff.priority} />
+                  </dd>
+                </>
+              )}
               <dt>Handed off</dt>
               <dd>{formatDateTime(handoff.createdAt)}</dd>
             </dl>
@@ -138,14 +154,23 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
     </Link>
   );
 
+  // Someone else won the race: the server's answer names them, and it stays on screen.
+  const conflict = errorCode(claim.error) === "CONFLICT" ? errorMessage(claim.error) : null;
+
   if (handoff.claimedBy) {
     const isMine = handoff.claimedBy.id === viewer.id;
     return (
       <section className="panel claim-panel claim-panel--claimed" data-testid="claim-panel">
-        <p>
-          {isMine ? "You" : <strong>{handoff.claimedBy.name}</strong>} claimed this{" "}
-          {handoff.claimedAt ? formatRelativeTime(handoff.claimedAt, now) : ""}.
-        </p>
+        {conflict ? (
+          <p className="claim-panel__conflict" role="alert">
+            {conflict}
+          </p>
+        ) : (
+          <p>
+            {isMine ? "You" : <strong>{handoff.claimedBy.name}</strong>} claimed this{" "}
+            {handoff.claimedAt ? formatRelativeTime(handoff.claimedAt, now) : ""}.
+          </p>
+        )}
         {isMine ? (
           <Link to={`/sessions/${handoff.sessionId}`} className="button button--primary button--block">
             Continue the session →
@@ -178,7 +203,7 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
         {claim.isPending ? "Claiming…" : "Claim & continue"}
       </button>
       {claim.error && (
-        <p className="form-error" role="alert">
+        <p className={conflict ? "claim-panel__conflict" : "form-error"} role="alert">
           {errorMessage(claim.error)}
         </p>
       )}
