@@ -13,9 +13,15 @@ import { HandoffDialog } from "./handoff-dialog.tsx";
 
 type TSession = RouterOutputs["session"]["byId"];
 
+/** While a handoff waits, a senior may claim it at any moment: look again this often. */
+const OPEN_HANDOFF_REFRESH_MS = 5_000;
+
 export function SessionPage() {
   const { id = "" } = useParams();
-  const session = trpc.session.byId.useQuery({ sessionId: id });
+  const session = trpc.session.byId.useQuery(
+    { sessionId: id },
+    { refetchInterval: (query) => (query.state.data?.openHandoff ? OPEN_HANDOFF_REFRESH_MS : false) },
+  );
 
   useEffect(() => {
     document.title = session.data ? `${session.data.problemSummary} · Handoff` : "Session · Handoff";
@@ -33,6 +39,14 @@ function SessionView({ session }: { session: TSession }) {
   const [dialogIntent, setDialogIntent] = useState<THandoffIntent | null>(null);
   const [handedOff, setHandedOff] = useState<THandoffCard | null>(null);
   const canHandOff = canWorkHandoffs(viewer) && session.status !== "resolved" && !session.openHandoff;
+  // Claiming makes the claimer the session's assignee and the session active again.
+  const claimer =
+    session.handoffCount > 0 &&
+    session.status === "active" &&
+    !session.openHandoff &&
+    session.assignee?.id !== session.owner.id
+      ? session.assignee
+      : null;
 
   return (
     <article className="session" aria-labelledby="session-title">
@@ -70,7 +84,12 @@ function SessionView({ session }: { session: TSession }) {
         )}
       </header>
 
-      {handedOff && (
+      {claimer && (
+        <div className="banner banner--success" role="status" data-testid="claimed-by">
+          Claimed by {claimer.id === viewer.id ? "you" : claimer.name}
+        </div>
+      )}
+      {handedOff && !claimer && (
         <div className="banner banner--success" role="status">
           {handedOff.intent === "escalate"
             ? "Escalated. It is in the senior techs' queue now; you'll see here when someone claims it."
@@ -80,8 +99,14 @@ function SessionView({ session }: { session: TSession }) {
       {session.openHandoff && (
         <div className="banner" data-testid="open-handoff">
           <span>
-            {session.openHandoff.intent === "escalate" ? "Escalated" : "Parked"}{" "}
-            <PriorityBadge priority={session.openHandoff.priority} />, waiting to be claimed.
+            {session.openHandoff.intent === "escalate" ? (
+              <>
+                Escalated <PriorityBadge priority={session.openHandoff.priority} />
+              </>
+            ) : (
+              "Parked"
+            )}
+            , waiting to be claimed.
           </span>
           <Link to={`/handoffs/${session.openHandoff.id}`}>View handoff</Link>
         </div>
