@@ -13,9 +13,16 @@ const HINT: Record<TConnectionStatus["status"], string> = {
   connecting: "Opening the live connection…",
   live: "New escalations appear here the moment they are raised.",
   reconnecting: "Connection lost. Reconnecting by itself; nothing will be missed.",
-  offline: "You appear to be offline. The queue catches up as soon as the connection is back.",
+  offline: "Can't reach the server — retrying. The queue catches up as soon as it answers.",
   refused: "The server does not stream this queue to your role.",
 };
+
+/** Blame the right thing: the device's own network, or the server. */
+function hint(status: TConnectionStatus["status"]): string {
+  if (status === "offline" && !navigator.onLine)
+    return "This device is offline. The queue catches up as soon as the network is back.";
+  return HINT[status];
+}
 
 export function ConnectionPill({ connection }: { connection: TConnectionStatus }) {
   return (
@@ -23,7 +30,7 @@ export function ConnectionPill({ connection }: { connection: TConnectionStatus }
       className={`pill pill--${connection.status}`}
       data-testid="connection-pill"
       data-status={connection.status}
-      title={HINT[connection.status]}
+      title={hint(connection.status)}
     >
       <span className="pill__dot" aria-hidden="true" />
       {LABEL[connection.status]}
