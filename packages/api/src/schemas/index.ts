@@ -2,3 +2,4 @@ export * from "./enums.ts";
 export * from "./event-id.ts";
 export * from "./inputs.ts";
 export type * from "./outputs.ts";
+export * from "./relative-time.ts";
