@@ -82,7 +82,7 @@ export async function createHandoff(
   }
 
   publishInBackground(deps, event);
-  if (input.intent === "escalate") deps.notifier.notifyEscalation(event.handoff.id);
+  if (input.intent === "escalate") deps.notifier.notifyEscalation(event);
   return event.handoff;
 }
 

@@ -2,13 +2,13 @@
 // with backoff on 429/5xx. Never throws to, or blocks, the mutation that triggered it.
 import type { PrismaClient } from "@handoff/db";
 import type { Logger } from "../../context.ts";
-import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
+import type { THandoffCard } from "../../schemas/outputs.ts";
 import { escalationEmail } from "./escalation-email.ts";
 import type { Mailer } from "./mailer.ts";
 
 export type Notifier = {
   /** Fire and forget: returns at once. */
-  notifyEscalation(handoffId: string): void;
+  notifyEscalation(escalation: { accountId: string; handoff: THandoffCard }): void;
   /** Resolves when every delivery started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
   /**
@@ -30,26 +30,23 @@ export function createNotifier(options: {
   const retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
   const inFlight = new Set<Promise<void>>();
 
-  async function deliverEscalation(handoffId: string) {
+  async function deliverEscalation({ accountId, handoff }: { accountId: string; handoff: THandoffCard }) {
     const { prisma, mailer } = options;
-    const handoff = await prisma.handoff.findUniqueOrThrow({
-      where: { id: handoffId },
-      include: handoffCardInclude,
-    });
+    const handoffId = handoff.id;
     const recipients = await prisma.user.findMany({
       where: {
-        accountId: handoff.accountId,
+        accountId,
         active: true,
         deletedAt: null,
         role: { in: ["OWNER", "ADMIN", "ENGINEER"] },
-        id: { not: handoff.handedOffById },
+        id: { not: handoff.handedOffBy.id },
       },
       select: { id: true, email: true },
     });
     const isSkipped = mailer.kind === "log";
     await prisma.notification.createMany({
       data: recipients.map((recipient) => ({
-        accountId: handoff.accountId,
+        accountId,
         handoffId,
         recipientId: recipient.id,
         channel: "EMAIL" as const,
@@ -60,7 +57,7 @@ export function createNotifier(options: {
     });
     if (isSkipped) return;
 
-    const content = escalationEmail(toHandoffCard(handoff), options.appOrigin);
+    const content = escalationEmail(handoff, options.appOrigin);
     await Promise.all(
       recipients.map((recipient) =>
         deliverOne({ handoffId, recipientId: recipient.id, to: recipient.email, ...content }),
@@ -106,9 +103,14 @@ export function createNotifier(options: {
   }
 
   return {
-    notifyEscalation(handoffId) {
-      const delivery = deliverEscalation(handoffId)
-        .catch((error) => options.logger.error({ err: error, handoffId }, "escalation notification failed"))
+    notifyEscalation(escalation) {
+      const delivery = deliverEscalation(escalation)
+        .catch((error) =>
+          options.logger.error(
+            { err: error, handoffId: escalation.handoff.id },
+            "escalation notification failed",
+          ),
+        )
         .finally(() => inFlight.delete(delivery));
       inFlight.add(delivery);
     },
