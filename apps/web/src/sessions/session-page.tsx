@@ -1,4 +1,5 @@
 // One troubleshooting session: its state, branch map and messages, and Park / Escalate.
+import type { RouterOutputs } from "@handoff/api";
 import type { THandoffCard, THandoffIntent } from "@handoff/api/schemas";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
@@ -6,7 +7,7 @@ import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
 import { BranchTree } from "../handoffs/branch-tree.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
-import { type RouterOutputs, trpc } from "../lib/trpc.ts";
+import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { HandoffDialog } from "./handoff-dialog.tsx";
