@@ -58,8 +58,8 @@ export class ChannelRegistry<T> {
   deliver(channel: string, message: T): void {
     const queues = this.#channels.get(channel);
     if (!queues) return;
-    // Copy first: a queue that overflows removes itself from the set mid-loop.
-    for (const queue of [...queues]) queue.push(message);
+    // A queue that overflows removes itself mid-loop; a Set's iteration allows deleting the current entry.
+    for (const queue of queues) queue.push(message);
   }
 
   hasSubscribers(channel: string): boolean {
