@@ -5,6 +5,7 @@ import type { TViewer } from "@handoff/api/schemas";
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { isUnauthorized } from "../lib/api-errors.ts";
+import { removeDraftsOf } from "../lib/drafts.ts";
 import { trpc } from "../lib/trpc.ts";
 
 type TAuth = {
@@ -84,13 +85,16 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
     [client, queryClient, resetConnection],
   );
 
+  const signedInId = me.data?.id;
   const signOut = useCallback(async () => {
+    // Someone else may sit down at this desk next: unsent drafts leave with the user.
+    if (signedInId) removeDraftsOf(signedInId);
     try {
       await client.auth.logout.mutate();
     } finally {
       setSignedInViewer(queryClient, resetConnection, null);
     }
-  }, [client, queryClient, resetConnection]);
+  }, [client, queryClient, resetConnection, signedInId]);
 
   const value = useMemo<TAuth>(
     () => ({
@@ -123,9 +127,14 @@ export function canWorkHandoffs(viewer: TViewer): boolean {
   return viewer.role !== "viewer";
 }
 
+/** ADMIN and OWNER may act on anyone's claims and sessions. */
+export function isAdmin(viewer: TViewer): boolean {
+  return viewer.role === "admin" || viewer.role === "owner";
+}
+
 /** Where "/" sends someone: senior techs, admins and owners live in the queue. */
 export function homePathFor(viewer: TViewer): string {
   if (viewer.role === "viewer") return "/sessions";
-  if (viewer.isSeniorTech || viewer.role === "admin" || viewer.role === "owner") return "/escalations";
+  if (viewer.isSeniorTech || isAdmin(viewer)) return "/escalations";
   return "/sessions";
 }

@@ -3,7 +3,7 @@
 import type { THandoffDetail } from "@handoff/api/schemas";
 import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
+import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
@@ -11,6 +11,8 @@ import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { BranchTree } from "./branch-tree.tsx";
+import { useOfferClaimUndo } from "./claim-undo.tsx";
+import { useReleaseHandoff } from "./use-release-handoff.ts";
 
 /** While nobody has claimed it, someone else may at any moment: look again this often. */
 const UNCLAIMED_REFRESH_MS = 5_000;
@@ -142,8 +144,12 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
   const navigate = useNavigate();
   const utils = trpc.useUtils();
   const now = useNow();
+  const offerClaimUndo = useOfferClaimUndo();
   const claim = trpc.handoff.claim.useMutation({
-    onSuccess: () => navigate(`/sessions/${handoff.sessionId}`),
+    onSuccess: () => {
+      offerClaimUndo({ handoffId: handoff.id, problemSummary: handoff.problemSummary });
+      navigate(`/sessions/${handoff.sessionId}`);
+    },
     onError: (error) => {
       if (errorCode(error) === "CONFLICT") void utils.handoff.byId.invalidate({ handoffId: handoff.id });
     },
@@ -178,6 +184,7 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
         ) : (
           sessionLink
         )}
+        {(isMine || isAdmin(viewer)) && <ReleaseButton handoffId={handoff.id} />}
       </section>
     );
   }
@@ -208,6 +215,28 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
         </p>
       )}
     </section>
+  );
+}
+
+/** Back into the queue for someone else: the claimer's (or an admin's) way out. */
+export function ReleaseButton({ handoffId }: { handoffId: string }) {
+  const release = useReleaseHandoff();
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--block"
+        disabled={release.isPending}
+        onClick={() => release.mutate({ handoffId })}
+      >
+        {release.isPending ? "Releasing…" : "Release to queue"}
+      </button>
+      {release.error && (
+        <p className="form-error" role="alert">
+          {errorMessage(release.error)}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 // The signed-in frame: brand, navigation, who is signed in (name, role, account), sign-out.
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
+import { ClaimUndoProvider } from "../handoffs/claim-undo.tsx";
 
 const ROLE_LABEL = { owner: "Owner", admin: "Admin", engineer: "Engineer", viewer: "Viewer" } as const;
 
@@ -44,9 +45,11 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <main className="page">
-        <Outlet />
-      </main>
+      <ClaimUndoProvider>
+        <main className="page">
+          <Outlet />
+        </main>
+      </ClaimUndoProvider>
     </div>
   );
 }

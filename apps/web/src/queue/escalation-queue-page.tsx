@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
+import { useOfferClaimUndo } from "../handoffs/claim-undo.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -46,6 +47,7 @@ export function EscalationQueuePage() {
   const filter = useMemo<TQueueFilter>(() => ({ intent, teamId: team?.id ?? null }), [intent, team]);
   const alerts = useAlertPreferences();
   const canClaim = canWorkHandoffs(viewer);
+  const offerClaimUndo = useOfferClaimUndo();
 
   const { connection, snapshot, retry } = useEscalationStream({
     onSnapshot: (cards, lastEventId) => dispatch({ type: "snapshotLoaded", cards, lastEventId }),
@@ -89,6 +91,7 @@ export function EscalationQueuePage() {
       try {
         await client.handoff.claim.mutate({ handoffId });
         dispatch({ type: "claimSucceeded", handoffId });
+        offerClaimUndo({ handoffId, problemSummary: entry.card.problemSummary });
         navigate(`/handoffs/${handoffId}`);
       } catch (error) {
         if (signOutIfUnauthorized(error)) return;
@@ -96,7 +99,7 @@ export function EscalationQueuePage() {
         dispatch({ type: "claimFailed", handoffId, message: errorMessage(error), isTaken });
       }
     },
-    [client, navigate, signOutIfUnauthorized],
+    [client, navigate, signOutIfUnauthorized, offerClaimUndo],
   );
   const markSeen = useCallback((handoffId: string) => dispatch({ type: "cardSeen", handoffId }), []);
   const dismiss = useCallback((handoffId: string) => dispatch({ type: "cardDismissed", handoffId }), []);

@@ -1,11 +1,20 @@
 // Park or escalate a session: notes, and a priority for escalations. One idempotency key per
-// opened dialog, so a double-click (or a retry after a timeout) cannot create two handoffs.
+// request content, so a double-click (or a retry after a timeout) cannot create two handoffs.
+// What is typed is kept as a draft per session (see handoff-draft.ts) until sent or discarded.
 import { LIMITS, type THandoffCard, type THandoffIntent, type THandoffPriority } from "@handoff/api/schemas";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
+import { useViewer } from "../auth/auth-context.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { newIdempotencyKey } from "../lib/random-id.ts";
 import { trpc } from "../lib/trpc.ts";
+import { ModalDialog } from "../ui/modal-dialog.tsx";
 import { Segmented } from "../ui/segmented.tsx";
+import {
+  discardHandoffDraft,
+  emptyHandoffDraft,
+  loadHandoffDraft,
+  saveHandoffDraft,
+} from "./handoff-draft.ts";
 
 const PRIORITIES: Array<{ value: THandoffPriority; label: string; hint: string }> = [
   { value: "low", label: "Low", hint: "Whenever someone is free" },
@@ -27,10 +36,11 @@ type THandoffDialogProps = {
 };
 
 export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THandoffDialogProps) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const viewer = useViewer();
+  const [restored] = useState(() => loadHandoffDraft(viewer.id, sessionId));
   const [intent, setIntent] = useState(initialIntent);
-  const [notes, setNotes] = useState("");
-  const [priority, setPriority] = useState<THandoffPriority>("normal");
+  const [draft, setDraft] = useState(() => restored ?? emptyHandoffDraft());
+  const { notes, priority } = draft;
   // One key per request content: a repeated submit (double-click, retry after a lost answer)
   // reuses it, while an edited request after a failure is a new request with a new key.
   const attemptRef = useRef<{ content: string; key: string } | null>(null);
@@ -41,9 +51,17 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
   const mutation = intent === "escalate" ? escalate : park;
   const isSubmitting = park.isPending || escalate.isPending;
 
-  useEffect(() => {
-    dialogRef.current?.showModal();
-  }, []);
+  const updateDraft = (change: Partial<typeof draft>) => {
+    const next = { ...draft, ...change };
+    setDraft(next);
+    saveHandoffDraft(viewer.id, sessionId, next);
+  };
+
+  const hasDraft = notes.trim() !== "" || priority !== emptyHandoffDraft().priority;
+  const discard = () => {
+    discardHandoffDraft(viewer.id, sessionId);
+    onClose();
+  };
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -59,6 +77,7 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
         intent === "escalate"
           ? await escalate.mutateAsync({ sessionId, notes: trimmed, priority, idempotencyKey })
           : await park.mutateAsync({ sessionId, notes: trimmed, idempotencyKey });
+      discardHandoffDraft(viewer.id, sessionId);
       await Promise.all([utils.session.byId.invalidate({ sessionId }), utils.session.list.invalidate()]);
       onDone(card);
     } catch {
@@ -70,15 +89,7 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
 
   const title = intent === "escalate" ? "Escalate to a senior tech" : "Park this session";
   return (
-    <dialog
-      ref={dialogRef}
-      className="dialog"
-      aria-labelledby="handoff-dialog-title"
-      onCancel={(event) => {
-        if (isSubmitting) event.preventDefault();
-      }}
-      onClose={onClose}
-    >
+    <ModalDialog labelledBy="handoff-dialog-title" isBusy={isSubmitting} onClose={onClose}>
       <form onSubmit={handleSubmit} aria-busy={isSubmitting}>
         <header className="dialog__header">
           <h2 id="handoff-dialog-title">{title}</h2>
@@ -87,6 +98,11 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
               ? "It goes to the senior techs' live queue right away, with your notes and the session's history."
               : "Pause it for any teammate to pick up. Your notes and the session's history go with it."}
           </p>
+          {restored && (
+            <p className="dialog__draft" data-testid="draft-restored">
+              Your unsent draft is back.
+            </p>
+          )}
         </header>
         <fieldset className="dialog__body" disabled={isSubmitting}>
           <Segmented
@@ -104,7 +120,7 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
               maxLength={LIMITS.notes}
               placeholder="What you tried, what you suspect, what the user is waiting for…"
               value={notes}
-              onChange={(event) => setNotes(event.target.value)}
+              onChange={(event) => updateDraft({ notes: event.target.value })}
             />
           </label>
           {intent === "escalate" && (
@@ -117,7 +133,7 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
                     name="priority"
                     value={option.value}
                     checked={priority === option.value}
-                    onChange={() => setPriority(option.value)}
+                    onChange={() => updateDraft({ priority: option.value })}
                   />
                   <span className="priority-option__label">{option.label}</span>
                   <span className="priority-option__hint">{option.hint}</span>
@@ -132,14 +148,19 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
           )}
         </fieldset>
         <footer className="dialog__footer">
-          <button type="button" className="button button--ghost" onClick={onClose} disabled={isSubmitting}>
-            Cancel
+          {hasDraft && (
+            <button type="button" className="button button--ghost" onClick={discard} disabled={isSubmitting}>
+              Discard
+            </button>
+          )}
+          <button type="button" className="button" onClick={onClose} disabled={isSubmitting}>
+            Close
           </button>
           <button type="submit" className="button button--primary" disabled={isSubmitting}>
             {isSubmitting ? "Sending…" : intent === "escalate" ? "Escalate" : "Park session"}
           </button>
         </footer>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,21 +1,21 @@
-// "My sessions": the engineer's troubleshooting sessions (or the account's), newest first.
-import { useEffect, useState } from "react";
-import { Link, useNavigate } from "react-router";
-import { useViewer } from "../auth/auth-context.tsx";
+// "My sessions": the engineer's troubleshooting sessions (or the account's), most recent first,
+// and "New session".
+import { useEffect, useMemo, useState } from "react";
+import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
-import { formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
-import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { Segmented } from "../ui/segmented.tsx";
+import { NewSessionDialog } from "./new-session-dialog.tsx";
+import { SessionsTable, type TSessionRow } from "./sessions-table.tsx";
 
 type TScope = "mine" | "account";
 
 export function SessionsPage() {
   const viewer = useViewer();
-  const navigate = useNavigate();
   const now = useNow(30_000);
   const [scope, setScope] = useState<TScope>(viewer.role === "viewer" ? "account" : "mine");
+  const [isCreating, setIsCreating] = useState(false);
   const sessions = trpc.session.list.useQuery({ scope });
 
   useEffect(() => {
@@ -29,16 +29,23 @@ export function SessionsPage() {
           <h1 id="sessions-title">{scope === "mine" ? "My sessions" : "All sessions"}</h1>
           <p className="muted">Troubleshooting sessions, most recently active first.</p>
         </div>
-        <Segmented
-          name="session-scope"
-          label="Whose sessions"
-          value={scope}
-          options={[
-            { value: "mine" as const, label: "Mine" },
-            { value: "account" as const, label: viewer.account.name },
-          ]}
-          onChange={setScope}
-        />
+        <div className="page-header__actions">
+          <Segmented
+            name="session-scope"
+            label="Whose sessions"
+            value={scope}
+            options={[
+              { value: "mine" as const, label: "Mine" },
+              { value: "account" as const, label: viewer.account.name },
+            ]}
+            onChange={setScope}
+          />
+          {canWorkHandoffs(viewer) && (
+            <button type="button" className="button button--primary" onClick={() => setIsCreating(true)}>
+              New session
+            </button>
+          )}
+        </div>
       </header>
 
       {sessions.isPending && <PageLoading label="Loading sessions…" />}
@@ -53,58 +60,28 @@ export function SessionsPage() {
           </p>
         </div>
       )}
-      {sessions.data && sessions.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Problem</th>
-                <th scope="col">Status</th>
-                <th scope="col">Steps</th>
-                <th scope="col">Confidence</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.map((session) => (
-                <tr
-                  key={session.id}
-                  className="table__row--link"
-                  onClick={(event) => {
-                    if (!(event.target as HTMLElement).closest("a")) navigate(`/sessions/${session.id}`);
-                  }}
-                >
-                  <td>
-                    <Link to={`/sessions/${session.id}`} className="table__title">
-                      {session.problemSummary}
-                    </Link>
-                    <div className="table__sub">
-                      {session.problemDomain}
-                      {session.openHandoff && (
-                        <>
-                          {" · "}
-                          {session.openHandoff.intent === "escalate" ? "Escalated" : "Parked"}{" "}
-                          <PriorityBadge priority={session.openHandoff.priority} />
-                        </>
-                      )}
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={session.status} />
-                  </td>
-                  <td className="table__num">{session.stepCount}</td>
-                  <td>
-                    <Confidence tier={session.confidenceTier} />
-                  </td>
-                  <td>{session.owner.name}</td>
-                  <td className="muted">{formatRelativeTime(session.updatedAt, now)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {sessions.data && sessions.data.length > 0 && <SessionsTable sessions={sessions.data} now={now} />}
+      {isCreating && <NewSessionLauncher onClose={() => setIsCreating(false)} />}
     </section>
   );
+}
+
+/** Offers the domains and teams the account already uses, from its recent sessions. */
+function NewSessionLauncher({ onClose }: { onClose(): void }) {
+  const recent = trpc.session.list.useQuery({ scope: "account" });
+  const { domains, teams } = useMemo(() => knownDomainsAndTeams(recent.data ?? []), [recent.data]);
+  return <NewSessionDialog domains={domains} teams={teams} onClose={onClose} />;
+}
+
+function knownDomainsAndTeams(sessions: TSessionRow[]) {
+  const domains = new Set<string>();
+  const teams = new Map<string, string>();
+  for (const session of sessions) {
+    domains.add(session.problemDomain);
+    if (session.team) teams.set(session.team.id, session.team.name);
+  }
+  return {
+    domains: [...domains].sort((a, b) => a.localeCompare(b)),
+    teams: [...teams].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }

@@ -1,0 +1,192 @@
+// "New session": open a troubleshooting session for a ticket. Validated with the API's own
+// input schema before it is sent; what is typed survives closing the dialog (a draft).
+import { type TConfidenceTier, ZSessionCreateInput } from "@handoff/api/schemas";
+import { type FormEvent, type ReactNode, useState } from "react";
+import { useNavigate } from "react-router";
+import { useViewer } from "../auth/auth-context.tsx";
+import { errorMessage } from "../lib/api-errors.ts";
+import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
+import { trpc } from "../lib/trpc.ts";
+import { ModalDialog } from "../ui/modal-dialog.tsx";
+import { Segmented } from "../ui/segmented.tsx";
+
+const DRAFT_NAME = "new-session";
+
+const CONFIDENCE_OPTIONS = [
+  { value: "low", label: "Low" },
+  { value: "medium", label: "Medium" },
+  { value: "high", label: "High" },
+] as const satisfies ReadonlyArray<{ value: TConfidenceTier; label: string }>;
+
+type TForm = {
+  problemSummary: string;
+  problemDomain: string;
+  teamId: string;
+  psaTicketId: string;
+  confidenceTier: TConfidenceTier;
+};
+
+type TNewSessionDialogProps = {
+  /** Domains the account already uses, offered as suggestions. */
+  domains: string[];
+  teams: Array<{ id: string; name: string }>;
+  onClose(): void;
+};
+
+export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogProps) {
+  const viewer = useViewer();
+  const navigate = useNavigate();
+  const utils = trpc.useUtils();
+  const create = trpc.session.create.useMutation();
+  const [form, setForm] = useState<TForm>(() => ({
+    problemSummary: "",
+    problemDomain: "",
+    teamId: viewer.team?.id ?? "",
+    psaTicketId: "",
+    confidenceTier: "low",
+    ...(readDraft(viewer.id, DRAFT_NAME) as Partial<TForm> | null),
+  }));
+  const [problems, setProblems] = useState<Partial<Record<keyof TForm, string>>>({});
+
+  const update = (change: Partial<TForm>) => {
+    const next = { ...form, ...change };
+    setForm(next);
+    writeDraft(viewer.id, DRAFT_NAME, next);
+  };
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (create.isPending) return;
+    const parsed = ZSessionCreateInput.safeParse({
+      ...form,
+      teamId: form.teamId || undefined,
+      psaTicketId: form.psaTicketId.trim() || undefined,
+    });
+    if (!parsed.success) {
+      const found: Partial<Record<keyof TForm, string>> = {};
+      for (const issue of parsed.error.issues) found[issue.path[0] as keyof TForm] ??= issue.message;
+      setProblems(found);
+      return;
+    }
+    setProblems({});
+    try {
+      const session = await create.mutateAsync(parsed.data);
+      removeDraft(viewer.id, DRAFT_NAME);
+      await utils.session.list.invalidate();
+      navigate(`/sessions/${session.id}`);
+    } catch {
+      // Shown from the mutation's error below.
+    }
+  };
+
+  const teamOptions = withViewerTeam(teams, viewer.team);
+  return (
+    <ModalDialog labelledBy="new-session-title" isBusy={create.isPending} onClose={onClose}>
+      <form onSubmit={handleSubmit} aria-busy={create.isPending} noValidate>
+        <header className="dialog__header">
+          <h2 id="new-session-title">New session</h2>
+          <p className="muted">Start troubleshooting a ticket. You can change all of this later.</p>
+        </header>
+        <fieldset className="dialog__body" disabled={create.isPending}>
+          <Field label="Problem" problem={problems.problemSummary}>
+            <input
+              name="problemSummary"
+              autoComplete="off"
+              placeholder="e.g. Outlook keeps asking for the password"
+              value={form.problemSummary}
+              onChange={(event) => update({ problemSummary: event.target.value })}
+            />
+          </Field>
+          <div className="field-row">
+            <Field label="Domain" problem={problems.problemDomain}>
+              <input
+                name="problemDomain"
+                list="known-domains"
+                autoComplete="off"
+                placeholder="e.g. Microsoft 365"
+                value={form.problemDomain}
+                onChange={(event) => update({ problemDomain: event.target.value })}
+              />
+              <datalist id="known-domains">
+                {domains.map((domain) => (
+                  <option key={domain} value={domain} />
+                ))}
+              </datalist>
+            </Field>
+            <Field label="PSA ticket" problem={problems.psaTicketId}>
+              <input
+                name="psaTicketId"
+                autoComplete="off"
+                placeholder="e.g. 48213"
+                value={form.psaTicketId}
+                onChange={(event) => update({ psaTicketId: event.target.value })}
+              />
+            </Field>
+          </div>
+          <Field label="Team" problem={problems.teamId}>
+            <select value={form.teamId} onChange={(event) => update({ teamId: event.target.value })}>
+              <option value="">No team</option>
+              {teamOptions.map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div className="field">
+            <span aria-hidden="true">Confidence</span>
+            <Segmented
+              name="confidenceTier"
+              label="Confidence"
+              value={form.confidenceTier}
+              options={CONFIDENCE_OPTIONS}
+              onChange={(confidenceTier) => update({ confidenceTier })}
+            />
+          </div>
+          {create.error && (
+            <p className="form-error" role="alert">
+              {errorMessage(create.error)}
+            </p>
+          )}
+        </fieldset>
+        <footer className="dialog__footer">
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => {
+              removeDraft(viewer.id, DRAFT_NAME);
+              onClose();
+            }}
+          >
+            Discard
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+          <button type="submit" className="button button--primary">
+            {create.isPending ? "Creating…" : "Start session"}
+          </button>
+        </footer>
+      </form>
+    </ModalDialog>
+  );
+}
+
+function Field({ label, problem, children }: { label: string; problem?: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed in as children.
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      {problem && <span className="field__problem">{problem}</span>}
+    </label>
+  );
+}
+
+function withViewerTeam(
+  teams: Array<{ id: string; name: string }>,
+  own: { id: string; name: string } | null,
+): Array<{ id: string; name: string }> {
+  if (!own || teams.some((team) => team.id === own.id)) return teams;
+  return [own, ...teams].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,66 @@
+// The sessions list: a table on wide screens, a stack of cards on phones (styles.css), one markup.
+import type { RouterOutputs } from "@handoff/api";
+import { Link, useNavigate } from "react-router";
+import { formatRelativeTime } from "../lib/relative-time.ts";
+import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+
+export type TSessionRow = RouterOutputs["session"]["list"][number];
+
+export function SessionsTable({ sessions, now }: { sessions: TSessionRow[]; now: number }) {
+  const navigate = useNavigate();
+  return (
+    <div className="table-wrap">
+      <table className="table table--cards" data-testid="sessions-table">
+        <thead>
+          <tr>
+            <th scope="col">Problem</th>
+            <th scope="col">Status</th>
+            <th scope="col">Steps</th>
+            <th scope="col">Confidence</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((session) => (
+            <tr
+              key={session.id}
+              className="table__row--link"
+              data-testid="session-row"
+              onClick={(event) => {
+                if (!(event.target as HTMLElement).closest("a")) navigate(`/sessions/${session.id}`);
+              }}
+            >
+              <td className="table__main">
+                <Link to={`/sessions/${session.id}`} className="table__title">
+                  {session.problemSummary}
+                </Link>
+                <div className="table__sub">
+                  <span>{session.problemDomain}</span>
+                  {session.psaTicketId && <span>· #{session.psaTicketId}</span>}
+                  {session.openHandoff && (
+                    <span>
+                      · {session.openHandoff.intent === "escalate" ? "Escalated" : "Parked"}{" "}
+                      <PriorityBadge priority={session.openHandoff.priority} />
+                    </span>
+                  )}
+                </div>
+              </td>
+              <td>
+                <StatusBadge status={session.status} />
+              </td>
+              <td className="table__num" data-unit={session.stepCount === 1 ? "step" : "steps"}>
+                {session.stepCount}
+              </td>
+              <td>
+                <Confidence tier={session.confidenceTier} />
+              </td>
+              <td>{session.owner.name}</td>
+              <td className="muted">{formatRelativeTime(session.updatedAt, now)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
