@@ -2,10 +2,13 @@
 // login limiter. Shared by main.ts and the test harness so both run the same wiring.
 import {
   type ApiDeps,
+  createLoginWatcher,
   createLogMailer,
   createNotifier,
   createRateLimiter,
   createResendMailer,
+  createStreamAdmission,
+  createStreamHub,
   type Mailer,
   type TEscalationBusMessage,
 } from "@handoff/api";
@@ -23,6 +26,8 @@ export type TApiDepsConfig = Pick<
   | "loginRateLimit"
   | "streamBufferSize"
   | "streamLogCheckMs"
+  | "streamHistorySize"
+  | "streamLimits"
 >;
 
 export type TNotifyRetry = NonNullable<Parameters<typeof createNotifier>[0]["retry"]>;
@@ -47,10 +52,16 @@ export function createApiDeps(options: {
 }): ApiDeps {
   const { config, prisma, bus, logger } = options;
   const mailer = options.mailer ?? createMailer(config.email, logger);
-  return {
+  const streamDeps = {
     prisma,
     bus,
     logger,
+    streamLogCheckMs: config.streamLogCheckMs,
+    streamBufferSize: config.streamBufferSize ?? undefined,
+    streamHistorySize: config.streamHistorySize,
+  };
+  return {
+    ...streamDeps,
     notifier: createNotifier({
       prisma,
       mailer,
@@ -60,8 +71,8 @@ export function createApiDeps(options: {
     }),
     loginLimiter: createRateLimiter(config.loginRateLimit),
     authSessionTtlMs: config.authSessionTtlMs,
-    authRecheckMs: config.authRecheckMs,
-    streamLogCheckMs: config.streamLogCheckMs,
-    streamBufferSize: config.streamBufferSize ?? undefined,
+    streams: createStreamHub(streamDeps),
+    logins: createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs }),
+    streamAdmission: createStreamAdmission(config.streamLimits, logger),
   };
 }

@@ -125,6 +125,11 @@ const ZEnv = z.object({
   LOGIN_RATE_LIMIT: integer(1, 10_000).optional(),
   LOGIN_RATE_WINDOW: duration(1_000).optional(),
   STREAM_BUFFER_SIZE: integer(1, 1_000_000).optional(),
+  STREAM_HISTORY_SIZE: integer(1, 1_000_000).optional(),
+  STREAM_MAX_PER_SOCKET: integer(1, 10_000).optional(),
+  STREAM_MAX_PER_LOGIN: integer(1, 1_000_000).optional(),
+  WS_MAX_PER_ADDRESS: integer(1, 1_000_000).optional(),
+  WS_AUTH_TIMEOUT: duration(100).optional(),
   WS_MAX_PAYLOAD: byteSize(1_024, 16 * 1_048_576).optional(),
   HTTP_MAX_BODY: byteSize(1_024, 16 * 1_048_576).optional(),
   WS_PING_INTERVAL: duration(100).optional(),
@@ -153,8 +158,16 @@ export type TAppConfig = {
   /** How often an idle stream checks the event log for events whose publish was lost. */
   streamLogCheckMs: number;
   loginRateLimit: { limit: number; windowMs: number };
-  /** Per-subscriber bus buffer; null keeps the API's default. */
+  /** Each account hub's bus buffer; null keeps the bus's default. */
   streamBufferSize: number | null;
+  /** Recent events per account kept in memory for reconnecting clients. */
+  streamHistorySize: number;
+  /** Live streams allowed per WebSocket and per login. */
+  streamLimits: { perSocket: number; perLogin: number };
+  /** WebSocket connections allowed per client address. */
+  wsMaxPerAddress: number;
+  /** How long a WebSocket may stay open without a valid login. */
+  wsAuthTimeoutMs: number;
   wsMaxPayloadBytes: number;
   httpMaxBodyBytes: number;
   wsKeepAlive: { pingMs: number; pongWaitMs: number };
@@ -229,6 +242,10 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     streamLogCheckMs: vars.STREAM_LOG_CHECK_INTERVAL ?? 3_000,
     loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowMs: vars.LOGIN_RATE_WINDOW ?? 5 * 60_000 },
     streamBufferSize: vars.STREAM_BUFFER_SIZE ?? null,
+    streamHistorySize: vars.STREAM_HISTORY_SIZE ?? 1_000,
+    streamLimits: { perSocket: vars.STREAM_MAX_PER_SOCKET ?? 4, perLogin: vars.STREAM_MAX_PER_LOGIN ?? 50 },
+    wsMaxPerAddress: vars.WS_MAX_PER_ADDRESS ?? 500,
+    wsAuthTimeoutMs: vars.WS_AUTH_TIMEOUT ?? 10_000,
     wsMaxPayloadBytes: vars.WS_MAX_PAYLOAD ?? 128 * 1_024,
     httpMaxBodyBytes: vars.HTTP_MAX_BODY ?? 128 * 1_024,
     wsKeepAlive: { pingMs: wsPingMs, pongWaitMs: wsPongWaitMs },

@@ -2,12 +2,13 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiDeps, appRouter, createContext } from "@handoff/api";
+import { type ApiDeps, appRouter, createContext, isSignedIn, wsMessageEncoder } from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { TAppConfig } from "./config.ts";
 import { clientIpOf } from "./http/client-address.ts";
+import { ConnectionsByAddress } from "./http/connections-by-address.ts";
 import { authTokenFromRequest, serializeAuthCookie } from "./http/cookies.ts";
 import { isOriginAllowed } from "./http/origin-policy.ts";
 import { createReadiness } from "./http/readiness.ts";
@@ -26,6 +27,8 @@ export type TAppServerConfig = Pick<
   | "shutdownGraceMs"
   | "webDistDir"
   | "isProxyTrusted"
+  | "wsMaxPerAddress"
+  | "wsAuthTimeoutMs"
 >;
 
 export type AppServerOptions = {
@@ -49,6 +52,7 @@ export type AppServer = {
 };
 
 const WS_CLOSE_SERVICE_RESTART = 1012;
+const WS_CLOSE_POLICY_VIOLATION = 1008;
 const TRPC_PATH = "/trpc";
 /** Never an account id (those are cuids), so no escalation subscriber shares it. */
 const READINESS_PROBE_CHANNEL = "readyz-probe";
@@ -106,21 +110,31 @@ export function createAppServer(options: AppServerOptions): AppServer {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxPayloadBytes });
+  const connectionsByAddress = new ConnectionsByAddress(config.wsMaxPerAddress, logger);
+  /** Sockets that carry a valid login; the others are closed after WS_AUTH_TIMEOUT. */
+  const signedInSockets = new WeakSet<WebSocket>();
   const wssHandler = applyWSSHandler({
     wss,
     router: appRouter,
+    // Each stream event is serialised once for all subscribers (see the API's transformer).
+    experimental_encoder: wsMessageEncoder,
     keepAlive: {
       enabled: true,
       pingMs: config.wsKeepAlive.pingMs,
       pongWaitMs: config.wsKeepAlive.pongWaitMs,
     },
-    // Never throws: a bad or expired token yields a context whose procedures answer UNAUTHORIZED.
-    // A throwing createContext makes tRPC close the socket, and wsLink then retries forever (#4774).
-    createContext: ({ req, info }) =>
-      createContext(deps, {
-        authToken: tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req),
+    // Never throws: a bad or expired token yields a context whose procedures answer UNAUTHORIZED
+    // (a socket without a valid login is closed after WS_AUTH_TIMEOUT). A throwing createContext
+    // makes tRPC close the socket, and wsLink then retries forever (#4774).
+    createContext: async ({ req, res: socket, info }) => {
+      const authToken = tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req);
+      if (await isSignedIn(deps.prisma, authToken)) signedInSockets.add(socket);
+      return createContext(deps, {
+        authToken,
         clientIp: clientIpOf(req, config),
-      }),
+        socketStreams: { live: 0 },
+      });
+    },
     onError: ({ error, path, type }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error, path, type }, "websocket operation failed");
@@ -133,10 +147,18 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const openedAt = Date.now();
     const ip = clientIpOf(req, config);
     logger.info({ connectionId, ip }, "websocket connected");
+    connectionsByAddress.add(ip);
+    const loginDeadline = setTimeout(() => {
+      if (signedInSockets.has(socket)) return;
+      logger.info({ connectionId, ip }, "websocket closed: no valid login in time");
+      socket.close(WS_CLOSE_POLICY_VIOLATION, "Sign in first");
+    }, config.wsAuthTimeoutMs);
     socket.on("error", (error) => logger.warn({ connectionId, err: error }, "websocket error"));
-    socket.once("close", (code) =>
-      logger.info({ connectionId, code, durationMs: Date.now() - openedAt }, "websocket closed"),
-    );
+    socket.once("close", (code) => {
+      clearTimeout(loginDeadline);
+      connectionsByAddress.remove(ip);
+      logger.info({ connectionId, code, durationMs: Date.now() - openedAt }, "websocket closed");
+    });
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse) {
@@ -196,6 +218,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
         "websocket refused: origin not allowed",
       );
       return rejectUpgrade(socket, 403, "Forbidden");
+    }
+    if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
+      return rejectUpgrade(socket, 429, "Too Many Requests");
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });

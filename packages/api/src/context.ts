@@ -3,8 +3,11 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
+import type { LoginWatcher } from "./services/login-watch.ts";
 import type { Notifier } from "./services/notifications/notifier.ts";
 import type { RateLimiter } from "./services/rate-limiter.ts";
+import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
+import type { StreamHub } from "./services/stream/stream-hub.ts";
 
 export type Logger = {
   info(obj: object, msg?: string): void;
@@ -20,15 +23,21 @@ export type ApiDeps = {
   loginLimiter: RateLimiter;
   /** How long a login lasts. */
   authSessionTtlMs: number;
-  /** How often a live subscription re-checks that its login is still valid. */
-  authRecheckMs: number;
   /**
    * How often an idle stream checks the event log: a publish lost while the bus was down has
    * no later event to reveal the gap.
    */
   streamLogCheckMs: number;
-  /** Per-subscriber bus buffer; a subscriber that falls further behind is ended and resumes. */
+  /** The bus buffer of each account hub; a hub that falls further behind resumes from the event log. */
   streamBufferSize?: number;
+  /** Events per account kept in memory for clients that reconnect; older positions read the log. */
+  streamHistorySize: number;
+  /** This process's live streams: one hub per account. */
+  streams: StreamHub;
+  /** Re-checks the logins of live streams, in batches. */
+  logins: LoginWatcher;
+  /** Caps live streams per socket and per login. */
+  streamAdmission: StreamAdmission;
 };
 
 export type TransportInfo = {
@@ -36,6 +45,8 @@ export type TransportInfo = {
   authToken: string | null;
   /** Used to rate-limit logins. */
   clientIp: string;
+  /** The WebSocket connection's live streams; absent on HTTP. */
+  socketStreams?: TSocketStreams;
   /** Sets (token) or clears (null) the session cookie; absent on WebSocket, which cannot set cookies. */
   setAuthCookie?: (cookie: { token: string; expiresAt: Date } | null) => void;
 };

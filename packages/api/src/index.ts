@@ -7,7 +7,9 @@ export { type ApiDeps, type Context, createContext, type Logger, type TransportI
 export type { TEscalationBusMessage } from "./domain/bus-message.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
+export { isSignedIn } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
+export { createLoginWatcher, type LoginWatcher } from "./services/login-watch.ts";
 export {
   createLogMailer,
   createResendMailer,
@@ -17,6 +19,14 @@ export {
 } from "./services/notifications/mailer.ts";
 export { createNotifier, type Notifier } from "./services/notifications/notifier.ts";
 export { createRateLimiter, type RateLimiter } from "./services/rate-limiter.ts";
+export {
+  createStreamAdmission,
+  type StreamAdmission,
+  type TSocketStreams,
+  type TStreamLimits,
+} from "./services/stream/stream-admission.ts";
+export { createStreamHub, type StreamHub } from "./services/stream/stream-hub.ts";
+export { wsMessageEncoder } from "./transformer.ts";
 export { createCallerFactory } from "./trpc.ts";
 
 /** The session cookie's name; the server reads and writes it. */

@@ -1,32 +1,37 @@
 import { tracked } from "@trpc/server";
+import type { AppError } from "../domain/app-error.ts";
 import { ZOnEventInput } from "../schemas/inputs.ts";
-import { streamEscalationEvents } from "../services/escalation-stream.ts";
-import { watchLogin } from "../services/login-watch.ts";
 import { engineerProcedure, router, toTRPCError } from "../trpc.ts";
 
 export const escalationRouter = router({
   onEvent: engineerProcedure.input(ZOnEventInput).subscription(async function* ({ ctx, input, signal }) {
+    const { deps, transport, viewer } = ctx;
+    const releaseSlot = deps.streamAdmission.admit(viewer, transport.socketStreams);
     const stream = new AbortController();
     const onClientGone = () => stream.abort();
     signal?.addEventListener("abort", onClientGone, { once: true });
-    const login = watchLogin({
-      prisma: ctx.deps.prisma,
-      token: ctx.transport.authToken,
-      viewer: ctx.viewer,
+    let lostReason: AppError | null = null;
+    const stopWatching = deps.logins.watch({
+      // Always set for a signed-in viewer; an empty token would simply count as signed out.
+      token: transport.authToken ?? "",
+      viewer,
       minimumRole: "engineer",
-      intervalMs: ctx.deps.authRecheckMs,
-      onLost: () => stream.abort(),
+      onLost(reason) {
+        lostReason = reason;
+        stream.abort();
+      },
     });
     try {
-      const items = streamEscalationEvents(ctx.deps, {
-        accountId: ctx.viewer.accountId,
+      const items = deps.streams.stream({
+        accountId: viewer.accountId,
         lastEventId: input.lastEventId,
         signal: stream.signal,
       });
       for await (const item of items) yield tracked(item.id, item.event);
-      if (login.lostReason) throw toTRPCError(login.lostReason);
+      if (lostReason) throw toTRPCError(lostReason);
     } finally {
-      login.stop();
+      stopWatching();
+      releaseSlot();
       signal?.removeEventListener("abort", onClientGone);
       stream.abort();
     }

@@ -77,6 +77,11 @@ export async function resolveViewer(
   return toViewer(session);
 }
 
+/** Whether a token belongs to a valid login; never throws (a failed lookup counts as not signed in). */
+export async function isSignedIn(prisma: PrismaClient, token: string | null): Promise<boolean> {
+  return (await resolveViewer(prisma, token).catch(() => null)) !== null;
+}
+
 type SessionWithUser = {
   id: string;
   user: {

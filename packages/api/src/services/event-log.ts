@@ -34,12 +34,31 @@ export async function readEscalationEvents(
     orderBy: { seq: "asc" },
     take: position.limit,
   });
-  return rows.map((row) => ({
+  return rows.map((row) => toBusMessage(row, position.epoch));
+}
+
+type TEventRow = { accountId: string; seq: number; type: string; createdAt: Date; payload: unknown };
+
+function toBusMessage(row: TEventRow, epoch: string): TEscalationBusMessage {
+  return {
     accountId: row.accountId,
-    epoch: position.epoch,
+    epoch,
     seq: row.seq,
     type: row.type as TEscalationEventType,
     at: row.createdAt.toISOString(),
     handoff: row.payload as THandoffCard,
-  }));
+  };
+}
+
+/** The newest `limit` events up to `upToSeq`, oldest first. */
+export async function readLatestEscalationEvents(
+  prisma: PrismaClient,
+  position: { accountId: string; epoch: string; upToSeq: number; limit: number },
+): Promise<TEscalationBusMessage[]> {
+  const rows = await prisma.escalationEvent.findMany({
+    where: { accountId: position.accountId, seq: { lte: position.upToSeq } },
+    orderBy: { seq: "desc" },
+    take: position.limit,
+  });
+  return rows.reverse().map((row) => toBusMessage(row, position.epoch));
 }

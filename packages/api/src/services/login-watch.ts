@@ -1,46 +1,114 @@
-// A live subscription outlives the request that authorised it: re-check the login while it
-// streams, and say why it must end once it is signed out, expired, demoted or moved.
+// Live subscriptions outlive the request that authorised them. The process re-checks every login
+// that has one in batches (one query per interval for all of them, never two checks at once) and
+// ends what a login no longer allows: signed out, expired, deactivated, demoted or moved.
 import type { PrismaClient } from "@handoff/db";
+import type { Logger } from "../context.ts";
 import { AppError } from "../domain/app-error.ts";
+import { roleToApi } from "../domain/enum-mapping.ts";
 import { hasRoleAtLeast } from "../domain/roles.ts";
 import type { TRole } from "../schemas/enums.ts";
-import { resolveViewer, SESSION_ENDED_MESSAGE } from "./auth-service.ts";
+import { hashToken, SESSION_ENDED_MESSAGE } from "./auth-service.ts";
 
-export type LoginWatch = {
-  /** Why the login no longer allows the stream, once a check has found out. */
-  readonly lostReason: AppError | null;
-  stop(): void;
+/** Tokens looked up per query; keeps the IN list a sane size. */
+const TOKENS_PER_QUERY = 1000;
+
+export type TLoginWatch = {
+  token: string;
+  viewer: { accountId: string };
+  minimumRole: TRole;
+  /** Called once, with why the login no longer allows what is being watched. */
+  onLost(reason: AppError): void;
 };
 
-export function watchLogin(options: {
+export type LoginWatcher = {
+  /** Starts watching; the returned function stops. */
+  watch(watch: TLoginWatch): () => void;
+  /** Diagnostics: logins being watched. */
+  readonly size: number;
+};
+
+type TLoginState = { accountId: string; role: TRole } | null;
+
+export function createLoginWatcher(deps: {
   prisma: PrismaClient;
-  token: string | null;
-  viewer: { id: string; accountId: string };
-  minimumRole: TRole;
+  logger: Pick<Logger, "warn">;
   intervalMs: number;
-  onLost(): void;
-}): LoginWatch {
-  let lostReason: AppError | null = null;
-  const timer = setInterval(async () => {
-    const current = await resolveViewer(options.prisma, options.token).catch(() => undefined);
-    if (current === undefined || lostReason) return; // a failed check is retried on the next tick
-    if (current === null) {
-      lostReason = new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
-    } else if (
-      current.accountId !== options.viewer.accountId ||
-      !hasRoleAtLeast(current.role, options.minimumRole)
-    ) {
-      lostReason = new AppError(
-        "FORBIDDEN",
-        "Your access changed: this stream is no longer available to you.",
-      );
+}): LoginWatcher {
+  const watches = new Map<TLoginWatch, string>();
+  let timer: NodeJS.Timeout | null = null;
+  let isChecking = false;
+
+  function scheduleCheck() {
+    if (timer || isChecking || watches.size === 0) return;
+    timer = setTimeout(runCheck, deps.intervalMs);
+    // Watches hold the process open, not this timer.
+    timer.unref();
+  }
+
+  async function runCheck() {
+    timer = null;
+    isChecking = true;
+    try {
+      await checkAll();
+    } catch (error) {
+      deps.logger.warn({ err: error }, "login re-check failed; retrying at the next interval");
+    } finally {
+      isChecking = false;
+      scheduleCheck();
     }
-    if (lostReason) options.onLost();
-  }, options.intervalMs);
+  }
+
+  async function checkAll() {
+    const hashes = [...new Set(watches.values())];
+    const states = new Map<string, TLoginState>();
+    for (let index = 0; index < hashes.length; index += TOKENS_PER_QUERY) {
+      const batch = hashes.slice(index, index + TOKENS_PER_QUERY);
+      for (const [hash, state] of await readLoginStates(deps.prisma, batch)) states.set(hash, state);
+    }
+    for (const [watch, hash] of watches) {
+      const reason = lostReason(states.get(hash) ?? null, watch);
+      if (!reason) continue;
+      watches.delete(watch);
+      watch.onLost(reason);
+    }
+  }
+
   return {
-    get lostReason() {
-      return lostReason;
+    watch(watch) {
+      watches.set(watch, hashToken(watch.token));
+      scheduleCheck();
+      return () => {
+        watches.delete(watch);
+        if (watches.size === 0 && timer) {
+          clearTimeout(timer);
+          timer = null;
+        }
+      };
     },
-    stop: () => clearInterval(timer),
+    get size() {
+      return watches.size;
+    },
   };
+}
+
+async function readLoginStates(prisma: PrismaClient, tokenHashes: string[]) {
+  const sessions = await prisma.authSession.findMany({
+    where: { tokenHash: { in: tokenHashes }, expiresAt: { gt: new Date() } },
+    select: {
+      tokenHash: true,
+      user: { select: { accountId: true, role: true, active: true, deletedAt: true } },
+    },
+  });
+  return sessions.map(({ tokenHash, user }): [string, TLoginState] => [
+    tokenHash,
+    user.active && user.deletedAt === null ? { accountId: user.accountId, role: roleToApi(user.role) } : null,
+  ]);
+}
+
+function lostReason(state: TLoginState, watch: TLoginWatch): AppError | null {
+  if (!state) return new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
+  if (state.accountId !== watch.viewer.accountId || !hasRoleAtLeast(state.role, watch.minimumRole)) {
+    return new AppError("FORBIDDEN", "Your access changed: this stream is no longer available to you.");
+  }
+  return null;
 }
