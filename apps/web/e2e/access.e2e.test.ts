@@ -83,15 +83,26 @@ describe("access to the live queue", () => {
     await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
   });
 
-  it("frees the server-side subscription when the senior leaves the queue", async () => {
+  it("frees the server-side subscription of every page the senior leaves", async () => {
     const account = await createAccount(app);
     // Earlier tests' pages are closed: their subscriptions must be gone too.
     await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
     const { page } = await openQueue(app, account.senior.email);
     await expect.poll(() => app.server.bus.subscriberCount()).toBe(1);
 
-    await page.getByRole("link", { name: "My sessions" }).click();
-    await page.getByRole("heading", { name: "My sessions" }).waitFor();
+    // Every page follows the stream; each one left must give its subscription back, or they pile up.
+    for (let round = 0; round < 3; round += 1) {
+      await page.getByRole("link", { name: "My sessions" }).click();
+      await page.getByRole("heading", { name: "My sessions" }).waitFor();
+      await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
+      await page.getByRole("link", { name: "Escalation queue" }).click();
+      await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
+    }
+    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(1);
+    await page.waitForTimeout(500);
+    expect(app.server.bus.subscriberCount()).toBe(1);
+
+    await page.goto("/login");
     await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
   });
 });

@@ -65,6 +65,38 @@ describe("claim, undo and release", () => {
   });
 });
 
+describe("live pages", () => {
+  it("shows the claim and the release on the engineer's session page and a senior's handoff page, without polling", async () => {
+    const account = await createAccount(app);
+    const engineer = await apiAs(app, account.engineer.email);
+    const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+    const { page: erin } = await openAs(app, account.engineer.email, `/sessions/${account.session.id}`);
+    const { page: sara } = await openAs(app, account.senior2.email, `/handoffs/${handoff.id}`);
+    const requests: string[] = [];
+    for (const page of [erin, sara]) {
+      await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
+    }
+    await erin.getByTestId("open-handoff").waitFor();
+    await erin.waitForTimeout(1_000); // the reload as each stream started has settled
+    for (const page of [erin, sara]) page.on("request", (request) => requests.push(request.url()));
+    await erin.waitForTimeout(6_000); // longer than the old 5 s poll: nothing may be fetched
+    expect(requests).toEqual([]);
+
+    const sid = await apiAs(app, account.senior.email);
+    await sid.handoff.claim({ handoffId: handoff.id });
+    await erin
+      .getByTestId("claimed-by")
+      .getByText(`Claimed by ${account.senior.name}`)
+      .waitFor({ timeout: 5_000 });
+    await sara.getByText(`${account.senior.name} claimed this`).waitFor({ timeout: 5_000 });
+
+    await sid.handoff.release({ handoffId: handoff.id });
+    await erin.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
+    expect(await erin.getByTestId("claimed-by").count()).toBe(0);
+    await sara.getByRole("button", { name: "Claim & continue" }).waitFor({ timeout: 5_000 });
+  });
+});
+
 describe("the park/escalate dialog", () => {
   it("keeps the draft when closed by Escape or a click outside, and drops it only on Discard or submit", async () => {
     const account = await createAccount(app);

@@ -9,21 +9,16 @@ import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
+import { LiveUpdates } from "../live/live-updates.tsx";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
 import { useReleaseHandoff } from "./use-release-handoff.ts";
 
-/** While nobody has claimed it, someone else may at any moment: look again this often. */
-const UNCLAIMED_REFRESH_MS = 5_000;
-
 export function HandoffPage() {
   const { id = "" } = useParams();
   const viewer = useViewer();
-  const handoff = trpc.handoff.byId.useQuery(
-    { handoffId: id },
-    { refetchInterval: (query) => (query.state.data?.claimedBy === null ? UNCLAIMED_REFRESH_MS : false) },
-  );
+  const handoff = trpc.handoff.byId.useQuery({ handoffId: id });
   // A viewer can't use the queue, so their way back is the sessions list.
   const back = canWorkHandoffs(viewer)
     ? { to: "/escalations", label: "Escalation queue" }
@@ -43,6 +38,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
   const { snapshot } = handoff;
   const now = useNow();
   const isEscalation = handoff.intent === "escalate"; // parking has no priority
+  const viewer = useViewer();
   return (
     <article className="handoff" aria-labelledby="handoff-title">
       <Link to={back.to} className="back-link">
@@ -53,6 +49,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
           {isEscalation && <PriorityBadge priority={handoff.priority} />}
           <IntentTag intent={handoff.intent} />
           {snapshot.psaTicketId && <span className="tag">Ticket {snapshot.psaTicketId}</span>}
+          {canWorkHandoffs(viewer) && <LiveUpdates />}
         </div>
         <h1 id="handoff-title">{handoff.problemSummary}</h1>
         <p className="muted">

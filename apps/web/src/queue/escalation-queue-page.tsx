@@ -7,9 +7,10 @@ import { useOfferClaimUndo } from "../handoffs/claim-undo.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
+import { ConnectionPill } from "../live/connection-pill.tsx";
+import { useEscalationStream } from "../live/use-escalation-stream.ts";
 import { Segmented } from "../ui/segmented.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
-import { ConnectionPill } from "./connection-pill.tsx";
 import { QueueCard } from "./queue-card.tsx";
 import {
   createQueueState,
@@ -21,7 +22,6 @@ import {
   type TTeamOption,
 } from "./queue-state.ts";
 import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
-import { useEscalationStream } from "./use-escalation-stream.ts";
 import { usePageHidden } from "./use-page-visibility.ts";
 import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 import { useTitleFlash } from "./use-title-flash.ts";
@@ -50,8 +50,14 @@ export function EscalationQueuePage() {
   const offerClaimUndo = useOfferClaimUndo();
 
   const { connection, snapshot, retry } = useEscalationStream({
-    onSnapshot: (cards, lastEventId) => dispatch({ type: "snapshotLoaded", cards, lastEventId }),
-    onEvent: (eventId, event) => dispatch({ type: "eventReceived", eventId, event }),
+    loadSnapshot: async () => {
+      const queue = await client.handoff.queue.query({});
+      dispatch({ type: "snapshotLoaded", cards: queue.handoffs, lastEventId: queue.lastEventId });
+      return queue.lastEventId;
+    },
+    onEvent: (eventId, event) => {
+      if (event.kind === "handoff") dispatch({ type: "eventReceived", eventId, event });
+    },
   });
 
   useEffect(() => dispatch({ type: "visibilityChanged", isHidden }), [isHidden]);

@@ -9,20 +9,15 @@ import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
+import { LiveUpdates } from "../live/live-updates.tsx";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { HandoffDialog } from "./handoff-dialog.tsx";
 
 type TSession = RouterOutputs["session"]["byId"];
 
-/** While a handoff waits, a senior may claim it at any moment: look again this often. */
-const OPEN_HANDOFF_REFRESH_MS = 5_000;
-
 export function SessionPage() {
   const { id = "" } = useParams();
-  const session = trpc.session.byId.useQuery(
-    { sessionId: id },
-    { refetchInterval: (query) => (query.state.data?.openHandoff ? OPEN_HANDOFF_REFRESH_MS : false) },
-  );
+  const session = trpc.session.byId.useQuery({ sessionId: id });
 
   useEffect(() => {
     document.title = session.data ? `${session.data.problemSummary} · Handoff` : "Session · Handoff";
@@ -69,20 +64,23 @@ function SessionView({ session }: { session: TSession }) {
             · updated {formatRelativeTime(session.updatedAt, now)}
           </p>
         </div>
-        {canHandOff && (
-          <div className="page-header__actions">
-            <button type="button" className="button" onClick={() => setDialogIntent("park")}>
-              Park
-            </button>
-            <button
-              type="button"
-              className="button button--primary"
-              onClick={() => setDialogIntent("escalate")}
-            >
-              Escalate
-            </button>
-          </div>
-        )}
+        <div className="page-header__actions">
+          {canWorkHandoffs(viewer) && <LiveUpdates />}
+          {canHandOff && (
+            <>
+              <button type="button" className="button" onClick={() => setDialogIntent("park")}>
+                Park
+              </button>
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => setDialogIntent("escalate")}
+              >
+                Escalate
+              </button>
+            </>
+          )}
+        </div>
       </header>
 
       {claimer && (

@@ -5,6 +5,7 @@ import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
+import { LiveUpdates } from "../live/live-updates.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import { SessionsTable, type TSessionRow } from "./sessions-table.tsx";
@@ -30,6 +31,7 @@ export function SessionsPage() {
           <p className="muted">Troubleshooting sessions, most recently active first.</p>
         </div>
         <div className="page-header__actions">
+          {canWorkHandoffs(viewer) && <LiveUpdates />}
           <Segmented
             name="session-scope"
             label="Whose sessions"

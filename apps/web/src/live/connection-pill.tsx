@@ -1,4 +1,4 @@
-// Live / Reconnecting / Offline: how the queue's live stream is doing, at a glance.
+// Live / Reconnecting / Offline: how the page's live stream is doing, at a glance.
 import type { TConnectionStatus } from "./use-escalation-stream.ts";
 
 const LABEL: Record<TConnectionStatus["status"], string> = {
@@ -11,16 +11,16 @@ const LABEL: Record<TConnectionStatus["status"], string> = {
 
 const HINT: Record<TConnectionStatus["status"], string> = {
   connecting: "Opening the live connection…",
-  live: "New escalations appear here the moment they are raised.",
+  live: "Changes appear here the moment they happen.",
   reconnecting: "Connection lost. Reconnecting by itself; nothing will be missed.",
-  offline: "Can't reach the server — retrying. The queue catches up as soon as it answers.",
+  offline: "Can't reach the server — retrying. This page catches up as soon as it answers.",
   refused: "The server does not stream this queue to your role.",
 };
 
 /** Blame the right thing: the device's own network, or the server. */
 function hint(status: TConnectionStatus["status"]): string {
   if (status === "offline" && !navigator.onLine)
-    return "This device is offline. The queue catches up as soon as the network is back.";
+    return "This device is offline. This page catches up as soon as the network is back.";
   return HINT[status];
 }
 

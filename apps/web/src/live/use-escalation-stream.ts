@@ -1,14 +1,17 @@
-// Keeps the queue in sync, gap-free: loads the snapshot, then streams every event after the
-// position it reflects. Resumes from the last event id on every reconnect (wsClient resends it),
-// reloads on resync, reconnects at once when the network comes back or the laptop wakes, and
-// stops for good on UNAUTHORIZED (off to sign in) or FORBIDDEN.
-import type { THandoffCard } from "@handoff/api/schemas";
+// Follows the account's event stream, gap-free: loads a snapshot, then streams every event after
+// the position it reflects (or, for a snapshot without one, from the moment the stream starts:
+// onStarted then says "reload what you show"). Resumes from the last event id on every reconnect
+// (wsClient resends it), reloads on resync, reconnects at once when the network comes back or the
+// laptop wakes, and stops for good on UNAUTHORIZED (off to sign in) or FORBIDDEN.
+import type { TEscalationEvent } from "@handoff/api/schemas";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useAuth } from "../auth/auth-context.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { createRetryDelay } from "../lib/retry-delay.ts";
 import { trpc } from "../lib/trpc.ts";
-import type { THandoffEvent } from "./queue-state.ts";
+
+/** Every event but the stream's own resync instruction. */
+export type TLiveEvent = Exclude<TEscalationEvent, { kind: "resync" }>;
 
 export type TConnectionStatus =
   | { status: "connecting" }
@@ -24,9 +27,14 @@ export type TSnapshotStatus =
   | { status: "error"; message: string };
 
 type TStreamHandlers = {
-  /** The open handoffs as of `lastEventId`; the events after it follow through onEvent. */
-  onSnapshot(handoffs: THandoffCard[], lastEventId: string): void;
-  onEvent(eventId: string, event: THandoffEvent): void;
+  /**
+   * Loads what the page shows and returns the event position it reflects; the events after it
+   * follow through onEvent. Null: no position, stream from now and reload in onStarted.
+   */
+  loadSnapshot(): Promise<string | null>;
+  onEvent(eventId: string, event: TLiveEvent): void;
+  /** The stream (re)started: anything missed while it was down must be reloaded. */
+  onStarted?(): void;
 };
 
 type TEscalationStream = {
@@ -99,11 +107,10 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
       subscription?.unsubscribe();
       subscription = null;
       try {
-        const queue = await client.handoff.queue.query({});
+        const position = await handlersRef.current.loadSnapshot();
         if (isStopped) return;
-        lastEventId = queue.lastEventId;
+        lastEventId = position;
         snapshotFailures = 0;
-        handlersRef.current.onSnapshot(queue.handoffs, queue.lastEventId);
         setSnapshot({ status: "ready" });
         subscribe();
       } catch (error) {
@@ -139,6 +146,7 @@ export function useEscalationStream(handlers: TStreamHandlers): TEscalationStrea
             lostAt = null;
             hasBeenLive = true;
             setConnection({ status: "live" });
+            handlersRef.current.onStarted?.();
           },
           onData({ id, data }) {
             // Our position belongs to another event log: start over from a fresh snapshot.
