@@ -85,10 +85,11 @@ describe("access to the live queue", () => {
 
   it("frees the server-side subscription of every page the senior leaves", async () => {
     const account = await createAccount(app);
+    const readers = () => app.server.deps.streams.stats().readers;
     // Earlier tests' pages are closed: their subscriptions must be gone too.
-    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(readers, { timeout: 5_000 }).toBe(0);
     const { page } = await openQueue(app, account.senior.email);
-    await expect.poll(() => app.server.bus.subscriberCount()).toBe(1);
+    await expect.poll(readers).toBe(1);
 
     // Every page follows the stream; each one left must give its subscription back, or they pile up.
     for (let round = 0; round < 3; round += 1) {
@@ -98,11 +99,12 @@ describe("access to the live queue", () => {
       await page.getByRole("link", { name: "Escalation queue" }).click();
       await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
     }
-    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(1);
+    await expect.poll(readers, { timeout: 5_000 }).toBe(1);
     await page.waitForTimeout(500);
-    expect(app.server.bus.subscriberCount()).toBe(1);
+    expect(readers()).toBe(1);
 
     await page.goto("/login");
+    await expect.poll(readers, { timeout: 5_000 }).toBe(0);
     await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
   });
 });
