@@ -9,6 +9,7 @@ import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ConnectionPill } from "../live/connection-pill.tsx";
 import { useEscalationStream } from "../live/use-escalation-stream.ts";
+import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
 import { QueueCard } from "./queue-card.tsx";
@@ -44,7 +45,11 @@ export function EscalationQueuePage() {
   const [state, dispatch] = useReducer(queueReducer, viewer.id, (id) => createQueueState(id, isHidden));
   const [intent, setIntent] = useState<TQueueFilter["intent"]>("escalate");
   const [team, setTeam] = useState<TTeamOption | null>(null);
-  const filter = useMemo<TQueueFilter>(() => ({ intent, teamId: team?.id ?? null }), [intent, team]);
+  const [search, setSearch] = useState("");
+  const filter = useMemo<TQueueFilter>(
+    () => ({ intent, teamId: team?.id ?? null, search }),
+    [intent, team, search],
+  );
   const alerts = useAlertPreferences();
   const canClaim = canWorkHandoffs(viewer);
   const offerClaimUndo = useOfferClaimUndo();
@@ -80,11 +85,11 @@ export function EscalationQueuePage() {
   const teams = useMemo(() => selectTeams(state, team), [state, team]);
   const counts = useMemo(
     () => ({
-      escalate: selectEntries(state, { intent: "escalate", teamId: filter.teamId }).length,
-      park: selectEntries(state, { intent: "park", teamId: filter.teamId }).length,
-      all: selectEntries(state, { intent: "all", teamId: filter.teamId }).length,
+      escalate: selectEntries(state, { ...filter, intent: "escalate" }).length,
+      park: selectEntries(state, { ...filter, intent: "park" }).length,
+      all: selectEntries(state, { ...filter, intent: "all" }).length,
     }),
-    [state, filter.teamId],
+    [state, filter],
   );
 
   const entriesRef = useRef(entries);
@@ -167,6 +172,12 @@ export function EscalationQueuePage() {
             ))}
           </select>
         </label>
+        <SearchBox
+          label="Search the queue"
+          placeholder="Search summary, domain, ticket, notes, who…"
+          value={search}
+          onChange={setSearch}
+        />
         <div className="toolbar__spacer" />
         <button
           type="button"
@@ -194,7 +205,9 @@ export function EscalationQueuePage() {
 
       {snapshot.status === "loading" && <QueueSkeleton />}
       {snapshot.status === "error" && <QueueError message={snapshot.message} onRetry={retry} />}
-      {snapshot.status === "ready" && entries.length === 0 && <QueueEmpty filter={filter.intent} />}
+      {snapshot.status === "ready" && entries.length === 0 && (
+        <QueueEmpty filter={filter.intent} isSearching={search.trim() !== ""} />
+      )}
       {snapshot.status === "ready" && entries.length > 0 && (
         <ol className="queue-list" aria-label="Open handoffs" ref={keyboard.listRef}>
           {entries.map((entry) => (

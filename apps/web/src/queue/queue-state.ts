@@ -8,6 +8,7 @@ import {
   type THandoffIntent,
   type THandoffPriority,
 } from "@handoff/api/schemas";
+import { matchesAllWords } from "../lib/text-search.ts";
 
 export type THandoffEvent = Extract<TEscalationEvent, { kind: "handoff" }>;
 
@@ -51,7 +52,12 @@ export type TQueueAction =
   | { type: "cardSeen"; handoffId: string }
   | { type: "visibilityChanged"; isHidden: boolean };
 
-export type TQueueFilter = { intent: THandoffIntent | "all"; teamId: string | null };
+export type TQueueFilter = {
+  intent: THandoffIntent | "all";
+  teamId: string | null;
+  /** Words to find in a card's summary, domain, ticket, notes, team or who handed it off. */
+  search?: string;
+};
 
 const PRIORITY_RANK: Record<THandoffPriority, number> = { urgent: 3, high: 2, normal: 1, low: 0 };
 const IDLE: TClaimState = { status: "idle" };
@@ -188,7 +194,18 @@ export function selectEntries(state: TQueueState, filter: TQueueFilter): TQueueE
   return Object.values(state.entries)
     .filter((entry) => filter.intent === "all" || entry.card.intent === filter.intent)
     .filter((entry) => filter.teamId === null || entry.card.team?.id === filter.teamId)
+    .filter((entry) => !filter.search || matchesAllWords(searchableText(entry.card), filter.search))
     .sort(compareEntries);
+}
+
+function searchableText(card: THandoffCard): Array<string | null> {
+  return [
+    card.problemSummary,
+    card.problemDomain,
+    card.notes,
+    card.handedOffBy.name,
+    card.team?.name ?? null,
+  ];
 }
 
 function compareEntries(a: TQueueEntry, b: TQueueEntry): number {

@@ -21,7 +21,21 @@ const EMPTY_TEXT: Record<TQueueFilter["intent"], string> = {
   all: "The queue is clear.",
 };
 
-export function QueueEmpty({ filter }: { filter: TQueueFilter["intent"] }) {
+export function QueueEmpty({
+  filter,
+  isSearching,
+}: {
+  filter: TQueueFilter["intent"];
+  isSearching: boolean;
+}) {
+  if (isSearching) {
+    return (
+      <div className="empty-state" data-testid="queue-empty">
+        <h2>Nothing in the queue matches that search.</h2>
+        <p className="muted">New handoffs that match still slide in here as they are raised.</p>
+      </div>
+    );
+  }
   return (
     <div className="empty-state" data-testid="queue-empty">
       <div className="empty-state__icon" aria-hidden="true">
