@@ -1,11 +1,12 @@
 // Wires the API's dependencies from config: the mailer (Resend or log-only), the notifier and the
-// login limiter. Shared by main.ts and the test harness so both run the same wiring.
+// login protection. Shared by main.ts and the test harness so both run the same wiring.
+import { randomBytes } from "node:crypto";
 import {
   type ApiDeps,
+  createLoginProtection,
   createLoginWatcher,
   createLogMailer,
   createNotifier,
-  createRateLimiter,
   createResendMailer,
   createStreamAdmission,
   createStreamHub,
@@ -14,6 +15,7 @@ import {
 } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
+import { Redis } from "ioredis";
 import type { TAppConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -23,7 +25,7 @@ export type TApiDepsConfig = Pick<
   | "appOrigin"
   | "authSessionTtlMs"
   | "authRecheckMs"
-  | "loginRateLimit"
+  | "loginProtection"
   | "streamBufferSize"
   | "streamLogCheckMs"
   | "streamHistorySize"
@@ -42,6 +44,17 @@ export function createMailer(email: TAppConfig["email"], logger: Logger): Mailer
   });
 }
 
+/**
+ * The Redis connection login counters share across replicas (with `REDIS_URL`). Commands fail at
+ * once while it is down, and the counters fall back to this process's memory meanwhile.
+ */
+export function createLoginStore(redisUrl: string | null, logger: Logger): Redis | null {
+  if (!redisUrl) return null;
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on("error", (error) => logger.debug({ err: error }, "login counter store error"));
+  return redis;
+}
+
 export function createApiDeps(options: {
   config: TApiDepsConfig;
   prisma: PrismaClient;
@@ -49,6 +62,8 @@ export function createApiDeps(options: {
   logger: Logger;
   mailer?: Mailer;
   notifyRetry?: TNotifyRetry;
+  /** From createLoginStore(); without it login counters are per process. */
+  loginStore?: Redis | null;
 }): ApiDeps {
   const { config, prisma, bus, logger } = options;
   const mailer = options.mailer ?? createMailer(config.email, logger);
@@ -69,7 +84,11 @@ export function createApiDeps(options: {
       appOrigin: config.appOrigin,
       retry: options.notifyRetry,
     }),
-    loginLimiter: createRateLimiter(config.loginRateLimit),
+    loginProtection: createLoginProtection({
+      ...config.loginProtection,
+      deviceSecret: config.loginProtection.deviceSecret ?? randomBytes(32).toString("hex"),
+      redis: options.loginStore ?? undefined,
+    }),
     authSessionTtlMs: config.authSessionTtlMs,
     streams: createStreamHub(streamDeps),
     logins: createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs }),

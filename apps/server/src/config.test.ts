@@ -63,8 +63,11 @@ describe("loadConfig", () => {
       AUTH_SESSION_TTL: "12h",
       AUTH_RECHECK_INTERVAL: "5s",
       STREAM_LOG_CHECK_INTERVAL: "2s",
-      LOGIN_RATE_LIMIT: "3",
-      LOGIN_RATE_WINDOW: "1m",
+      LOGIN_FREE_FAILURES: "3",
+      LOGIN_MAX_DELAY: "30s",
+      LOGIN_ADDRESS_FAILURES: "40",
+      LOGIN_FAILURE_WINDOW: "15m",
+      LOGIN_DEVICE_SECRET: "a-secret-of-at-least-thirty-two-chars",
       STREAM_BUFFER_SIZE: "64",
       WS_MAX_PAYLOAD: "64kb",
       HTTP_MAX_BODY: "1mb",
@@ -88,7 +91,13 @@ describe("loadConfig", () => {
       authSessionTtlMs: 12 * 3_600_000,
       authRecheckMs: 5_000,
       streamLogCheckMs: 2_000,
-      loginRateLimit: { limit: 3, windowMs: 60_000 },
+      loginProtection: {
+        freeFailures: 3,
+        maxDelayMs: 30_000,
+        addressFailures: 40,
+        windowMs: 15 * 60_000,
+        deviceSecret: "a-secret-of-at-least-thirty-two-chars",
+      },
       streamBufferSize: 64,
       wsMaxPayloadBytes: 64 * 1_024,
       httpMaxBodyBytes: 1_048_576,
@@ -125,9 +134,13 @@ describe("loadConfig", () => {
   });
 
   it("never echoes values that may hold credentials", () => {
-    const problems = problemsOf({ DATABASE_URL: "mysql://root:hunter2@db/handoff" });
+    const problems = problemsOf({
+      DATABASE_URL: "mysql://root:hunter2@db/handoff",
+      LOGIN_DEVICE_SECRET: "hunter2",
+    });
     expect(problems).toEqual([
       "DATABASE_URL: expected a URL such as postgresql://user@127.0.0.1:5432/handoff",
+      "LOGIN_DEVICE_SECRET: must be at least 32 characters",
     ]);
   });
 

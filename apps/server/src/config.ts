@@ -10,7 +10,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export type TLogLevel = (typeof LOG_LEVELS)[number];
 
 /** Values never echoed back in error messages (they may carry credentials). */
-const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY"]);
+const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY", "LOGIN_DEVICE_SECRET"]);
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** apps/web's `vite` dev server (see its vite.config.ts). */
@@ -104,6 +104,12 @@ const ZEmailFrom = z.string().transform((value, ctx) => {
 
 const ZNonEmpty = z.string().transform((value, ctx) => value.trim() || fail(ctx, "must not be blank"));
 
+const ZSecret = z
+  .string()
+  .transform((value, ctx) =>
+    value.trim().length >= 32 ? value.trim() : fail(ctx, "must be at least 32 characters"),
+  );
+
 /** Keys are the environment variable names, so every issue path names the variable at fault. */
 const ZEnv = z.object({
   PORT: integer(0, 65_535).optional(),
@@ -122,8 +128,11 @@ const ZEnv = z.object({
   AUTH_SESSION_TTL: duration(60_000).optional(),
   AUTH_RECHECK_INTERVAL: duration(100).optional(),
   STREAM_LOG_CHECK_INTERVAL: duration(100).optional(),
-  LOGIN_RATE_LIMIT: integer(1, 10_000).optional(),
-  LOGIN_RATE_WINDOW: duration(1_000).optional(),
+  LOGIN_FREE_FAILURES: integer(1, 10_000).optional(),
+  LOGIN_MAX_DELAY: duration(1_000).optional(),
+  LOGIN_ADDRESS_FAILURES: integer(1, 1_000_000).optional(),
+  LOGIN_FAILURE_WINDOW: duration(1_000).optional(),
+  LOGIN_DEVICE_SECRET: ZSecret.optional(),
   STREAM_BUFFER_SIZE: integer(1, 1_000_000).optional(),
   STREAM_HISTORY_SIZE: integer(1, 1_000_000).optional(),
   STREAM_MAX_PER_SOCKET: integer(1, 10_000).optional(),
@@ -157,7 +166,15 @@ export type TAppConfig = {
   authRecheckMs: number;
   /** How often an idle stream checks the event log for events whose publish was lost. */
   streamLogCheckMs: number;
-  loginRateLimit: { limit: number; windowMs: number };
+  /** Failed sign-ins: see packages/api/src/services/login-protection.ts. */
+  loginProtection: {
+    freeFailures: number;
+    maxDelayMs: number;
+    addressFailures: number;
+    windowMs: number;
+    /** null: a random secret per process (known devices are forgotten at restart, not shared). */
+    deviceSecret: string | null;
+  };
   /** Each account hub's bus buffer; null keeps the bus's default. */
   streamBufferSize: number | null;
   /** Recent events per account kept in memory for reconnecting clients. */
@@ -240,7 +257,13 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     authSessionTtlMs: vars.AUTH_SESSION_TTL ?? 7 * DURATION_UNITS_MS.d,
     authRecheckMs: vars.AUTH_RECHECK_INTERVAL ?? 30_000,
     streamLogCheckMs: vars.STREAM_LOG_CHECK_INTERVAL ?? 3_000,
-    loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowMs: vars.LOGIN_RATE_WINDOW ?? 5 * 60_000 },
+    loginProtection: {
+      freeFailures: vars.LOGIN_FREE_FAILURES ?? 5,
+      maxDelayMs: vars.LOGIN_MAX_DELAY ?? 60_000,
+      addressFailures: vars.LOGIN_ADDRESS_FAILURES ?? 500,
+      windowMs: vars.LOGIN_FAILURE_WINDOW ?? 3_600_000,
+      deviceSecret: vars.LOGIN_DEVICE_SECRET ?? null,
+    },
     streamBufferSize: vars.STREAM_BUFFER_SIZE ?? null,
     streamHistorySize: vars.STREAM_HISTORY_SIZE ?? 1_000,
     streamLimits: { perSocket: vars.STREAM_MAX_PER_SOCKET ?? 4, perLogin: vars.STREAM_MAX_PER_LOGIN ?? 50 },

@@ -9,7 +9,13 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { TAppConfig } from "./config.ts";
 import { clientIpOf } from "./http/client-address.ts";
 import { ConnectionsByAddress } from "./http/connections-by-address.ts";
-import { authTokenFromRequest, serializeAuthCookie } from "./http/cookies.ts";
+import {
+  appendSetCookie,
+  authTokenFromRequest,
+  deviceTokenFromRequest,
+  serializeAuthCookie,
+  serializeDeviceCookie,
+} from "./http/cookies.ts";
 import { isOriginAllowed } from "./http/origin-policy.ts";
 import { createReadiness } from "./http/readiness.ts";
 import { createStaticWebHandler, sendPlain } from "./http/static-web.ts";
@@ -97,10 +103,15 @@ export function createAppServer(options: AppServerOptions): AppServer {
       createContext(deps, {
         authToken: authTokenFromRequest(req),
         clientIp: clientIpOf(req, config),
+        deviceToken: deviceTokenFromRequest(req),
         setAuthCookie(cookie) {
           // Batched responses are written after every procedure has run, so headers are still open.
           if (res.headersSent) return logger.warn("session cookie not set: response already started");
-          res.setHeader("Set-Cookie", serializeAuthCookie(cookie, { isSecure: config.isSecureCookie }));
+          appendSetCookie(res, serializeAuthCookie(cookie, { isSecure: config.isSecureCookie }));
+        },
+        setDeviceCookie(deviceToken) {
+          if (res.headersSent) return;
+          appendSetCookie(res, serializeDeviceCookie(deviceToken, { isSecure: config.isSecureCookie }));
         },
       }),
     onError: ({ error, path, type }) => {
@@ -132,6 +143,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return createContext(deps, {
         authToken,
         clientIp: clientIpOf(req, config),
+        deviceToken: deviceTokenFromRequest(req),
         socketStreams: { live: 0 },
       });
     },

@@ -3,7 +3,7 @@
 import { seedDemoHandoffs, type TEscalationBusMessage } from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
 import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
-import { createApiDeps } from "./app-deps.ts";
+import { createApiDeps, createLoginStore } from "./app-deps.ts";
 import { ConfigError, loadConfigFromProcess, type TAppConfig } from "./config.ts";
 import { createAppServer } from "./create-app-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -62,7 +62,13 @@ async function main() {
         onError: (error) => logger.warn({ err: error }, "redis bus error"),
       })
     : createMemoryBus<TEscalationBusMessage>();
-  const deps = createApiDeps({ config, prisma: database.prisma, bus, logger });
+  const loginStore = createLoginStore(config.redisUrl, logger);
+  if (!config.loginProtection.deviceSecret && !isEmbedded) {
+    logger.warn(
+      "LOGIN_DEVICE_SECRET is unset: known devices are forgotten at restart and not shared by replicas",
+    );
+  }
+  const deps = createApiDeps({ config, prisma: database.prisma, bus, logger, loginStore });
   const closeAbandonedDeliveries = async () => {
     const abandoned = await deps.notifier.failAbandoned(ABANDONED_DELIVERY_AGE_MS).catch((error: unknown) => {
       logger.warn({ err: error }, "could not close abandoned email deliveries");
@@ -107,6 +113,7 @@ async function main() {
       await server.close();
       await withTimeout(deps.notifier.idle(), config.shutdownGraceMs);
       await bus.close();
+      loginStore?.disconnect();
       await database.close();
       logger.info("shutdown complete");
       process.exit(0);

@@ -154,7 +154,7 @@ export async function apiAs(app: App, email: string): Promise<TestClient> {
 export async function inProcessCallerAs(app: App, email: string) {
   const token = await login(app.server, email);
   return createCallerFactory(appRouter)(
-    createContext(app.server.deps, { authToken: token, clientIp: "127.0.0.1" }),
+    createContext(app.server.deps, { authToken: token, clientIp: "127.0.0.1", deviceToken: null }),
   );
 }
 

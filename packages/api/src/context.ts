@@ -3,9 +3,9 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
+import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
 import type { Notifier } from "./services/notifications/notifier.ts";
-import type { RateLimiter } from "./services/rate-limiter.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
 
@@ -20,7 +20,7 @@ export type ApiDeps = {
   bus: EscalationBus<TEscalationBusMessage>;
   notifier: Notifier;
   logger: Logger;
-  loginLimiter: RateLimiter;
+  loginProtection: LoginProtection;
   /** How long a login lasts. */
   authSessionTtlMs: number;
   /**
@@ -43,12 +43,16 @@ export type ApiDeps = {
 export type TransportInfo = {
   /** Session token from the cookie, or from WebSocket connectionParams for non-browser clients. */
   authToken: string | null;
-  /** Used to rate-limit logins. */
+  /** Used to throttle failed logins. */
   clientIp: string;
+  /** The known-device token a browser kept from an earlier sign-in (a cookie), if any. */
+  deviceToken: string | null;
   /** The WebSocket connection's live streams; absent on HTTP. */
   socketStreams?: TSocketStreams;
   /** Sets (token) or clears (null) the session cookie; absent on WebSocket, which cannot set cookies. */
   setAuthCookie?: (cookie: { token: string; expiresAt: Date } | null) => void;
+  /** Keeps a known-device token in the browser; absent on WebSocket. */
+  setDeviceCookie?: (deviceToken: string) => void;
 };
 
 export type Context = { deps: ApiDeps; transport: TransportInfo };

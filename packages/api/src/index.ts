@@ -1,5 +1,5 @@
 // Public surface of @handoff/api: the router and its types, the context, and the pieces
-// the server wires together (mailers, notifier, rate limiter).
+// the server wires together (mailers, notifier, login protection).
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
@@ -9,6 +9,11 @@ export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
 export { isSignedIn } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
+export {
+  createLoginProtection,
+  type LoginProtection,
+  type TLoginProtectionOptions,
+} from "./services/login-protection.ts";
 export { createLoginWatcher, type LoginWatcher } from "./services/login-watch.ts";
 export {
   createLogMailer,
@@ -18,7 +23,6 @@ export {
   type TSendResult,
 } from "./services/notifications/mailer.ts";
 export { createNotifier, type Notifier } from "./services/notifications/notifier.ts";
-export { createRateLimiter, type RateLimiter } from "./services/rate-limiter.ts";
 export {
   createStreamAdmission,
   type StreamAdmission,
@@ -31,6 +35,8 @@ export { createCallerFactory } from "./trpc.ts";
 
 /** The session cookie's name; the server reads and writes it. */
 export const AUTH_COOKIE_NAME = "handoff_session";
+/** The known-device cookie's name (see services/login-protection.ts). */
+export const DEVICE_COOKIE_NAME = "handoff_device";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

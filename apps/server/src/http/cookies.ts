@@ -1,23 +1,17 @@
-// Reads the session token a request carries and writes the session cookie. The cookie is httpOnly
-// (scripts never see it) and SameSite=Lax (not sent on cross-site POSTs, which blocks CSRF).
-import type { IncomingMessage } from "node:http";
-import { AUTH_COOKIE_NAME } from "@handoff/api";
+// Reads the tokens a request carries and writes the session and known-device cookies. Both are
+// httpOnly (scripts never see them) and SameSite=Lax (not sent on cross-site POSTs, which blocks CSRF).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AUTH_COOKIE_NAME, DEVICE_COOKIE_NAME } from "@handoff/api";
+import { parseCookie, type SetCookie, stringifySetCookie } from "cookie";
 
 export type TAuthCookie = { token: string; expiresAt: Date } | null;
 
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const pair of header.split(";")) {
-    const separator = pair.indexOf("=");
-    if (separator === -1 || pair.slice(0, separator).trim() !== name) continue;
-    const value = pair.slice(separator + 1).trim();
-    try {
-      return decodeURIComponent(value) || null;
-    } catch {
-      return null;
-    }
-  }
-  return null;
+/** Long enough to recognise a device that signs in now and then. */
+const DEVICE_COOKIE_MAX_AGE_S = 180 * 24 * 60 * 60;
+
+function readCookie(req: IncomingMessage, name: string): string | null {
+  const header = req.headers.cookie;
+  return (header && parseCookie(header)[name]) || null;
 }
 
 /**
@@ -27,20 +21,53 @@ export function readCookie(header: string | undefined, name: string): string | n
 export function authTokenFromRequest(req: IncomingMessage): string | null {
   const authorization = req.headers.authorization;
   if (authorization?.startsWith("Bearer ")) return authorization.slice("Bearer ".length).trim() || null;
-  return readCookie(req.headers.cookie, AUTH_COOKIE_NAME);
+  return readCookie(req, AUTH_COOKIE_NAME);
+}
+
+export function deviceTokenFromRequest(req: IncomingMessage): string | null {
+  return readCookie(req, DEVICE_COOKIE_NAME);
 }
 
 /** A `Set-Cookie` value that stores the token, or clears it when `cookie` is null. */
 export function serializeAuthCookie(cookie: TAuthCookie, options: { isSecure: boolean }): string {
-  const attributes = ["Path=/", "HttpOnly", "SameSite=Lax"];
-  if (options.isSecure) attributes.push("Secure");
+  const attributes: Omit<SetCookie, "name" | "value"> = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: options.isSecure,
+  };
   if (!cookie)
-    return [`${AUTH_COOKIE_NAME}=`, "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", ...attributes].join(
-      "; ",
-    );
-  return [
-    `${AUTH_COOKIE_NAME}=${encodeURIComponent(cookie.token)}`,
-    `Expires=${cookie.expiresAt.toUTCString()}`,
+    return stringifySetCookie({
+      name: AUTH_COOKIE_NAME,
+      value: "",
+      ...attributes,
+      maxAge: 0,
+      expires: new Date(0),
+    });
+  return stringifySetCookie({
+    name: AUTH_COOKIE_NAME,
+    value: cookie.token,
     ...attributes,
-  ].join("; ");
+    expires: cookie.expiresAt,
+  });
+}
+
+/** Only sign-ins read it, so it travels only to /trpc. */
+export function serializeDeviceCookie(deviceToken: string, options: { isSecure: boolean }): string {
+  return stringifySetCookie({
+    name: DEVICE_COOKIE_NAME,
+    value: deviceToken,
+    path: "/trpc",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: options.isSecure,
+    maxAge: DEVICE_COOKIE_MAX_AGE_S,
+  });
+}
+
+/** Adds a cookie to the response, keeping the ones already set. */
+export function appendSetCookie(res: ServerResponse, value: string) {
+  const current = res.getHeader("Set-Cookie");
+  const existing = current === undefined ? [] : Array.isArray(current) ? current : [String(current)];
+  res.setHeader("Set-Cookie", [...existing, value]);
 }

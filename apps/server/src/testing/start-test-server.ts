@@ -1,9 +1,10 @@
 // A real app server on an ephemeral loopback port, wired like main.ts but around a database the
 // test owns. stop()/start() (or restart()) reopen it on the same port, to test reconnects.
+import { once } from "node:events";
 import type { ApiDeps, Mailer, TEscalationBusMessage } from "@handoff/api";
 import { createMemoryBus, type EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
-import { createApiDeps, type TNotifyRetry } from "../app-deps.ts";
+import { createApiDeps, createLoginStore, type TNotifyRetry } from "../app-deps.ts";
 import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
 import { createLogger } from "../logger.ts";
@@ -53,8 +54,14 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     port: 0,
     appOrigins: [TEST_APP_ORIGIN],
     appOrigin: TEST_APP_ORIGIN,
-    // Every test signs in from 127.0.0.1; rate limiting has its own tests with their own limits.
-    loginRateLimit: { limit: 10_000, windowMs: 60_000 },
+    // Every test signs in from 127.0.0.1; login protection has its own tests with their own limits.
+    loginProtection: {
+      freeFailures: 10_000,
+      maxDelayMs: 1_000,
+      addressFailures: 1_000_000,
+      windowMs: 60_000,
+      deviceSecret: "test-device-secret-shared-by-test-replicas",
+    },
     shutdownGraceMs: 2_000,
     ...overrides,
   };
@@ -67,6 +74,8 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
   }
   const logger = createLogger(logLevel ?? "silent");
   const bus = givenBus ?? createMemoryBus<TEscalationBusMessage>();
+  // With `redisUrl` login counters live in Redis, shared with other test servers using it.
+  const loginStore = createLoginStore(config.redisUrl, logger);
   const deps = createApiDeps({
     config,
     prisma: database.prisma,
@@ -74,7 +83,9 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     logger,
     mailer,
     notifyRetry: resend?.retry,
+    loginStore,
   });
+  if (loginStore && loginStore.status !== "ready") await once(loginStore, "ready");
   const closeCallbacks = new Set<() => Promise<void>>();
 
   let appServer: AppServer = createAppServer({ config, deps, logger });
@@ -94,6 +105,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     await appServer.close();
     await deps.notifier.idle();
     if (!givenBus) await bus.close();
+    loginStore?.disconnect();
   }
 
   return {

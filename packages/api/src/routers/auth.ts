@@ -4,11 +4,13 @@ import { authedProcedure, publicProcedure, router } from "../trpc.ts";
 
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).mutation(async ({ ctx, input }) => {
-    const { viewer, token, expiresAt } = await login(ctx.deps, {
+    const { viewer, token, expiresAt, deviceToken } = await login(ctx.deps, {
       ...input,
       clientIp: ctx.transport.clientIp,
+      deviceToken: ctx.transport.deviceToken,
     });
     ctx.transport.setAuthCookie?.({ token, expiresAt });
+    ctx.transport.setDeviceCookie?.(deviceToken);
     const { accountId: _accountId, authSessionId: _authSessionId, ...publicViewer } = viewer;
     return input.mode === "token" ? { viewer: publicViewer, token } : { viewer: publicViewer, token: null };
   }),

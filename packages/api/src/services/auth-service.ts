@@ -5,13 +5,11 @@ import { hashPassword, type PrismaClient, verifyPassword } from "@handoff/db";
 import { AppError } from "../domain/app-error.ts";
 import { roleToApi } from "../domain/enum-mapping.ts";
 import type { TViewer } from "../schemas/outputs.ts";
-import type { RateLimiter } from "./rate-limiter.ts";
+import type { LoginProtection } from "./login-protection.ts";
 
 export type TAuthedViewer = TViewer & { accountId: string; authSessionId: string };
 
 const INVALID_LOGIN = "That email and password don't match an active account.";
-/** One address may fail ten times as often as one email may try. */
-const ADDRESS_LIMIT_FACTOR = 10;
 export const SESSION_ENDED_MESSAGE = "Your session has ended. Please sign in again.";
 
 export function hashToken(token: string): string {
@@ -28,22 +26,15 @@ const getDecoyHash = () => {
 const viewerInclude = { user: { include: { account: true, team: true } } } as const;
 
 export async function login(
-  deps: { prisma: PrismaClient; loginLimiter: RateLimiter; authSessionTtlMs: number },
-  input: { email: string; password: string; clientIp: string },
-): Promise<{ viewer: TAuthedViewer; token: string; expiresAt: Date }> {
-  // Per email against guessing one password; per address, counting failures only (an office
-  // behind one NAT signs in all day), against spraying one password over many emails.
-  const emailKey = `email:${input.email}`;
-  const addressKey = `ip:${input.clientIp}`;
-  const addressLimit = deps.loginLimiter.limit * ADDRESS_LIMIT_FACTOR;
-  if (deps.loginLimiter.isExhausted(addressKey, addressLimit) || !deps.loginLimiter.consume(emailKey)) {
-    throw new AppError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Wait a few minutes and try again.");
-  }
+  deps: { prisma: PrismaClient; loginProtection: LoginProtection; authSessionTtlMs: number },
+  input: { email: string; password: string; clientIp: string; deviceToken: string | null },
+): Promise<{ viewer: TAuthedViewer; token: string; expiresAt: Date; deviceToken: string }> {
+  const attempt = await deps.loginProtection.admit(input);
   const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
   const usableUser = user?.active && user.deletedAt === null ? user : null;
   const isMatch = await verifyPassword(usableUser?.passwordHash ?? (await getDecoyHash()), input.password);
   if (!usableUser || !isMatch) {
-    deps.loginLimiter.consume(addressKey, addressLimit);
+    await attempt.failed();
     throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
   }
 
@@ -53,8 +44,8 @@ export async function login(
     data: { tokenHash: hashToken(token), userId: usableUser.id, expiresAt },
     include: viewerInclude,
   });
-  deps.loginLimiter.reset(emailKey);
-  return { viewer: toViewer(session), token, expiresAt };
+  const deviceToken = await attempt.succeeded();
+  return { viewer: toViewer(session), token, expiresAt, deviceToken };
 }
 
 export async function logout(prisma: PrismaClient, token: string | null): Promise<void> {
