@@ -10,6 +10,7 @@ import { createTestAccount, createTestDatabase, type TestAccount } from "@handof
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import {
+  createLogCapture,
   createTestClient,
   login,
   startTestServer,
@@ -100,19 +101,34 @@ describe("probes", () => {
     expect(server.bus.subscriberCount()).toBe(0);
   });
 
-  it("reports not ready, naming the failing dependency, when the bus is gone", async () => {
-    const bus = createMemoryBus<TEscalationBusMessage>();
-    const replica = await startTestServer({ database, bus });
+  it("reports not ready per dependency, keeping why for the log (once per change)", async () => {
+    const inner = createMemoryBus<TEscalationBusMessage>();
+    let problem: string | null = "Can't reach Redis at 10.0.0.7:6379 (ECONNREFUSED)";
+    const flakyBus: EscalationBus<TEscalationBusMessage> = {
+      ...inner,
+      subscribe: (channel, options) =>
+        problem === null ? inner.subscribe(channel, options) : Promise.reject(new Error(problem)),
+    };
+    const logs = createLogCapture();
+    const replica = await startTestServer({ database, bus: flakyBus, logger: logs.logger });
     try {
-      await bus.close();
-      const ready = await fetch(`${replica.url}/readyz`);
-      expect(ready.status).toBe(503);
-      const report = (await ready.json()) as { isReady: boolean; checks: Record<string, string> };
-      expect(report.isReady).toBe(false);
-      expect(report.checks.database).toBe("ok");
-      expect(report.checks.bus).not.toBe("ok");
+      for (let probe = 0; probe < 3; probe += 1) {
+        const ready = await fetch(`${replica.url}/readyz`);
+        expect(ready.status).toBe(503);
+        const body = await ready.text();
+        expect(JSON.parse(body)).toEqual({ isReady: false, checks: { database: "ok", bus: "not ok" } });
+        expect(body).not.toContain("10.0.0.7");
+      }
+      expect(logs.problems()).toEqual([
+        expect.objectContaining({ msg: "readiness check failed", check: "bus", problem }),
+      ]);
+
+      problem = null;
+      expect((await fetch(`${replica.url}/readyz`)).status).toBe(200);
+      expect(logs.lines().filter((line) => line.msg === "readiness check recovered")).toHaveLength(1);
     } finally {
       await replica.close();
+      await inner.close();
     }
   });
 });
@@ -241,16 +257,33 @@ describe("WebSocket upgrades", () => {
   });
 
   it("closes a socket that sends more than the payload limit (1009) and stays up for others", async () => {
-    const result = await upgrade(server.wsUrl);
-    if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
-    const closed = closeEvent(result.socket);
-    result.socket.on("error", () => undefined);
-    result.socket.send("x".repeat(server.config.wsMaxPayloadBytes + 1));
-    expect((await closed).code).toBe(1009);
+    const logs = createLogCapture();
+    const replica = await startTestServer({ database, wsMaxPayloadBytes: 4_096, logger: logs.logger });
+    try {
+      const result = await upgrade(replica.wsUrl);
+      if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+      const closed = closeEvent(result.socket);
+      result.socket.on("error", () => undefined);
+      result.socket.send("x".repeat(replica.config.wsMaxPayloadBytes + 1));
+      result.socket.send("x".repeat(replica.config.wsMaxPayloadBytes + 1));
+      expect((await closed).code).toBe(1009);
 
-    const next = await upgrade(server.wsUrl);
-    expect(next.status).toBe("open");
-    if (next.status === "open") next.socket.close();
+      // A client can do this at will: one warning per connection, without a stack.
+      expect(logs.problems()).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: "websocket error: connection closed",
+          problem: "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH",
+        }),
+      ]);
+      expect(JSON.stringify(logs.problems())).not.toContain("stack");
+
+      const next = await upgrade(replica.wsUrl);
+      expect(next.status).toBe("open");
+      if (next.status === "open") next.socket.close();
+    } finally {
+      await replica.close();
+    }
   });
 });
 

@@ -72,6 +72,12 @@ function tokenFromConnectionParams(params: Record<string, string | undefined> | 
   return typeof token === "string" && token !== "" ? token : null;
 }
 
+/** Errors `ws` raises for a misbehaving peer (frame too big, bad opcode…), not our bugs. */
+function isSocketProtocolError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code.startsWith("WS_ERR_");
+}
+
 function formatUrl(host: string, port: number): string {
   const reachableHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return `http://${reachableHost.includes(":") ? `[${reachableHost}]` : reachableHost}:${port}`;
@@ -83,16 +89,19 @@ export function createAppServer(options: AppServerOptions): AppServer {
   let closed: Promise<void> | null = null;
   let boundPort: number | null = null;
 
-  const readiness = createReadiness({
-    database: async () => {
-      await deps.prisma.$queryRaw`SELECT 1`;
+  const readiness = createReadiness(
+    {
+      database: async () => {
+        await deps.prisma.$queryRaw`SELECT 1`;
+      },
+      // Subscribing is a round trip to Redis (SUBSCRIBE is acknowledged); the memory bus answers at once.
+      bus: async () => {
+        const probe = await deps.bus.subscribe(READINESS_PROBE_CHANNEL);
+        probe.close();
+      },
     },
-    // Subscribing is a round trip to Redis (SUBSCRIBE is acknowledged); the memory bus answers at once.
-    bus: async () => {
-      const probe = await deps.bus.subscribe(READINESS_PROBE_CHANNEL);
-      probe.close();
-    },
-  });
+    logger,
+  );
   const serveStaticWeb = createStaticWebHandler({ distDir: config.webDistDir });
 
   const trpcHttpHandler = createHTTPHandler({
@@ -148,6 +157,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
       });
     },
     onError: ({ error, path, type }) => {
+      // A socket's own failures (e.g. an oversize message) are logged once by its connection below.
+      if (isSocketProtocolError(error.cause)) return;
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error, path, type }, "websocket operation failed");
     },
@@ -165,7 +176,17 @@ export function createAppServer(options: AppServerOptions): AppServer {
       logger.info({ connectionId, ip }, "websocket closed: no valid login in time");
       socket.close(WS_CLOSE_POLICY_VIOLATION, "Sign in first");
     }, config.wsAuthTimeoutMs);
-    socket.on("error", (error) => logger.warn({ connectionId, err: error }, "websocket error"));
+    // A client can provoke these at will: one line per connection, no stack.
+    let hasLoggedError = false;
+    socket.on("error", (error) => {
+      if (hasLoggedError) return;
+      hasLoggedError = true;
+      const problem = (error as { code?: string }).code ?? error.name;
+      logger.warn(
+        { connectionId, ip, problem, message: error.message },
+        "websocket error: connection closed",
+      );
+    });
     socket.once("close", (code) => {
       clearTimeout(loginDeadline);
       connectionsByAddress.remove(ip);
@@ -193,9 +214,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
 
     if (pathname === "/healthz") return sendPlain(res, 200, "ok");
     if (pathname === "/readyz") {
-      const report = isClosing
-        ? { isReady: false, checks: { server: "shutting down" } }
-        : await readiness.check();
+      const report = isClosing ? { isReady: false, checks: { server: "not ok" } } : await readiness.check();
       res.writeHead(report.isReady ? 200 : 503, {
         "Content-Type": "application/json",
         "Cache-Control": "no-store",

@@ -11,6 +11,7 @@
 //   await server.close();                                           // also closes its test clients
 //   await database.close();
 
+export { createLogCapture, type LogCapture, type TLogLine } from "./log-capture.ts";
 export {
   type StartTestServerOptions,
   startTestServer,

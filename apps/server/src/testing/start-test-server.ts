@@ -7,7 +7,7 @@ import type { PrismaClient } from "@handoff/db";
 import { createApiDeps, createLoginStore, type TNotifyRetry } from "../app-deps.ts";
 import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
-import { createLogger } from "../logger.ts";
+import { createLogger, type Logger } from "../logger.ts";
 
 /** The browser origin test servers accept and put in email links. */
 export const TEST_APP_ORIGIN = "http://handoff.test";
@@ -23,6 +23,8 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   mailer?: Mailer;
   /** "silent" unless you are debugging a test. */
   logLevel?: TLogLevel;
+  /** Any logger instead (e.g. createLogCapture().logger); `logLevel` is then ignored. */
+  logger?: Logger;
 };
 
 export type TestServer = {
@@ -47,7 +49,7 @@ export type TestServer = {
 };
 
 export async function startTestServer(options: StartTestServerOptions): Promise<TestServer> {
-  const { database, bus: givenBus, resend, mailer, logLevel, ...overrides } = options;
+  const { database, bus: givenBus, resend, mailer, logLevel, logger: givenLogger, ...overrides } = options;
   const config: TAppConfig = {
     ...loadConfig({}),
     host: "127.0.0.1",
@@ -72,7 +74,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
       resendBaseUrl: resend.baseUrl,
     };
   }
-  const logger = createLogger(logLevel ?? "silent");
+  const logger = givenLogger ?? createLogger(logLevel ?? "silent");
   const bus = givenBus ?? createMemoryBus<TEscalationBusMessage>();
   // With `redisUrl` login counters live in Redis, shared with other test servers using it.
   const loginStore = createLoginStore(config.redisUrl, logger);
