@@ -3,13 +3,16 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-const apiTarget = process.env.HANDOFF_API_URL ?? "http://127.0.0.1:3000";
+// `pnpm dev` passes the environment through (turbo.json): the server's PORT, and this server's own.
+const apiTarget = process.env.HANDOFF_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const devPort = Number(process.env.WEB_DEV_PORT ?? 5173);
 
 export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
   server: {
-    port: 5173,
+    port: devPort,
+    strictPort: true,
     proxy: {
       "/trpc": { target: apiTarget, ws: true, changeOrigin: false },
     },

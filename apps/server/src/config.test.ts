@@ -48,6 +48,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ PORT: "8080" }).appOrigin).toBe("http://localhost:8080");
   });
 
+  it("allows the Vite dev server's origin on the port `pnpm dev` gives it", () => {
+    expect(loadConfig({ PORT: "3501", WEB_DEV_PORT: "5601" }).appOrigins).toEqual([
+      "http://localhost:3501",
+      "http://127.0.0.1:3501",
+      "http://localhost:5601",
+      "http://127.0.0.1:5601",
+    ]);
+  });
+
   it("parses every knob", () => {
     const config = loadConfig({
       PORT: "0",

@@ -13,8 +13,6 @@ export type TLogLevel = (typeof LOG_LEVELS)[number];
 const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY", "LOGIN_DEVICE_SECRET"]);
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-/** apps/web's `vite` dev server (see its vite.config.ts). */
-const VITE_DEV_PORT = 5173;
 const SIZE_UNITS_BYTES = { b: 1, kb: 1_024, mb: 1_048_576 } as const;
 
 function fail(ctx: z.RefinementCtx, message: string): never {
@@ -113,6 +111,7 @@ const ZSecret = z
 /** Keys are the environment variable names, so every issue path names the variable at fault. */
 const ZEnv = z.object({
   PORT: integer(0, 65_535).optional(),
+  WEB_DEV_PORT: integer(1, 65_535).optional(),
   HOST: ZNonEmpty.optional(),
   DATA_DIR: ZNonEmpty.optional(),
   DATABASE_URL: urlWithProtocols(
@@ -225,12 +224,14 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
   const vars = parsed.data;
 
   const port = vars.PORT ?? 3000;
-  // Unset means local use: this server's own origin, and the Vite dev server that proxies /trpc here.
+  // Unset means local use: this server's own origin, and the Vite dev server that proxies /trpc here
+  // (apps/web/vite.config.ts reads the same WEB_DEV_PORT).
+  const webDevPort = vars.WEB_DEV_PORT ?? 5173;
   const appOrigins = vars.APP_ORIGIN ?? [
     `http://localhost:${port}`,
     `http://127.0.0.1:${port}`,
-    `http://localhost:${VITE_DEV_PORT}`,
-    `http://127.0.0.1:${VITE_DEV_PORT}`,
+    `http://localhost:${webDevPort}`,
+    `http://127.0.0.1:${webDevPort}`,
   ];
   const appOrigin = appOrigins[0] as string;
   const wsPingMs = vars.WS_PING_INTERVAL ?? 30_000;
