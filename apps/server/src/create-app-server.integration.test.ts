@@ -312,9 +312,10 @@ describe("the web app's build", () => {
   function rawGet(
     pathname: string,
     method = "GET",
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = request(`${web.url}${pathname}`, { method }, (res) => {
+      const req = request(`${web.url}${pathname}`, { method, headers }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => {
@@ -358,6 +359,18 @@ describe("the web app's build", () => {
     expect(head.headers["content-length"]).toBe(String("console.log('app')".length));
   });
 
+  it.each(["/escalations", "/assets/index-3f9a1c.js", "/favicon.svg"])(
+    "lets a browser revalidate %s with its ETag (304, no body)",
+    async (pathname) => {
+      const first = await rawGet(pathname);
+      const etag = String(first.headers.etag ?? "");
+      expect(etag).not.toBe("");
+      const again = await rawGet(pathname, "GET", { "if-none-match": etag });
+      expect(again.status).toBe(304);
+      expect(again.body).toBe("");
+    },
+  );
+
   it.each([
     "/unknown",
     "/sessions/s_1/extra",
@@ -380,7 +393,7 @@ describe("the web app's build", () => {
     try {
       const response = await fetch(`${unbuilt.url}/escalations`);
       expect(response.status).toBe(503);
-      expect(await response.text()).toContain("pnpm --filter @handoff/web build");
+      expect(await response.text()).toContain("pnpm build");
     } finally {
       await unbuilt.close();
     }

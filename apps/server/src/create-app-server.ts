@@ -226,7 +226,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
       if (!isOriginAllowed(req, config.appOrigins)) return sendPlain(res, 403, "Origin not allowed");
       return trpcHttpHandler(req, res);
     }
-    if ((req.method === "GET" || req.method === "HEAD") && (await serveStaticWeb(req, res, pathname))) return;
+    if ((req.method === "GET" || req.method === "HEAD") && serveStaticWeb(req, res, pathname)) return;
     sendPlain(res, 404, "Not found");
   }
 

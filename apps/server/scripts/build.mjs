@@ -1,0 +1,58 @@
+// Compiles the server for production: one ESM file, dist/main.js, with the workspace packages'
+// TypeScript bundled in and every npm dependency left as an import of its installed copy.
+// dist/ sits as deep in the repo as src/, so paths taken relative to import.meta.url (the
+// repository root, prisma/migrations) mean the same from the build.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const serverDir = fileURLToPath(new URL("..", import.meta.url));
+const outfile = path.join(serverDir, "dist/main.js");
+
+/**
+ * pnpm gives each package only its own dependencies, so a bare import made by a bundled workspace
+ * package may not resolve from dist/. Each is resolved where it was written and imported by its path
+ * relative to dist/ (still inside the repository, so the built tree can be copied as a whole).
+ */
+const installedDependencies = {
+  name: "installed-dependencies",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (
+        args.path.startsWith("@handoff/") ||
+        args.path.startsWith("node:") ||
+        args.pluginData?.isResolving
+      ) {
+        return undefined;
+      }
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { isResolving: true },
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (resolved.external || !resolved.path.includes(`${path.sep}node_modules${path.sep}`)) return resolved;
+      const relative = path.relative(path.dirname(outfile), resolved.path).split(path.sep).join("/");
+      return { path: relative.startsWith(".") ? relative : `./${relative}`, external: true };
+    });
+  },
+};
+
+const started = performance.now();
+const result = await build({
+  entryPoints: [path.join(serverDir, "src/main.ts")],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  metafile: true,
+  logLevel: "warning",
+  plugins: [installedDependencies],
+});
+const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+console.log(
+  `server built: ${path.relative(process.cwd(), outfile)} (${(bytes / 1024).toFixed(0)} kB with its map) in ${Math.round(performance.now() - started)} ms`,
+);

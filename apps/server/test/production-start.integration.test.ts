@@ -1,0 +1,92 @@
+// The production start: `pnpm start` rebuilds only a missing or stale build, and the compiled server
+// (dist/main.js, what images run) migrates, seeds, serves and stops like the TypeScript one.
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { staleBuildReason } from "../scripts/build-freshness.mjs";
+import { login } from "../src/testing/index.ts";
+
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+describe("build freshness", () => {
+  let root: string;
+  const build = { outputs: ["web/dist/index.html", "server/dist/main.js"], sources: ["web/src", "prisma"] };
+  const at = (seconds: number) => new Date(1_700_000_000_000 + seconds * 1000);
+
+  /** Writes a file dated `seconds`; its folders get the same date, as when it was added then. */
+  async function file(relative: string, seconds: number) {
+    const target = path.join(root, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, relative);
+    for (let entry = target; entry !== root; entry = path.dirname(entry)) {
+      await utimes(entry, at(seconds), at(seconds));
+    }
+  }
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "handoff-freshness-"));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("rebuilds when an output is missing, not when every output is newer than every source", async () => {
+    await file("web/src/app.tsx", 10);
+    await file("prisma/schema.prisma", 10);
+    await file("web/dist/index.html", 20);
+    expect(staleBuildReason(root, build)).toBe("server/dist/main.js is missing");
+    await file("server/dist/main.js", 20);
+    expect(staleBuildReason(root, build)).toBeNull();
+  });
+
+  it("rebuilds when a source changed after the build, however deep", async () => {
+    await file("web/src/queue/deep/card.tsx", 30);
+    expect(staleBuildReason(root, build)).toBe("web/src changed since the last build");
+  });
+});
+
+describe("the compiled server", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "handoff-dist-"));
+    await promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR });
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("runs with plain node: migrates, seeds, serves and stops cleanly", { timeout: 120_000 }, async () => {
+    const child = spawn(process.execPath, ["dist/main.js"], {
+      cwd: SERVER_DIR,
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = once(child, "exit");
+    try {
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const deadline = Date.now() + 100_000;
+      while (!/Handoff is running at (\S+)/.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const url = /Handoff is running at (\S+)/.exec(output)?.[1] ?? "";
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(await login({ url }, "sam@acme.test")).toBeTruthy();
+      child.kill("SIGTERM");
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
