@@ -18,6 +18,8 @@ async function timeStart(command: string[], dataDir: string): Promise<number> {
     cwd: REPO_ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
+    // Its own process group, so the stop below reaches the server under pnpm (as Ctrl-C would).
+    detached: true,
   });
   let output = "";
   const ready = new Promise<number>((resolve, reject) => {
@@ -37,7 +39,7 @@ async function timeStart(command: string[], dataDir: string): Promise<number> {
     return await ready;
   } finally {
     const exited = once(child, "exit");
-    child.kill("SIGINT");
+    process.kill(-(child.pid as number), "SIGINT");
     await exited;
   }
 }
