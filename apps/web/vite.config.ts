@@ -2,14 +2,26 @@
 // (HTTP and WebSocket on /trpc) to the server so the browser sees one origin.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { bundleReport } from "./build/bundle-report.ts";
 
 // `pnpm dev` passes the environment through (turbo.json): the server's PORT, and this server's own.
 const apiTarget = process.env.HANDOFF_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const devPort = Number(process.env.WEB_DEV_PORT ?? 5173);
 
 export default defineConfig({
-  plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  plugins: [react(), bundleReport()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // Maps are written for error tools but not linked from the bundle, so browsers never fetch them.
+    sourcemap: "hidden",
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: their own chunk stays cached across releases.
+        codeSplitting: { groups: [{ name: "vendor", test: /[\\/]node_modules[\\/]/ }] },
+      },
+    },
+  },
   server: {
     port: devPort,
     strictPort: true,

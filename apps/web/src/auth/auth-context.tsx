@@ -1,7 +1,7 @@
 // Who is signed in, and the sign-in / sign-out flows. Any call answering UNAUTHORIZED (an
 // expired login) ends up in signOutIfUnauthorized, and <RequireAuth> then sends the user to
 // /login?next=… and back afterwards.
-import type { TViewer } from "@handoff/api/schemas";
+import type { TViewer } from "@handoff/api/helpers";
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { isUnauthorized } from "../lib/api-errors.ts";

@@ -1,6 +1,6 @@
 // The session's branch map: what was tried, as a tree, with dead ends, resolutions and the
 // branch the engineer was on when they handed off.
-import type { TBranchNode } from "@handoff/api/schemas";
+import type { TBranchNode } from "@handoff/api/helpers";
 
 type TBranchTreeProps = { branches: TBranchNode[]; activeBranchId: string | null };
 

@@ -1,6 +1,6 @@
 // The handoff context screen ("the magic moment"): everything a senior needs to carry on
 // without asking: briefing, notes, snapshot, branch map, who handed off and when, and Claim.
-import type { THandoffDetail } from "@handoff/api/schemas";
+import type { THandoffDetail } from "@handoff/api/helpers";
 import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";

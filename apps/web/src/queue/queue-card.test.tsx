@@ -1,4 +1,4 @@
-import type { THandoffCard } from "@handoff/api/schemas";
+import type { THandoffCard } from "@handoff/api/helpers";
 import { act, fireEvent, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

@@ -1,4 +1,4 @@
-import type { THandoffCard } from "@handoff/api/schemas";
+import type { THandoffCard } from "@handoff/api/helpers";
 import { describe, expect, it } from "vitest";
 import {
   createQueueState,

@@ -7,7 +7,7 @@ import {
   type THandoffCard,
   type THandoffIntent,
   type THandoffPriority,
-} from "@handoff/api/schemas";
+} from "@handoff/api/helpers";
 import { matchesAllWords } from "../lib/text-search.ts";
 
 export type THandoffEvent = Extract<TEscalationEvent, { kind: "handoff" }>;

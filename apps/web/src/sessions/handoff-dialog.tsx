@@ -1,7 +1,7 @@
 // Park or escalate a session: notes, and a priority for escalations. One idempotency key per
 // request content, so a double-click (or a retry after a timeout) cannot create two handoffs.
 // What is typed is kept as a draft per session (see handoff-draft.ts) until sent or discarded.
-import { LIMITS, type THandoffCard, type THandoffIntent, type THandoffPriority } from "@handoff/api/schemas";
+import { LIMITS, type THandoffCard, type THandoffIntent, type THandoffPriority } from "@handoff/api/helpers";
 import { type FormEvent, useRef, useState } from "react";
 import { useViewer } from "../auth/auth-context.tsx";
 import { errorMessage } from "../lib/api-errors.ts";

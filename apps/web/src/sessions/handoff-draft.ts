@@ -1,6 +1,6 @@
 // The park/escalate dialog's draft for one session: restored when the dialog reopens (after
 // Escape, a click outside, a reload), gone only after a submit or an explicit Discard.
-import { type THandoffPriority, ZHandoffPriority } from "@handoff/api/schemas";
+import { HANDOFF_PRIORITIES, type THandoffPriority } from "@handoff/api/helpers";
 import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
 
 export type THandoffDraft = { notes: string; priority: THandoffPriority };
@@ -15,8 +15,8 @@ function draftName(sessionId: string): string {
 export function loadHandoffDraft(userId: string, sessionId: string): THandoffDraft | null {
   const stored = readDraft(userId, draftName(sessionId)) as Partial<THandoffDraft> | null;
   if (!stored || typeof stored.notes !== "string") return null;
-  const priority = ZHandoffPriority.safeParse(stored.priority);
-  return { notes: stored.notes, priority: priority.success ? priority.data : EMPTY.priority };
+  const priority = HANDOFF_PRIORITIES.find((known) => known === stored.priority) ?? EMPTY.priority;
+  return { notes: stored.notes, priority };
 }
 
 /** Saves a draft with something in it; an untouched one is removed rather than kept. */

@@ -1,10 +1,11 @@
-// "New session": open a troubleshooting session for a ticket. Validated with the API's own
-// input schema before it is sent; what is typed survives closing the dialog (a draft).
-import { type TConfidenceTier, ZSessionCreateInput } from "@handoff/api/schemas";
+// "New session": open a troubleshooting session for a ticket. The server validates it with the
+// API's input schema and its messages appear beside the fields; what is typed survives closing
+// the dialog (a draft).
+import type { TConfidenceTier } from "@handoff/api/helpers";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { useNavigate } from "react-router";
 import { useViewer } from "../auth/auth-context.tsx";
-import { errorMessage } from "../lib/api-errors.ts";
+import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
 import { trpc } from "../lib/trpc.ts";
 import { ModalDialog } from "../ui/modal-dialog.tsx";
@@ -57,25 +58,19 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if (create.isPending) return;
-    const parsed = ZSessionCreateInput.safeParse({
-      ...form,
-      teamId: form.teamId || undefined,
-      psaTicketId: form.psaTicketId.trim() || undefined,
-    });
-    if (!parsed.success) {
-      const found: Partial<Record<keyof TForm, string>> = {};
-      for (const issue of parsed.error.issues) found[issue.path[0] as keyof TForm] ??= issue.message;
-      setProblems(found);
-      return;
-    }
     setProblems({});
     try {
-      const session = await create.mutateAsync(parsed.data);
+      const session = await create.mutateAsync({
+        ...form,
+        teamId: form.teamId || undefined,
+        psaTicketId: form.psaTicketId.trim() || undefined,
+      });
       removeDraft(viewer.id, DRAFT_NAME);
       await utils.session.list.invalidate();
       navigate(`/sessions/${session.id}`);
-    } catch {
-      // Shown from the mutation's error below.
+    } catch (error) {
+      // Field messages go beside their fields; anything else is shown from the mutation's error below.
+      setProblems(fieldProblems<keyof TForm>(error));
     }
   };
 
@@ -143,7 +138,7 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
               onChange={(confidenceTier) => update({ confidenceTier })}
             />
           </div>
-          {create.error && (
+          {create.error && Object.keys(problems).length === 0 && (
             <p className="form-error" role="alert">
               {errorMessage(create.error)}
             </p>

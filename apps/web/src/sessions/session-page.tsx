@@ -1,6 +1,6 @@
 // One troubleshooting session: its state, branch map and messages, and Park / Escalate.
 import type { RouterOutputs } from "@handoff/api";
-import type { THandoffCard, THandoffIntent } from "@handoff/api/schemas";
+import type { THandoffCard, THandoffIntent } from "@handoff/api/helpers";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";

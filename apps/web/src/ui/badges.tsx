@@ -1,5 +1,5 @@
 // Small labelled markers used across pages: priority, intent, session status, confidence.
-import type { TConfidenceTier, THandoffIntent, THandoffPriority, TSessionStatus } from "@handoff/api/schemas";
+import type { TConfidenceTier, THandoffIntent, THandoffPriority, TSessionStatus } from "@handoff/api/helpers";
 
 const PRIORITY_LABEL: Record<THandoffPriority, string> = {
   urgent: "Urgent",

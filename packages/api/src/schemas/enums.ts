@@ -1,6 +1,7 @@
 // Enum values as they travel over the API: lowercase words (DESIGN.md), mapped to and from
 // the database's uppercase Prisma enums in one place (../domain/enum-mapping.ts).
 import { z } from "zod";
+import { HANDOFF_PRIORITIES } from "./constants.ts";
 
 export const ZRole = z.enum(["owner", "admin", "engineer", "viewer"]);
 export type TRole = z.infer<typeof ZRole>;
@@ -8,8 +9,7 @@ export type TRole = z.infer<typeof ZRole>;
 export const ZHandoffIntent = z.enum(["park", "escalate"]);
 export type THandoffIntent = z.infer<typeof ZHandoffIntent>;
 
-/** Lowest to highest: the queue shows the highest first. */
-export const ZHandoffPriority = z.enum(["low", "normal", "high", "urgent"]);
+export const ZHandoffPriority = z.enum(HANDOFF_PRIORITIES);
 export type THandoffPriority = z.infer<typeof ZHandoffPriority>;
 
 export const ZSessionStatus = z.enum(["active", "paused", "escalated", "resolved"]);

@@ -1,16 +1,8 @@
-// Input schemas of every procedure. Imports nothing from the server side, so the web app
-// can reuse them for form validation.
+// Input schemas of every procedure. Imports nothing from the server side. The web app does not
+// load them (zod stays out of the browser): it shows the field messages the server answers with.
 import { z } from "zod";
+import { LIMITS } from "./constants.ts";
 import { ZConfidenceTier, ZHandoffIntent, ZHandoffPriority } from "./enums.ts";
-
-export const LIMITS = {
-  notes: 4000,
-  problemSummary: 300,
-  problemDomain: 80,
-  idempotencyKey: 100,
-  email: 254,
-  password: 200,
-} as const;
 
 const ZId = z.string().trim().min(1, "An id is required").max(64, "That id is too long");
 
