@@ -1,16 +1,19 @@
-// Wires the API's dependencies from config: the mailer (Resend or log-only), the notifier and the
-// login protection. Shared by main.ts and the test harness so both run the same wiring.
+// Wires the API's dependencies from config: the mailer (Resend or log-only), the job worker with
+// its handlers, and the login protection. Shared by main.ts and the test harness so both run the
+// same wiring. The worker is returned stopped: whoever runs the server starts it.
 import { randomBytes } from "node:crypto";
 import {
   type ApiDeps,
+  createEmailJobHandlers,
+  createJobWorker,
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
-  createNotifier,
   createResendMailer,
   createStreamAdmission,
   createStreamHub,
   type Mailer,
+  type TEmailJobRetry,
   type TEscalationBusMessage,
 } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
@@ -22,6 +25,7 @@ import type { Logger } from "./logger.ts";
 export type TApiDepsConfig = Pick<
   TAppConfig,
   | "email"
+  | "jobs"
   | "appOrigin"
   | "authSessionTtlMs"
   | "authRecheckMs"
@@ -31,8 +35,6 @@ export type TApiDepsConfig = Pick<
   | "streamHistorySize"
   | "streamLimits"
 >;
-
-export type TNotifyRetry = NonNullable<Parameters<typeof createNotifier>[0]["retry"]>;
 
 /** Resend when an API key is configured; otherwise delivery is only logged (and recorded as skipped). */
 export function createMailer(email: TAppConfig["email"], logger: Logger): Mailer {
@@ -61,7 +63,7 @@ export function createApiDeps(options: {
   bus: EscalationBus<TEscalationBusMessage>;
   logger: Logger;
   mailer?: Mailer;
-  notifyRetry?: TNotifyRetry;
+  emailRetry?: TEmailJobRetry;
   /** From createLoginStore(); without it login counters are per process. */
   loginStore?: Redis | null;
 }): ApiDeps {
@@ -75,15 +77,19 @@ export function createApiDeps(options: {
     streamBufferSize: config.streamBufferSize ?? undefined,
     streamHistorySize: config.streamHistorySize,
   };
+  const jobs = createJobWorker({
+    prisma,
+    logger,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    leaseMs: config.jobs.leaseMs,
+    backoff: config.jobs.backoff,
+    handlers: {
+      ...createEmailJobHandlers({ prisma, mailer, appOrigin: config.appOrigin, retry: options.emailRetry }),
+    },
+  });
   return {
     ...streamDeps,
-    notifier: createNotifier({
-      prisma,
-      mailer,
-      logger,
-      appOrigin: config.appOrigin,
-      retry: options.notifyRetry,
-    }),
+    jobs,
     loginProtection: createLoginProtection({
       ...config.loginProtection,
       deviceSecret: config.loginProtection.deviceSecret ?? randomBytes(32).toString("hex"),

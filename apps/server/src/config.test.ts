@@ -85,6 +85,10 @@ describe("loadConfig", () => {
       SHUTDOWN_GRACE: "0s",
       WEB_DIST_DIR: "custom/dist",
       TRUST_PROXY: "true",
+      JOB_POLL_INTERVAL: "250ms",
+      JOB_LEASE: "5m",
+      JOB_RETRY_BASE: "1s",
+      JOB_RETRY_MAX: "1h",
     });
     expect(config).toEqual({
       port: 0,
@@ -93,6 +97,11 @@ describe("loadConfig", () => {
       databaseUrl: "postgresql://postgres@127.0.0.1:5432/test",
       redisUrl: "redis://127.0.0.1:6379",
       email: { resendApiKey: "re_123", resendBaseUrl: "http://127.0.0.1:9999", from: "ops@example.com" },
+      jobs: {
+        pollIntervalMs: 250,
+        leaseMs: 300_000,
+        backoff: { baseDelayMs: 1_000, maxDelayMs: 3_600_000 },
+      },
       appOrigins: ["https://handoff.example.com", "https://admin.example.com:8443"],
       appOrigin: "https://handoff.example.com",
       isSecureCookie: true,

@@ -145,6 +145,10 @@ const ZEnv = z.object({
   SHUTDOWN_GRACE: duration(0).optional(),
   WEB_DIST_DIR: ZNonEmpty.optional(),
   TRUST_PROXY: ZBoolean.optional(),
+  JOB_POLL_INTERVAL: duration(10).optional(),
+  JOB_LEASE: duration(1_000).optional(),
+  JOB_RETRY_BASE: duration(10).optional(),
+  JOB_RETRY_MAX: duration(100).optional(),
 });
 
 export type TAppConfig = {
@@ -155,6 +159,8 @@ export type TAppConfig = {
   databaseUrl: string | null;
   redisUrl: string | null;
   email: { resendApiKey: string | null; resendBaseUrl: string | null; from: string };
+  /** Background jobs: how often idle workers look for due work, how long a claim holds, retry backoff. */
+  jobs: { pollIntervalMs: number; leaseMs: number; backoff: { baseDelayMs: number; maxDelayMs: number } };
   /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
   appOrigins: string[];
   appOrigin: string;
@@ -250,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
       resendApiKey: vars.RESEND_API_KEY ?? null,
       resendBaseUrl: vars.RESEND_BASE_URL ?? null,
       from: vars.EMAIL_FROM ?? "Handoff <escalations@handoff.local>",
+    },
+    jobs: {
+      pollIntervalMs: vars.JOB_POLL_INTERVAL ?? 1_000,
+      leaseMs: vars.JOB_LEASE ?? 2 * 60_000,
+      backoff: { baseDelayMs: vars.JOB_RETRY_BASE ?? 2_000, maxDelayMs: vars.JOB_RETRY_MAX ?? 10 * 60_000 },
     },
     appOrigins,
     appOrigin,

@@ -1,4 +1,4 @@
-// Starts Handoff: config → database (migrated; demo data when embedded) → bus → mailer → server,
+// Starts Handoff: config → database (migrated; demo data when embedded) → bus → job worker → server,
 // and shuts it all down gracefully on SIGTERM/SIGINT.
 import { seedDemoHandoffs, type TEscalationBusMessage } from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
@@ -38,9 +38,6 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-/** Retries finish within seconds; a delivery still PENDING this long after its last attempt was cut off. */
-const ABANDONED_DELIVERY_AGE_MS = 10 * 60_000;
-
 async function main() {
   const config = loadConfigOrExit();
   const logger: Logger = createLogger(config.logLevel);
@@ -69,18 +66,8 @@ async function main() {
     );
   }
   const deps = createApiDeps({ config, prisma: database.prisma, bus, logger, loginStore });
-  const closeAbandonedDeliveries = async () => {
-    const abandoned = await deps.notifier.failAbandoned(ABANDONED_DELIVERY_AGE_MS).catch((error: unknown) => {
-      logger.warn({ err: error }, "could not close abandoned email deliveries");
-      return 0;
-    });
-    if (abandoned > 0)
-      logger.warn({ abandoned }, "closed email deliveries that a stopped run left unfinished");
-  };
-  await closeAbandonedDeliveries();
-  // Also later: a run that crashed moments before this one started left deliveries too young to judge yet.
-  const abandonedSweep = setInterval(closeAbandonedDeliveries, ABANDONED_DELIVERY_AGE_MS / 2);
-  abandonedSweep.unref();
+  // Jobs a previous run committed but never finished (a crash, a restart) resume here.
+  deps.jobs.start();
   if (isDemoSeeded) {
     const handoffs = await seedDemoHandoffs(deps);
     logger.info({ handoffs }, "demo data seeded");
@@ -109,9 +96,9 @@ async function main() {
     isShuttingDown = true;
     logger.info({ signal }, "shutting down");
     try {
-      clearInterval(abandonedSweep);
       await server.close();
-      await withTimeout(deps.notifier.idle(), config.shutdownGraceMs);
+      // A job cut short here stays RUNNING until its lease ends, then runs again (handlers are idempotent).
+      await withTimeout(deps.jobs.stop(), config.shutdownGraceMs);
       await bus.close();
       loginStore?.disconnect();
       await database.close();

@@ -122,7 +122,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       });
       const { handoffs: seniorQueue } = await (await clientFor(account.senior)).handoff.queue({});
       expect(seniorQueue.map((handoff) => handoff.id)).toEqual([card.id]);
-      await server.deps.notifier.idle();
+      await server.deps.jobs.drain();
       expect(await database.prisma.notification.count({ where: { handoffId: card.id } })).toBe(0);
       senior.subscription.unsubscribe();
     });

@@ -3,9 +3,9 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
+import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
-import type { Notifier } from "./services/notifications/notifier.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
 
@@ -18,7 +18,8 @@ export type Logger = {
 export type ApiDeps = {
   prisma: PrismaClient;
   bus: EscalationBus<TEscalationBusMessage>;
-  notifier: Notifier;
+  /** Runs durable background work; services enqueue in their transaction, then kick it. */
+  jobs: JobWorker;
   logger: Logger;
   loginProtection: LoginProtection;
   /** How long a login lasts. */

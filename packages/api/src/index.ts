@@ -1,5 +1,5 @@
 // Public surface of @handoff/api: the router and its types, the context, and the pieces
-// the server wires together (mailers, notifier, login protection).
+// the server wires together (mailers, job worker and handlers, login protection).
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
@@ -10,11 +10,18 @@ export * from "./schemas/index.ts";
 export { isSignedIn } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
 export {
+  createJobWorker,
+  type JobWorker,
+  type TJobHandlers,
+  type TJobWorkerOptions,
+} from "./services/jobs/job-worker.ts";
+export {
   createLoginProtection,
   type LoginProtection,
   type TLoginProtectionOptions,
 } from "./services/login-protection.ts";
 export { createLoginWatcher, type LoginWatcher } from "./services/login-watch.ts";
+export { createEmailJobHandlers, type TEmailJobRetry } from "./services/notifications/email-jobs.ts";
 export {
   createLogMailer,
   createResendMailer,
@@ -22,7 +29,6 @@ export {
   type TEmail,
   type TSendResult,
 } from "./services/notifications/mailer.ts";
-export { createNotifier, type Notifier } from "./services/notifications/notifier.ts";
 export {
   createStreamAdmission,
   type StreamAdmission,

@@ -2,6 +2,7 @@
 import { authRouter } from "./routers/auth.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
+import { jobRouter } from "./routers/job.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { router } from "./trpc.ts";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   session: sessionRouter,
   handoff: handoffRouter,
   escalation: escalationRouter,
+  job: jobRouter,
 });
 
 export type AppRouter = typeof appRouter;

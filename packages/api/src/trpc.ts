@@ -66,3 +66,9 @@ export const engineerProcedure = procedureForRoleAtLeast(
   "engineer",
   "Your role is read-only: ask an admin for engineer access to work handoffs.",
 );
+
+/** Admins and owners: account settings and the background jobs that gave up. */
+export const adminProcedure = procedureForRoleAtLeast(
+  "admin",
+  "Only an admin or the owner of this account can do that.",
+);

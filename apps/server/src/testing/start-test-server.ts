@@ -1,10 +1,10 @@
 // A real app server on an ephemeral loopback port, wired like main.ts but around a database the
 // test owns. stop()/start() (or restart()) reopen it on the same port, to test reconnects.
 import { once } from "node:events";
-import type { ApiDeps, Mailer, TEscalationBusMessage } from "@handoff/api";
+import type { ApiDeps, Mailer, TEmailJobRetry, TEscalationBusMessage } from "@handoff/api";
 import { createMemoryBus, type EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
-import { createApiDeps, createLoginStore, type TNotifyRetry } from "../app-deps.ts";
+import { createApiDeps, createLoginStore } from "../app-deps.ts";
 import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
 import { createLogger, type Logger } from "../logger.ts";
@@ -18,7 +18,7 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
   bus?: EscalationBus<TEscalationBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
-  resend?: { baseUrl: string; apiKey?: string; retry?: TNotifyRetry };
+  resend?: { baseUrl: string; apiKey?: string; retry?: TEmailJobRetry };
   /** Any other mailer; without this or `resend`, email is only logged (notifications SKIPPED). */
   mailer?: Mailer;
   /** "silent" unless you are debugging a test. */
@@ -42,7 +42,7 @@ export type TestServer = {
   start(): Promise<void>;
   /** stop() then start(). */
   restart(): Promise<void>;
-  /** Closes its test clients and the server, waits for pending emails, closes an owned bus. */
+  /** Closes its test clients and the server, stops its job worker, closes an owned bus. */
   close(): Promise<void>;
   /** Test clients register here so close() ends them (and their reconnect loops) too. Returns an unregister. */
   onClose(callback: () => Promise<void>): () => void;
@@ -65,6 +65,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
       deviceSecret: "test-device-secret-shared-by-test-replicas",
     },
     shutdownGraceMs: 2_000,
+    jobs: { pollIntervalMs: 100, leaseMs: 30_000, backoff: { baseDelayMs: 10, maxDelayMs: 60_000 } },
     ...overrides,
   };
   if (resend) {
@@ -84,10 +85,11 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     bus,
     logger,
     mailer,
-    notifyRetry: resend?.retry,
+    emailRetry: resend?.retry,
     loginStore,
   });
   if (loginStore && loginStore.status !== "ready") await once(loginStore, "ready");
+  deps.jobs.start();
   const closeCallbacks = new Set<() => Promise<void>>();
 
   let appServer: AppServer = createAppServer({ config, deps, logger });
@@ -105,7 +107,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
   async function close() {
     await Promise.all([...closeCallbacks].map((callback) => callback()));
     await appServer.close();
-    await deps.notifier.idle();
+    await deps.jobs.stop();
     if (!givenBus) await bus.close();
     loginStore?.disconnect();
   }

@@ -22,8 +22,16 @@ export const ZSessionListInput = z
 
 export const ZSessionByIdInput = z.object({ sessionId: ZId });
 
+/** A session's title travels into email subjects and PSA tickets: one line, no control characters. */
+export const ZProblemSummary = z
+  .string()
+  .trim()
+  .min(3, "Describe the problem in a few words")
+  .max(LIMITS.problemSummary)
+  .refine((value) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(value), "The title must be one line of text");
+
 export const ZSessionCreateInput = z.object({
-  problemSummary: z.string().trim().min(3, "Describe the problem in a few words").max(LIMITS.problemSummary),
+  problemSummary: ZProblemSummary,
   problemDomain: z.string().trim().min(1, "Pick a domain").max(LIMITS.problemDomain),
   confidenceTier: ZConfidenceTier.default("low"),
   teamId: ZId.optional(),
@@ -53,6 +61,14 @@ export const ZQueueInput = z
   })
   .default({});
 export type TQueueInput = z.input<typeof ZQueueInput>;
+
+export const ZJobStatus = z.enum(["pending", "running", "done", "dead"]);
+
+export const ZJobListInput = z
+  .object({ status: ZJobStatus.optional(), limit: z.number().int().min(1).max(200).default(50) })
+  .default({ limit: 50 });
+
+export const ZJobIdInput = z.object({ jobId: ZId });
 
 /** Event ids are `<epoch>:<seq>` (see ./event-id.ts). */
 export const ZOnEventInput = z.object({ lastEventId: z.string().max(128).nullish() }).default({});

@@ -68,6 +68,18 @@ export type THandoffDetail = THandoffCard & {
   briefing: string;
 };
 
+/** A background job as an ADMIN sees it (its payload holds only ids, so it is not shown). */
+export type TJobSummary = {
+  id: string;
+  kind: string;
+  status: "pending" | "running" | "done" | "dead";
+  attempts: number;
+  lastError: string | null;
+  runAt: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type TEscalationEventType = "handoff.created" | "handoff.claimed" | "handoff.released";
 
 export type TEscalationEvent =

@@ -20,7 +20,7 @@ const DEMO_HANDOFFS = [
 ] as const;
 
 export async function seedDemoHandoffs(
-  deps: Pick<ApiDeps, "prisma" | "bus" | "notifier" | "logger">,
+  deps: Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger">,
 ): Promise<number> {
   let created = 0;
   for (const plan of DEMO_HANDOFFS) {

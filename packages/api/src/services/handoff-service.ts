@@ -1,5 +1,6 @@
 // Park, escalate, claim and release: each change, its session's new status and its event
-// commit in one transaction; publishing and email happen after commit and never fail the call.
+// commit in one transaction, with the background jobs they cause (email); publishing happens after
+// commit and never fails the call.
 import type { Prisma, PrismaClient } from "@handoff/db";
 import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
@@ -12,10 +13,12 @@ import type { TAuthedViewer } from "./auth-service.ts";
 import { describeClaim } from "./claim-message.ts";
 import { appendEscalationEvent } from "./event-log.ts";
 import { handoffCardInclude, toHandoffCard, toHandoffDetail } from "./handoff-card.ts";
+import { enqueueJobs } from "./jobs/job-queue.ts";
+import { notifyEscalationJob } from "./notifications/email-jobs.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
-type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "notifier" | "logger">;
+type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger">;
 
 export type TCreateHandoffInput = {
   sessionId: string;
@@ -71,6 +74,7 @@ export async function createHandoff(
           handoffCount: { increment: 1 },
         },
       });
+      if (input.intent === "escalate") await enqueueJobs(tx, [notifyEscalationJob(handoff)]);
       return appendEscalationEvent(tx, viewer.accountId, "handoff.created", toHandoffCard(handoff));
     });
   } catch (error) {
@@ -82,7 +86,7 @@ export async function createHandoff(
   }
 
   publishInBackground(deps, event);
-  if (input.intent === "escalate") deps.notifier.notifyEscalation(event);
+  if (input.intent === "escalate") deps.jobs.kick();
   return event.handoff;
 }
 

@@ -34,4 +34,16 @@ describe("escalation email", () => {
     expect(html).toContain("MTU 1400 &#38; rekey");
     expect(html).not.toContain("<every>");
   });
+
+  it("keeps the subject on one line whatever the session title holds", () => {
+    const hostile = {
+      ...card,
+      problemSummary: "VPN\r\nBcc: everyone@example.com\n\tdrops\u2028again\u0000\u0085",
+    };
+    const { subject } = escalationEmail(hostile, "http://localhost:3000");
+    expect(subject).toBe("[URGENT] Escalation: VPN Bcc: everyone@example.com drops again");
+    expect(subject).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+    const long = escalationEmail({ ...card, problemSummary: "x".repeat(400) }, "http://localhost:3000");
+    expect(long.subject.length).toBeLessThanOrEqual(180);
+  });
 });

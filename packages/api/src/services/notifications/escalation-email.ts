@@ -7,7 +7,7 @@ export function escalationEmail(
 ): { subject: string; text: string; html: string } {
   const queueUrl = new URL("/escalations", appOrigin).toString();
   const priority = handoff.priority.toUpperCase();
-  const subject = `[${priority}] Escalation: ${handoff.problemSummary}`;
+  const subject = `[${priority}] Escalation: ${asHeaderText(handoff.problemSummary)}`;
   const reason = handoff.notes?.trim() || "No notes were added.";
   const text = [
     `${handoff.handedOffBy.name} escalated a session and needs a senior tech.`,
@@ -24,6 +24,20 @@ export function escalationEmail(
 <strong>Reason:</strong> ${escapeHtml(reason)}</p>
 <p><a href="${escapeHtml(queueUrl)}">Open the escalation queue</a></p>`;
   return { subject, text, html };
+}
+
+const SUBJECT_TEXT_MAX = 150;
+
+/**
+ * Text fit for a header: a line break (or any control character) in a session title must never
+ * reach the Subject line, where it would start a new header or body.
+ */
+function asHeaderText(value: string): string {
+  const oneLine = value
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return oneLine.length > SUBJECT_TEXT_MAX ? `${oneLine.slice(0, SUBJECT_TEXT_MAX - 1)}…` : oneLine;
 }
 
 function escapeHtml(value: string): string {

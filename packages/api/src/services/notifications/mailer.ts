@@ -1,12 +1,13 @@
 // Email delivery: Resend when configured, otherwise a mailer that records and sends nothing.
 import { Resend } from "resend";
 import type { Logger } from "../../context.ts";
+import { parseRetryAfter } from "../jobs/retry-delay.ts";
 
 export type TEmail = { to: string; subject: string; text: string; html: string; idempotencyKey: string };
 
 export type TSendResult =
   | { ok: true; providerId: string }
-  | { ok: false; error: string; isRetryable: boolean };
+  | { ok: false; error: string; isRetryable: boolean; retryAfterMs?: number | null };
 
 export type Mailer = {
   /** "log" mailers send nothing; their notifications are recorded as SKIPPED. */
@@ -40,7 +41,7 @@ export function createResendMailer(options: {
           isRetryable: true,
         };
       }
-      const { data, error } = reply;
+      const { data, error, headers } = reply;
       if (data) return { ok: true, providerId: data.id };
       const status = error?.statusCode ?? null;
       return {
@@ -48,6 +49,7 @@ export function createResendMailer(options: {
         error: `${status ?? "network"}: ${error?.message ?? "unknown error"}`,
         // No status means the request never got an answer (Resend down, DNS, timeout).
         isRetryable: status === null || status === 429 || status >= 500,
+        retryAfterMs: parseRetryAfter(headers?.["retry-after"]),
       };
     },
   };

@@ -1,0 +1,54 @@
+// Runs the real entry point (main.ts) as a child process, for tests of start-up, shutdown and crashes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+export type TMainRun = {
+  child: ChildProcess;
+  output: () => string;
+  errors: () => string;
+  exited: Promise<number | null>;
+};
+
+/** Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in. */
+export function runMain(env: Record<string, string>): TMainRun {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, output: () => stdout, errors: () => stderr, exited };
+}
+
+/** The URL main.ts prints once it listens. */
+export async function waitForUrl(run: TMainRun, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /Handoff is running at (http:\/\/\S+)/.exec(run.output());
+    if (match?.[1]) return match[1];
+    if (run.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`main.ts did not start.\nstdout:\n${run.output()}\nstderr:\n${run.errors()}`);
+}
+
+/** pino's JSON lines with the given message. */
+export function logLines(run: TMainRun, msg: string): Record<string, unknown>[] {
+  return run
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === msg);
+}
