@@ -93,7 +93,11 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
     const sentBeforeRestart = resend.received.length;
     const second = runMain(env);
     try {
-      await waitForUrl(second);
+      const url = await waitForUrl(second);
+      const admin = createTestClient(
+        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
+        { token: await login({ url }, account.admin.email) },
+      );
       await vi.waitFor(
         () => {
           const retried = resend.received.slice(sentBeforeRestart).filter((email) => isFor(email, handoffId));
@@ -101,6 +105,15 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         },
         { timeout: 30_000 },
       );
+      // What an ADMIN sees: nothing left to do, nothing that gave up.
+      await vi.waitFor(
+        async () => {
+          const jobs = await admin.job.list({});
+          expect(jobs.map((job) => job.status)).toEqual(jobs.map(() => "done"));
+        },
+        { timeout: 30_000, interval: 200 },
+      );
+      await admin.close();
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
     } finally {
