@@ -1,0 +1,362 @@
+// The live stream at scale, side by side with a raw `ws` broadcast of the same bytes to the same
+// number of sockets, in one run: connect time, idle CPU, heap per subscriber, escalation → all
+// receipts, deliveries/s (one event and a burst), escalate/claim latency with 0 and N subscribers,
+// and a reconnect storm after a restart — on the embedded database and on PostgreSQL.
+// Loopback only and bounded. `pnpm --filter @handoff/server bench:stream [subscribers]` (default 10000).
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AppRouter, AUTH_COOKIE_NAME } from "@handoff/api";
+import { seedDemo } from "@handoff/db";
+import { createTestDatabase } from "@handoff/db/testing";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import superjson from "superjson";
+import { type MeasuredProcess, startProduct } from "./support/product-server.ts";
+import { startRawServer } from "./support/raw-server.ts";
+import { kb, ms, percentile, ratio, until, wallNow } from "./support/stats.ts";
+import { SubscriberFleet } from "./support/subscriber-fleet.ts";
+
+const SUBSCRIBERS = Number(process.argv[2] ?? 10_000);
+const SINGLE_EVENTS = 10;
+const BURST = 20;
+const LATENCY_SAMPLES = 30;
+const STORM_ESCALATIONS = 5;
+const IDLE_SECONDS = 5;
+const DELIVERY_TIMEOUT_MS = 120_000;
+
+/** Progress on stderr, so a long run shows where it is; figures go to stdout. */
+const progress = (step: string) => process.stderr.write(`  … ${step}\n`);
+
+type TFanout = { p50: number; p99: number; perSecond: number; burstPerSecond: number };
+type TResult = {
+  label: string;
+  connectMs: number;
+  idleCpu: number;
+  heapPerSubscriber: number;
+  fanout: TFanout;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Receipt times per event key, from every subscriber. */
+class Receipts {
+  readonly #times = new Map<string, number[]>();
+  record = ({ key, at }: { key: string; at: number }) => {
+    const times = this.#times.get(key);
+    if (times) times.push(at);
+    else this.#times.set(key, [at]);
+  };
+  count(key: string): number {
+    return this.#times.get(key)?.length ?? 0;
+  }
+  times(key: string): number[] {
+    return this.#times.get(key) ?? [];
+  }
+  async allOf(keys: string[], subscribers: number): Promise<void> {
+    await until(
+      () => keys.every((key) => this.count(key) >= subscribers),
+      "every receipt",
+      DELIVERY_TIMEOUT_MS,
+    );
+  }
+}
+
+async function idleCpuShare(process: MeasuredProcess): Promise<number> {
+  const before = await process.stats();
+  await sleep(IDLE_SECONDS * 1_000);
+  const after = await process.stats();
+  return (after.cpuMicros - before.cpuMicros) / (IDLE_SECONDS * 1_000_000);
+}
+
+/** Sends events one at a time, then a burst, through `send`, and measures their receipts. */
+async function measureFanout(
+  receipts: Receipts,
+  send: (count: number) => Promise<{ keys: string[]; startedAt: number }>,
+): Promise<TFanout> {
+  const latencies: number[] = [];
+  const rates: number[] = [];
+  for (let index = 0; index < SINGLE_EVENTS; index += 1) {
+    const { keys, startedAt } = await send(1);
+    await receipts.allOf(keys, SUBSCRIBERS);
+    const times = receipts.times(keys[0] as string);
+    for (const at of times) latencies.push(at - startedAt);
+    rates.push(times.length / ((Math.max(...times) - startedAt) / 1_000));
+    await sleep(200);
+  }
+  const burst = await send(BURST);
+  await receipts.allOf(burst.keys, SUBSCRIBERS);
+  const last = Math.max(...burst.keys.map((key) => Math.max(...receipts.times(key))));
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    perSecond: percentile(rates, 50),
+    burstPerSecond: (BURST * SUBSCRIBERS) / ((last - burst.startedAt) / 1_000),
+  };
+}
+
+async function measureRaw(frame: string): Promise<TResult> {
+  const port = await freePort();
+  const raw = await startRawServer(port);
+  const receipts = new Receipts();
+  progress(`raw ws: connecting ${SUBSCRIBERS} sockets`);
+  const fleet = new SubscriberFleet({
+    url: `ws://127.0.0.1:${port}`,
+    headers: {},
+    isTrpc: false,
+    onReceipt: receipts.record,
+  });
+  try {
+    const heapBefore = (await raw.stats()).heapUsed;
+    const connectStartedAt = performance.now();
+    await fleet.connect(SUBSCRIBERS);
+    const connectMs = performance.now() - connectStartedAt;
+    const heapPerSubscriber = ((await raw.stats()).heapUsed - heapBefore) / SUBSCRIBERS;
+    const idleCpu = await idleCpuShare(raw);
+    const fanout = await measureFanout(receipts, async (count) => {
+      const ids = Array.from({ length: count }, () => randomUUID());
+      const startedAt = wallNow();
+      raw.broadcast(ids.map((id) => frame.replace(FRAME_ID_PLACEHOLDER, id)));
+      return { keys: ids.map((id) => `handoff.created:${id}`), startedAt };
+    });
+    return { label: "raw ws", connectMs, idleCpu, heapPerSubscriber, fanout };
+  } finally {
+    fleet.close();
+    await raw.stop();
+  }
+}
+
+const FRAME_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
+
+type TDatabaseSetup = { env: Record<string, string>; cleanup(): Promise<void> };
+
+async function embeddedDatabase(): Promise<TDatabaseSetup> {
+  const dataDir = await mkdtemp(join(tmpdir(), "handoff-bench-"));
+  return { env: { DATA_DIR: dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
+/** A throwaway PostgreSQL database, migrated and seeded with the demo data; dropped afterwards. */
+async function postgresDatabase(): Promise<TDatabaseSetup> {
+  const database = await createTestDatabase("postgres");
+  await seedDemo(database.prisma);
+  await database.prisma.$disconnect();
+  return { env: { DATABASE_URL: database.databaseUrl as string }, cleanup: () => database.close() };
+}
+
+function apiClient(baseUrl: string, token: string) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${baseUrl}/trpc`,
+        transformer: superjson,
+        headers: { cookie: `${AUTH_COOKIE_NAME}=${token}`, origin: baseUrl },
+      }),
+    ],
+  });
+}
+
+async function signIn(baseUrl: string, email: string): Promise<string> {
+  const anonymous = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${baseUrl}/trpc`, transformer: superjson, headers: { origin: baseUrl } })],
+  });
+  const { token } = await anonymous.auth.login.mutate({ email, password: "demo", mode: "token" });
+  if (!token) throw new Error(`no token for ${email}`);
+  return token;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const startedAt = performance.now();
+  const result = await work();
+  return [result, performance.now() - startedAt];
+}
+
+async function measureProduct(label: string, database: TDatabaseSetup) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...database.env,
+    APP_ORIGIN: baseUrl,
+    LOG_LEVEL: "warn",
+    STREAM_MAX_PER_LOGIN: String(SUBSCRIBERS * 2),
+    WS_MAX_PER_ADDRESS: String(SUBSCRIBERS * 2),
+  };
+  let product = await startProduct(port, env);
+  const receipts = new Receipts();
+  const engineerToken = await signIn(baseUrl, "alice@acme.test");
+  const seniorToken = await signIn(baseUrl, "sam@acme.test");
+  const fleet = new SubscriberFleet({
+    url: `ws://127.0.0.1:${port}/trpc`,
+    headers: { cookie: `${AUTH_COOKIE_NAME}=${seniorToken}`, origin: baseUrl },
+    isTrpc: true,
+    onReceipt: receipts.record,
+  });
+  try {
+    const engineer = apiClient(baseUrl, engineerToken);
+    const senior = apiClient(baseUrl, seniorToken);
+    const sessionsNeeded = SINGLE_EVENTS + BURST + 2 * LATENCY_SAMPLES + STORM_ESCALATIONS;
+    const sessions: string[] = [];
+    for (let index = 0; index < sessionsNeeded; index += 1) {
+      const session = await engineer.session.create.mutate({
+        problemSummary: `Bench: VPN drops for site ${index}`,
+        problemDomain: "network",
+      });
+      sessions.push(session.id);
+    }
+    const escalate = (sessionId: string) =>
+      engineer.handoff.escalate.mutate({
+        sessionId,
+        priority: "high",
+        notes: "Tried the usual; still drops.",
+      });
+
+    const escalateAndClaim = async () => {
+      const escalateMs: number[] = [];
+      const claimMs: number[] = [];
+      for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
+        const [card, escalated] = await timed(() => escalate(sessions.pop() as string));
+        const [, claimed] = await timed(() => senior.handoff.claim.mutate({ handoffId: card.id }));
+        escalateMs.push(escalated);
+        claimMs.push(claimed);
+      }
+      return { escalate: percentile(escalateMs, 50), claim: percentile(claimMs, 50) };
+    };
+    progress(`${label}: escalate/claim with no subscribers`);
+    const idleLatency = await escalateAndClaim();
+
+    const heapBefore = (await product.stats()).heapUsed;
+    progress(`${label}: connecting ${SUBSCRIBERS} subscribers`);
+    const connectStartedAt = performance.now();
+    await fleet.connect(SUBSCRIBERS);
+    const connectMs = performance.now() - connectStartedAt;
+    progress(`${label}: idle`);
+    await sleep(1_000);
+    const heapPerSubscriber = ((await product.stats()).heapUsed - heapBefore) / SUBSCRIBERS;
+    const idleCpu = await idleCpuShare(product);
+
+    progress(`${label}: fan-out`);
+    const fanout = await measureFanout(receipts, async (count) => {
+      const startedAt = wallNow();
+      const cards = await Promise.all(
+        Array.from({ length: count }, () => escalate(sessions.pop() as string)),
+      );
+      return { keys: cards.map((card) => `handoff.created:${card.id}`), startedAt };
+    });
+    const frame = fleet.lastFrame.replace(
+      /"id":"[0-9a-f-]{36}","sessionId"/,
+      `"id":"${FRAME_ID_PLACEHOLDER}","sessionId"`,
+    );
+    const busyLatency = await escalateAndClaim();
+
+    progress(`${label}: reconnect storm`);
+    // Reconnect storm: a graceful restart tells every client to reconnect; they resume from their last id.
+    fleet.reconnectOnDrop();
+    await product.stop();
+    product = await startProduct(port, env);
+    const readyAt = wallNow();
+    const allResumed = until(
+      () => fleet.startedCount === SUBSCRIBERS,
+      "every subscriber to resume",
+      120_000,
+    ).then(() => wallNow() - readyAt);
+    const stormMutationMs: number[] = [];
+    const stormKeys: string[] = [];
+    for (let index = 0; index < STORM_ESCALATIONS; index += 1) {
+      const [card, took] = await timed(() => escalate(sessions.pop() as string));
+      stormMutationMs.push(took);
+      stormKeys.push(`handoff.created:${card.id}`);
+      await sleep(300);
+    }
+    const resumedMs = await allResumed;
+    await receipts.allOf(stormKeys, SUBSCRIBERS);
+    const audit = fleet.audit();
+
+    return {
+      result: { label, connectMs, idleCpu, heapPerSubscriber, fanout } satisfies TResult,
+      idleLatency,
+      busyLatency,
+      storm: { resumedMs, mutationMs: stormMutationMs, ...audit },
+      frame,
+    };
+  } finally {
+    fleet.close();
+    await product.stop();
+    await database.cleanup();
+  }
+}
+
+function printComparison(product: TResult, raw: TResult) {
+  const row = (name: string, value: string, reference: string, versus: string) =>
+    console.log(`  ${name.padEnd(34)} ${value.padStart(14)}   raw ${reference.padStart(12)}   ${versus}`);
+  console.log(`\n${product.label}: ${SUBSCRIBERS} subscribers`);
+  row(
+    "connect (all subscribed)",
+    ms(product.connectMs),
+    ms(raw.connectMs),
+    ratio(product.connectMs, raw.connectMs),
+  );
+  row(
+    "idle CPU",
+    `${(product.idleCpu * 100).toFixed(1)} %`,
+    `${(raw.idleCpu * 100).toFixed(1)} %`,
+    "(target ≤ 10 %)",
+  );
+  row(
+    "heap per idle subscriber",
+    kb(product.heapPerSubscriber),
+    kb(raw.heapPerSubscriber),
+    `${ratio(product.heapPerSubscriber, raw.heapPerSubscriber)} (target ≤ 2×)`,
+  );
+  row(
+    "escalation → all, p50",
+    ms(product.fanout.p50),
+    ms(raw.fanout.p50),
+    `${ratio(product.fanout.p50, raw.fanout.p50)} (≤ 1.5×)`,
+  );
+  row(
+    "escalation → all, p99",
+    ms(product.fanout.p99),
+    ms(raw.fanout.p99),
+    `${ratio(product.fanout.p99, raw.fanout.p99)} (≤ 1.5×)`,
+  );
+  const rate = (value: number) => `${Math.round(value)}/s`;
+  row(
+    "deliveries/s, one event",
+    rate(product.fanout.perSecond),
+    rate(raw.fanout.perSecond),
+    `${((product.fanout.perSecond / raw.fanout.perSecond) * 100).toFixed(0)} % of raw (≥ 70 %)`,
+  );
+  row(
+    `deliveries/s, burst of ${BURST}`,
+    rate(product.fanout.burstPerSecond),
+    rate(raw.fanout.burstPerSecond),
+    `${((product.fanout.burstPerSecond / raw.fanout.burstPerSecond) * 100).toFixed(0)} % of raw (≥ 70 %)`,
+  );
+}
+
+const runs = [];
+const embedded = await measureProduct("embedded PGlite", await embeddedDatabase());
+runs.push(embedded);
+runs.push(await measureProduct("PostgreSQL", await postgresDatabase()));
+const raw = await measureRaw(embedded.frame);
+for (const run of runs) {
+  printComparison(run.result, raw);
+  const { idleLatency, busyLatency, storm } = run;
+  console.log(
+    `  escalate p50: ${ms(idleLatency.escalate)} with 0 subscribers, ${ms(busyLatency.escalate)} with ${SUBSCRIBERS} (${ratio(busyLatency.escalate, idleLatency.escalate)}, target ≤ 2×)`,
+  );
+  console.log(
+    `  claim p50:    ${ms(idleLatency.claim)} with 0 subscribers, ${ms(busyLatency.claim)} with ${SUBSCRIBERS} (${ratio(busyLatency.claim, idleLatency.claim)})`,
+  );
+  console.log(
+    `  reconnect storm after a restart: all ${SUBSCRIBERS} resumed ${ms(storm.resumedMs)} after the server was ready (target ≤ 30 s); lost ${storm.lost}, duplicated ${storm.duplicated}, out of order ${storm.outOfOrder}; escalations meanwhile answered in ${storm.mutationMs.map(ms).join(", ")} (target ≤ 1 s; the first is the restarted server's first write)`,
+  );
+}

@@ -1,0 +1,61 @@
+// The product as a user runs it (`src/main.ts`), in its own process so the bench measures its CPU
+// and heap apart from the clients'. Restartable on the same port and database.
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const PROBE = fileURLToPath(new URL("./process-probe.ts", import.meta.url));
+
+export type TProbeStats = { heapUsed: number; cpuMicros: number };
+
+export type MeasuredProcess = {
+  readonly child: ChildProcess;
+  stats(): Promise<TProbeStats>;
+  stop(): Promise<void>;
+};
+
+let requestCounter = 0;
+
+/** Forks a TypeScript entry point with the probe preloaded and GC exposed. */
+export function forkMeasured(entry: string, env: Record<string, string>): MeasuredProcess {
+  const child = fork(entry, [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--expose-gc", "--import", "tsx", "--import", PROBE],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    stats() {
+      const requestId = ++requestCounter;
+      return new Promise((resolve) => {
+        const onMessage = (message: TProbeStats & { requestId?: number }) => {
+          if (message.requestId !== requestId) return;
+          child.off("message", onMessage);
+          resolve(message);
+        };
+        child.on("message", onMessage);
+        child.send({ probe: "stats", requestId });
+      });
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Starts the product and resolves once /readyz answers 200. */
+export async function startProduct(port: number, env: Record<string, string>): Promise<MeasuredProcess> {
+  const product = forkMeasured(MAIN, { ...env, PORT: String(port), HOST: "127.0.0.1" });
+  const readyz = `http://127.0.0.1:${port}/readyz`;
+  let isReady = false;
+  while (!isReady) {
+    if (product.child.exitCode !== null) throw new Error(`the product exited with ${product.child.exitCode}`);
+    isReady = await fetch(readyz)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (!isReady) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return product;
+}
