@@ -2,7 +2,13 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiDeps, appRouter, createContext, isSignedIn, wsMessageEncoder } from "@handoff/api";
+import {
+  type ApiDeps,
+  appRouter,
+  createConnectionLogin,
+  createContext,
+  wsMessageEncoder,
+} from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -35,6 +41,7 @@ export type TAppServerConfig = Pick<
   | "isProxyTrusted"
   | "wsMaxPerAddress"
   | "wsAuthTimeoutMs"
+  | "authRecheckMs"
 >;
 
 export type AppServerOptions = {
@@ -129,7 +136,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
     },
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxPayloadBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.wsMaxPayloadBytes,
+    // One message per event-loop turn: a socket that sends thousands at once cannot hold up
+    // everyone else's requests while they are answered (or refused).
+    allowSynchronousEvents: false,
+  });
   const connectionsByAddress = new ConnectionsByAddress(config.wsMaxPerAddress, logger);
   /** Sockets that carry a valid login; the others are closed after WS_AUTH_TIMEOUT. */
   const signedInSockets = new WeakSet<WebSocket>();
@@ -148,12 +161,18 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // makes tRPC close the socket, and wsLink then retries forever (#4774).
     createContext: async ({ req, res: socket, info }) => {
       const authToken = tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req);
-      if (await isSignedIn(deps.prisma, authToken)) signedInSockets.add(socket);
+      const connectionLogin = createConnectionLogin(deps.prisma, authToken, config.authRecheckMs);
+      if (await connectionLogin.viewer().catch(() => null)) signedInSockets.add(socket);
       return createContext(deps, {
         authToken,
         clientIp: clientIpOf(req, config),
         deviceToken: deviceTokenFromRequest(req),
-        socketStreams: { live: 0 },
+        connectionLogin,
+        socketStreams: {
+          live: 0,
+          refused: 0,
+          disconnect: (reason) => socket.close(WS_CLOSE_POLICY_VIOLATION, reason),
+        },
       });
     },
     onError: ({ error, path, type }) => {

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
+import type { ConnectionLogin } from "./services/auth-service.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
@@ -48,6 +49,8 @@ export type TransportInfo = {
   clientIp: string;
   /** The known-device token a browser kept from an earlier sign-in (a cookie), if any. */
   deviceToken: string | null;
+  /** The WebSocket connection's login, looked up once for all its calls; absent on HTTP. */
+  connectionLogin?: ConnectionLogin;
   /** The WebSocket connection's live streams; absent on HTTP. */
   socketStreams?: TSocketStreams;
   /** Sets (token) or clears (null) the session cookie; absent on WebSocket, which cannot set cookies. */

@@ -7,7 +7,7 @@ export { type ApiDeps, type Context, createContext, type Logger, type TransportI
 export type { TEscalationBusMessage } from "./domain/bus-message.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
-export { isSignedIn } from "./services/auth-service.ts";
+export { type ConnectionLogin, createConnectionLogin } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
 export {
   createJobWorker,

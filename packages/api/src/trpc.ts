@@ -48,7 +48,8 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const viewer = await resolveViewer(ctx.deps.prisma, ctx.transport.authToken);
+  const viewer = await (ctx.transport.connectionLogin?.viewer() ??
+    resolveViewer(ctx.deps.prisma, ctx.transport.authToken));
   if (!viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: SESSION_ENDED_MESSAGE });
   return next({ ctx: { viewer } });
 });

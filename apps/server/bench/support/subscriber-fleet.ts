@@ -125,6 +125,8 @@ export class SubscriberFleet {
       socket.on("message", (data) => {
         const at = wallNow();
         const text = data.toString();
+        // tRPC's keep-alive, answered as wsLink does.
+        if (text === "PING") return socket.send("PONG");
         const message = JSON.parse(text);
         const result = message.result;
         if (result?.type === "started") {

@@ -1,12 +1,12 @@
 import { tracked } from "@trpc/server";
-import type { AppError } from "../domain/app-error.ts";
+import { AppError } from "../domain/app-error.ts";
 import { ZOnEventInput } from "../schemas/inputs.ts";
 import { engineerProcedure, router, toTRPCError } from "../trpc.ts";
 
 export const escalationRouter = router({
   onEvent: engineerProcedure.input(ZOnEventInput).subscription(async function* ({ ctx, input, signal }) {
     const { deps, transport, viewer } = ctx;
-    const releaseSlot = deps.streamAdmission.admit(viewer, transport.socketStreams);
+    const releaseSlot = asTRPCError(() => deps.streamAdmission.admit(viewer, transport.socketStreams));
     const stream = new AbortController();
     const onClientGone = () => stream.abort();
     signal?.addEventListener("abort", onClientGone, { once: true });
@@ -37,3 +37,12 @@ export const escalationRouter = router({
     }
   }),
 });
+
+/** A generator's body runs after the error-mapping middleware, so it maps its own service errors. */
+function asTRPCError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw error instanceof AppError ? toTRPCError(error) : error;
+  }
+}

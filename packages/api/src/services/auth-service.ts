@@ -68,9 +68,34 @@ export async function resolveViewer(
   return toViewer(session);
 }
 
-/** Whether a token belongs to a valid login; never throws (a failed lookup counts as not signed in). */
-export async function isSignedIn(prisma: PrismaClient, token: string | null): Promise<boolean> {
-  return (await resolveViewer(prisma, token).catch(() => null)) !== null;
+/** The login of one long-lived connection (a WebSocket): looked up once, then again once it is older than `maxAgeMs`. */
+export type ConnectionLogin = { viewer(): Promise<TAuthedViewer | null> };
+
+/**
+ * Calls on one WebSocket share one login lookup instead of one each, so a client that opens many
+ * calls (or thousands that reconnect at once) costs one query per connection. A revoked login is
+ * noticed within `maxAgeMs`, the same bound within which live streams are ended.
+ */
+export function createConnectionLogin(
+  prisma: PrismaClient,
+  token: string | null,
+  maxAgeMs: number,
+): ConnectionLogin {
+  let cached: { viewer: Promise<TAuthedViewer | null>; at: number } | null = null;
+  return {
+    viewer() {
+      if (!cached || performance.now() - cached.at >= maxAgeMs) {
+        const lookup = resolveViewer(prisma, token);
+        const entry = { viewer: lookup, at: performance.now() };
+        cached = entry;
+        // A failed lookup (the database unreachable) is not remembered.
+        lookup.catch(() => {
+          if (cached === entry) cached = null;
+        });
+      }
+      return cached.viewer;
+    },
+  };
 }
 
 type SessionWithUser = {

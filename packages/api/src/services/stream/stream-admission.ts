@@ -7,7 +7,15 @@ import { AppError } from "../../domain/app-error.ts";
 export type TStreamLimits = { perSocket: number; perLogin: number };
 
 /** One WebSocket connection's live streams; the transport creates one per connection. */
-export type TSocketStreams = { live: number; isRefusalLogged?: boolean };
+export type TSocketStreams = {
+  live: number;
+  refused: number;
+  /** Ends a connection that keeps asking past its cap, so its requests stop costing the server. */
+  disconnect(reason: string): void;
+};
+
+/** Refusals after which a socket counts as abusive rather than mistaken. */
+const REFUSALS_BEFORE_DISCONNECT = 100;
 
 export type StreamAdmission = {
   /** Takes a slot for a new stream or throws; the returned function gives it back. */
@@ -21,12 +29,16 @@ export function createStreamAdmission(limits: TStreamLimits, logger: Pick<Logger
   return {
     admit(viewer, socket) {
       if (socket && socket.live >= limits.perSocket) {
-        if (!socket.isRefusalLogged) {
-          socket.isRefusalLogged = true;
+        socket.refused += 1;
+        if (socket.refused === 1) {
           logger.warn(
             { userId: viewer.id, limit: limits.perSocket },
             "stream refused: too many on one socket",
           );
+        }
+        if (socket.refused === REFUSALS_BEFORE_DISCONNECT) {
+          logger.warn({ userId: viewer.id }, "websocket closed: kept asking for streams past its cap");
+          socket.disconnect("Too many stream requests");
         }
         throw new AppError(
           "TOO_MANY_REQUESTS",

@@ -1,0 +1,63 @@
+// The process-wide login re-check: one query per interval for every watched login, never two at
+// once, and only the logins that lost their access are told.
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hashToken } from "./auth-service.ts";
+import { createLoginWatcher } from "./login-watch.ts";
+
+let database: Database;
+
+beforeAll(async () => {
+  database = await createTestDatabase("pglite");
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+async function signIn(userId: string, token: string) {
+  await database.prisma.authSession.create({
+    data: { tokenHash: hashToken(token), userId, expiresAt: new Date(Date.now() + 3_600_000) },
+  });
+}
+
+describe("login watcher", () => {
+  it("re-checks every watched login in one query per interval and ends only the lost ones", async () => {
+    const account = await createTestAccount(database.prisma);
+    const tokens = Array.from({ length: 50 }, (_, index) => `watch-token-${index}-${account.account.id}`);
+    for (const token of tokens) await signIn(account.senior.id, token);
+    const findMany = vi.spyOn(database.prisma.authSession, "findMany");
+    const watcher = createLoginWatcher({ prisma: database.prisma, logger: { warn() {} }, intervalMs: 100 });
+    const lost: Array<{ token: string; code: string }> = [];
+    // Two streams per login: 100 watches, 50 logins.
+    const stops = [...tokens, ...tokens].map((token) =>
+      watcher.watch({
+        token,
+        viewer: { accountId: account.account.id },
+        minimumRole: "engineer",
+        onLost: (reason) => lost.push({ token, code: reason.code }),
+      }),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const checks = findMany.mock.calls.length;
+    expect(checks).toBeGreaterThanOrEqual(2);
+    expect(checks).toBeLessThanOrEqual(7);
+    expect(lost).toEqual([]);
+
+    await database.prisma.authSession.delete({ where: { tokenHash: hashToken(tokens[0] as string) } });
+    await vi.waitFor(() => expect(lost).toHaveLength(2));
+    expect(lost).toEqual([
+      { token: tokens[0], code: "UNAUTHORIZED" },
+      { token: tokens[0], code: "UNAUTHORIZED" },
+    ]);
+    expect(watcher.size).toBe(98);
+
+    for (const stop of stops) stop();
+    expect(watcher.size).toBe(0);
+    const checksWhenStopped = findMany.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(findMany.mock.calls.length).toBe(checksWhenStopped);
+    findMany.mockRestore();
+  });
+});
