@@ -3,9 +3,9 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
+import type { ConnectionLogin } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
-import type { ConnectionLogin } from "./services/auth-service.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
