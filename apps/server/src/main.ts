@@ -1,6 +1,6 @@
 // Starts Handoff: config → database (migrated; demo data when embedded) → bus → job worker → server,
 // and shuts it all down gracefully on SIGTERM/SIGINT.
-import { seedDemoHandoffs, type TEscalationBusMessage } from "@handoff/api";
+import { parseEscalationBusMessage, seedDemoHandoffs } from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
 import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
 import { createApiDeps, createLoginStore } from "./app-deps.ts";
@@ -53,12 +53,11 @@ async function main() {
   );
   const isDemoSeeded = isEmbedded && (await seedDemo(database.prisma)).seeded;
 
+  // Messages are checked as they are read: another version of the app may have sent them.
+  const onBusError = (error: unknown) => logger.warn({ err: error }, "bus error");
   const bus = config.redisUrl
-    ? createRedisBus<TEscalationBusMessage>({
-        url: config.redisUrl,
-        onError: (error) => logger.warn({ err: error }, "redis bus error"),
-      })
-    : createMemoryBus<TEscalationBusMessage>();
+    ? createRedisBus({ url: config.redisUrl, onError: onBusError, parse: parseEscalationBusMessage })
+    : createMemoryBus({ onError: onBusError, parse: parseEscalationBusMessage });
   const loginStore = createLoginStore(config.redisUrl, logger);
   if (!config.loginProtection.deviceSecret && !isEmbedded) {
     logger.warn(

@@ -7,6 +7,7 @@ export {
   BusOverflowError,
   BusUnavailableError,
 } from "./errors.ts";
+export type { MessageParser } from "./json-codec.ts";
 export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.ts";
 export { createRedisBus, DEFAULT_CHANNEL_PREFIX, type RedisBusOptions } from "./redis-bus.ts";
 export type {

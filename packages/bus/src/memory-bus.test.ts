@@ -24,6 +24,24 @@ describe("memory bus", () => {
     await bus.close();
   });
 
+  it("skips (and reports) a message its parser refuses, as the Redis bus does", async () => {
+    const errors: unknown[] = [];
+    const bus = createMemoryBus<TestMessage>({
+      onError: (error) => errors.push(error),
+      parse: (value) => {
+        if ((value as TestMessage).n < 0) throw new Error("not a message this version knows");
+        return value as TestMessage;
+      },
+    });
+    const channel = newChannel();
+    const subscription = await bus.subscribe(channel);
+    await bus.publish(channel, { n: -1 });
+    await bus.publish(channel, { n: 2 });
+    expect(await take(subscription, 1)).toEqual([{ n: 2 }]);
+    expect(errors).toHaveLength(1);
+    await bus.close();
+  });
+
   it("gives subscribers a copy, never the publisher's object", async () => {
     const bus = createMemoryBus<TestMessage>();
     const channel = newChannel();

@@ -44,7 +44,7 @@ describe.skipIf(!isRedisReachable)("redis bus", () => {
 
   describe("redis specifics", () => {
     const buses: InspectableBus<TestMessage>[] = [];
-    const bus = (options: Partial<RedisBusOptions> = {}) => {
+    const bus = (options: Partial<Parameters<typeof createRedisBus<TestMessage>>[0]> = {}) => {
       const created = createRedisBus<TestMessage>({
         url: testRedisUrl,
         channelPrefix: `${uniqueName()}:`,
@@ -145,6 +145,29 @@ describe.skipIf(!isRedisReachable)("redis bus", () => {
       expect(await take(subscription, 1)).toEqual([{ n: 1 }]);
       expect(errors).toHaveLength(1);
       expect(String(errors[0])).toMatch(/not JSON/);
+    });
+
+    it("skips (and reports) a message its parser refuses, such as one from a newer version", async () => {
+      const prefix = `${uniqueName()}:`;
+      const errors: unknown[] = [];
+      const subscriber = bus({
+        channelPrefix: prefix,
+        onError: (error) => errors.push(error),
+        parse: (value) => {
+          if ((value as { v?: unknown }).v !== 1) throw new Error("unknown message version");
+          return value as TestMessage;
+        },
+      });
+      const publisher = bus({ channelPrefix: prefix });
+      const channel = newChannel();
+      const subscription = await subscriber.subscribe(channel);
+
+      await admin.publish(prefix + channel, JSON.stringify({ v: 2, n: 1 }));
+      await publisher.publish(channel, { v: 1, n: 2 } as TestMessage);
+
+      expect(await take(subscription, 1)).toEqual([{ v: 1, n: 2 }]);
+      expect(errors).toHaveLength(1);
+      expect(String((errors[0] as Error).cause)).toMatch(/unknown message version/);
     });
 
     it("close() quits both connections", async () => {

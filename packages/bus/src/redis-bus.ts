@@ -5,7 +5,7 @@
 import { Redis } from "ioredis";
 import { assertChannel, ChannelRegistry } from "./channel-registry.ts";
 import { BusDisconnectedError, BusUnavailableError } from "./errors.ts";
-import { decodeMessage, encodeMessage } from "./json-codec.ts";
+import { decodeMessage, encodeMessage, type MessageParser } from "./json-codec.ts";
 import type { InspectableBus } from "./types.ts";
 
 export type RedisBusOptions = {
@@ -25,7 +25,12 @@ export const DEFAULT_CHANNEL_PREFIX = "handoff:escalations:";
 const DEFAULT_TIMEOUT_MS = 2_000;
 const CONNECTING = new Set(["wait", "connecting", "connect"]);
 
-export function createRedisBus<T>(options: RedisBusOptions): InspectableBus<T> {
+export function createRedisBus<T>(
+  options: RedisBusOptions & {
+    /** Checks each message read from Redis (another version of the app may have sent it); refused ones go to onError. */
+    parse?: MessageParser<T>;
+  },
+): InspectableBus<T> {
   const prefix = options.channelPrefix ?? DEFAULT_CHANNEL_PREFIX;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const onError = options.onError ?? (() => {});
@@ -66,9 +71,14 @@ export function createRedisBus<T>(options: RedisBusOptions): InspectableBus<T> {
     if (!registry.hasSubscribers(channel)) return;
     let message: T;
     try {
-      message = decodeMessage<T>(text);
+      message = decodeMessage(text, options.parse);
     } catch (error) {
-      onError(new Error(`Ignored a bus message on "${redisChannel}" that is not JSON.`, { cause: error }));
+      onError(
+        new Error(
+          `Ignored a bus message on "${redisChannel}" that is not JSON or not a message this version knows.`,
+          { cause: error },
+        ),
+      );
       return;
     }
     registry.deliver(channel, message);

@@ -1,7 +1,13 @@
 // A real app server on an ephemeral loopback port, wired like main.ts but around a database the
 // test owns. stop()/start() (or restart()) reopen it on the same port, to test reconnects.
 import { once } from "node:events";
-import type { ApiDeps, Mailer, TEmailJobRetry, TEscalationBusMessage } from "@handoff/api";
+import {
+  type ApiDeps,
+  type Mailer,
+  parseEscalationBusMessage,
+  type TEmailJobRetry,
+  type TEscalationBusMessage,
+} from "@handoff/api";
 import { createMemoryBus, type EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import { createApiDeps, createLoginStore } from "../app-deps.ts";
@@ -76,7 +82,12 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     };
   }
   const logger = givenLogger ?? createLogger(logLevel ?? "silent");
-  const bus = givenBus ?? createMemoryBus<TEscalationBusMessage>();
+  const bus =
+    givenBus ??
+    createMemoryBus({
+      parse: parseEscalationBusMessage,
+      onError: (error) => logger.warn({ err: error }, "bus error"),
+    });
   // With `redisUrl` login counters live in Redis, shared with other test servers using it.
   const loginStore = createLoginStore(config.redisUrl, logger);
   const deps = createApiDeps({

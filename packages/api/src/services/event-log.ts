@@ -1,7 +1,13 @@
 // The account's escalation event log: append inside the caller's transaction, read back by seq.
+// Payloads are versioned (domain/payload-contracts.ts): an event this version cannot read is
+// logged and left out, so a reader moves past it instead of failing.
 import type { Prisma, PrismaClient } from "@handoff/db";
+import type { Logger } from "../context.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
+import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../domain/payload-contracts.ts";
 import type { TEscalationEventType, THandoffCard } from "../schemas/outputs.ts";
+
+type TLogReader = { prisma: PrismaClient; logger: Logger };
 
 /**
  * Takes the account's next seq and writes the event. Must run inside the transaction that
@@ -19,14 +25,22 @@ export async function appendEscalationEvent(
     select: { eventSeq: true, eventEpoch: true },
   });
   const event = await tx.escalationEvent.create({
-    data: { accountId, seq: eventSeq, type, handoffId: handoff.id, payload: handoff },
+    data: { accountId, seq: eventSeq, type, handoffId: handoff.id, payload: toEventPayload(handoff) },
   });
-  return { accountId, epoch: eventEpoch, seq: eventSeq, type, at: event.createdAt.toISOString(), handoff };
+  return {
+    v: PAYLOAD_VERSION,
+    accountId,
+    epoch: eventEpoch,
+    seq: eventSeq,
+    type,
+    at: event.createdAt.toISOString(),
+    handoff,
+  };
 }
 
 /** Events after `afterSeq`, oldest first, at most `limit` of them. */
 export async function readEscalationEvents(
-  prisma: PrismaClient,
+  { prisma, logger }: TLogReader,
   position: { accountId: string; epoch: string; afterSeq: number; limit: number },
 ): Promise<TEscalationBusMessage[]> {
   const rows = await prisma.escalationEvent.findMany({
@@ -34,31 +48,52 @@ export async function readEscalationEvents(
     orderBy: { seq: "asc" },
     take: position.limit,
   });
-  return rows.map((row) => toBusMessage(row, position.epoch));
+  return toBusMessages(rows, position.epoch, logger);
 }
 
 type TEventRow = { accountId: string; seq: number; type: string; createdAt: Date; payload: unknown };
 
-function toBusMessage(row: TEventRow, epoch: string): TEscalationBusMessage {
-  return {
-    accountId: row.accountId,
-    epoch,
-    seq: row.seq,
-    type: row.type as TEscalationEventType,
-    at: row.createdAt.toISOString(),
-    handoff: row.payload as THandoffCard,
-  };
+function toBusMessages(rows: TEventRow[], epoch: string, logger: Logger): TEscalationBusMessage[] {
+  return rows.flatMap((row) => {
+    let handoff: THandoffCard;
+    try {
+      handoff = parseEventPayload(row.payload);
+    } catch (error) {
+      logger.warn(
+        { accountId: row.accountId, seq: row.seq, type: row.type, problem: String(error) },
+        "skipped an event this version cannot read",
+      );
+      return [];
+    }
+    const type = row.type as TEscalationEventType;
+    return [
+      {
+        v: PAYLOAD_VERSION,
+        accountId: row.accountId,
+        epoch,
+        seq: row.seq,
+        type,
+        at: row.createdAt.toISOString(),
+        handoff,
+      },
+    ];
+  });
 }
 
-/** The newest `limit` events up to `upToSeq`, oldest first. */
+/**
+ * The newest `limit` events up to `upToSeq`, oldest first, and how far back that read reached
+ * (`completeAfter`: every event after that seq is in `messages`, unless it could not be read).
+ */
 export async function readLatestEscalationEvents(
-  prisma: PrismaClient,
+  { prisma, logger }: TLogReader,
   position: { accountId: string; epoch: string; upToSeq: number; limit: number },
-): Promise<TEscalationBusMessage[]> {
+): Promise<{ messages: TEscalationBusMessage[]; completeAfter: number }> {
   const rows = await prisma.escalationEvent.findMany({
     where: { accountId: position.accountId, seq: { lte: position.upToSeq } },
     orderBy: { seq: "desc" },
     take: position.limit,
   });
-  return rows.reverse().map((row) => toBusMessage(row, position.epoch));
+  const isWholeLog = rows.length < position.limit;
+  const completeAfter = isWholeLog ? 0 : (rows.at(-1)?.seq ?? 1) - 1;
+  return { messages: toBusMessages(rows.reverse(), position.epoch, logger), completeAfter };
 }

@@ -2,7 +2,8 @@
 // session comes from the snapshot taken at handoff, so a card reads the same in every event and query.
 import type { Prisma } from "@handoff/db";
 import { intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
-import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
+import { parseSnapshotPayload } from "../domain/payload-contracts.ts";
+import type { THandoffCard, THandoffDetail } from "../schemas/outputs.ts";
 import { writeBriefing } from "./briefing.ts";
 
 export const handoffCardInclude = {
@@ -14,7 +15,7 @@ export const handoffCardInclude = {
 export type THandoffWithCardRelations = Prisma.HandoffGetPayload<{ include: typeof handoffCardInclude }>;
 
 export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard {
-  const snapshot = handoff.snapshot as TSessionSnapshot;
+  const snapshot = parseSnapshotPayload(handoff.snapshot);
   return {
     id: handoff.id,
     sessionId: handoff.sessionId,
@@ -35,7 +36,7 @@ export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard 
 
 export function toHandoffDetail(handoff: THandoffWithCardRelations): THandoffDetail {
   const card = toHandoffCard(handoff);
-  const snapshot = handoff.snapshot as TSessionSnapshot;
+  const snapshot = parseSnapshotPayload(handoff.snapshot);
   return {
     ...card,
     snapshot,

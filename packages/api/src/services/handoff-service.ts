@@ -6,6 +6,7 @@ import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
 import { intentToDb, priorityToDb, toBranchNode, toSessionFacts } from "../domain/enum-mapping.ts";
+import { toSnapshotPayload } from "../domain/payload-contracts.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
 import { formatEventId } from "../schemas/event-id.ts";
 import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
@@ -63,7 +64,7 @@ export async function createHandoff(
           engineerNotes: input.notes || null,
           idempotencyKey: input.idempotencyKey ?? null,
           handedOffById: viewer.id,
-          snapshot: snapshotOf(session),
+          snapshot: toSnapshotPayload(snapshotOf(session)),
         },
         include: handoffCardInclude,
       });

@@ -48,16 +48,14 @@ export class AccountHub {
       where: { id: accountId },
       select: { eventEpoch: true, eventSeq: true },
     });
-    const recent = await readLatestEscalationEvents(deps.prisma, {
+    const recent = await readLatestEscalationEvents(deps, {
       accountId,
       epoch: head.eventEpoch,
       upToSeq: head.eventSeq,
       limit: deps.streamHistorySize,
     });
-    const isWholeLog = recent.length < deps.streamHistorySize;
-    const completeAfter = isWholeLog ? 0 : (recent[0] as TEscalationBusMessage).seq - 1;
-    const hub = new AccountHub(deps, accountId, head.eventEpoch, completeAfter, hooks.onFailed);
-    for (const message of recent) hub.#append(message);
+    const hub = new AccountHub(deps, accountId, head.eventEpoch, recent.completeAfter, hooks.onFailed);
+    for (const message of recent.messages) hub.#append(message);
     // Events committed after the head was read are caught up once the bus subscription is in place.
     void hub.#run().catch((error: unknown) => hub.#fail(error));
     return hub;
@@ -119,7 +117,7 @@ export class AccountHub {
   }
 
   async #readLog(afterSeq: number): Promise<TStreamItem[]> {
-    const messages = await readEscalationEvents(this.#deps.prisma, {
+    const messages = await readEscalationEvents(this.#deps, {
       accountId: this.accountId,
       epoch: this.epoch,
       afterSeq,
@@ -169,7 +167,7 @@ export class AccountHub {
     let isAppended = false;
     try {
       while (true) {
-        const page = await readEscalationEvents(this.#deps.prisma, {
+        const page = await readEscalationEvents(this.#deps, {
           accountId: this.accountId,
           epoch: this.epoch,
           afterSeq: this.position,

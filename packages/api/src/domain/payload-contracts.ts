@@ -1,0 +1,128 @@
+// Versioned contracts for the JSON this code reads back from outside the process: the event log's
+// payload column, the handoff snapshot column and bus messages. During a rolling deploy two versions
+// of the app share them, so each is parsed with its schema where it is read, never cast. This code
+// writes the current version; it also reads what was written before versions existed (no `v`). A
+// version it does not know is refused: callers log it and skip it, so it never crashes a stream.
+import { z } from "zod";
+import {
+  ZBranchStatus,
+  ZConfidenceTier,
+  ZHandoffIntent,
+  ZHandoffPriority,
+  ZSessionStatus,
+} from "../schemas/enums.ts";
+import type { TEscalationEventType, THandoffCard, TSessionSnapshot } from "../schemas/outputs.ts";
+import type { TEscalationBusMessage } from "./bus-message.ts";
+
+export const PAYLOAD_VERSION = 1;
+
+/** Written before payloads carried a version: read as version 1. */
+const ZUnversioned = { v: z.never().optional() };
+const ZCurrent = { v: z.literal(PAYLOAD_VERSION) };
+
+const ZRef = z.object({ id: z.string(), name: z.string() });
+
+const ZHandoffCard = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  intent: ZHandoffIntent,
+  priority: ZHandoffPriority,
+  problemSummary: z.string(),
+  problemDomain: z.string(),
+  notes: z.string().nullable(),
+  stepCount: z.number().int(),
+  confidenceTier: ZConfidenceTier,
+  team: ZRef.nullable(),
+  handedOffBy: ZRef,
+  createdAt: z.string(),
+  claimedBy: ZRef.nullable(),
+  claimedAt: z.string().nullable(),
+}) satisfies z.ZodType<THandoffCard>;
+
+const ZSessionSnapshot = z.object({
+  problemSummary: z.string(),
+  problemDomain: z.string(),
+  status: ZSessionStatus,
+  stepCount: z.number().int(),
+  confidenceTier: ZConfidenceTier,
+  psaTicketId: z.string().nullable(),
+  activeBranchId: z.string().nullable(),
+  branches: z.array(
+    z.object({
+      id: z.string(),
+      parentId: z.string().nullable(),
+      label: z.string(),
+      status: ZBranchStatus,
+      outcome: z.string().nullable(),
+    }),
+  ),
+  recentMessages: z.array(z.object({ author: z.string(), body: z.string(), at: z.string() })),
+}) satisfies z.ZodType<TSessionSnapshot>;
+
+/** Every event type, so adding one to TEscalationEventType without teaching the parser fails to compile. */
+const EVENT_TYPES = {
+  "handoff.created": true,
+  "handoff.claimed": true,
+  "handoff.released": true,
+} satisfies Record<TEscalationEventType, true>;
+const ZEventType = z.enum(Object.keys(EVENT_TYPES) as [TEscalationEventType, ...TEscalationEventType[]]);
+
+const ZEventPayload = z.union([
+  z.object({ ...ZCurrent, handoff: ZHandoffCard }),
+  ZHandoffCard.extend(ZUnversioned).transform((handoff) => ({ v: PAYLOAD_VERSION, handoff })),
+]);
+
+const ZSnapshotPayload = z.union([ZSessionSnapshot.extend(ZCurrent), ZSessionSnapshot.extend(ZUnversioned)]);
+
+const ZBusMessage = z.object({
+  v: z.literal(PAYLOAD_VERSION).optional(),
+  accountId: z.string(),
+  epoch: z.string(),
+  seq: z.number().int(),
+  type: ZEventType,
+  at: z.string(),
+  handoff: ZHandoffCard,
+});
+
+export class UnknownPayloadError extends Error {
+  override name = "UnknownPayloadError";
+  constructor(what: string, value: unknown, cause: z.ZodError) {
+    const version = (value as { v?: unknown } | null)?.v;
+    super(
+      `${what} of ${version === undefined ? "an unknown shape" : `version ${String(version)}`} was not understood`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UnknownPayloadError(what, value, parsed.error);
+  return parsed.data;
+}
+
+/** The event log's payload column. */
+export function toEventPayload(handoff: THandoffCard) {
+  return { v: PAYLOAD_VERSION, handoff };
+}
+
+export function parseEventPayload(payload: unknown): THandoffCard {
+  return parseWith(ZEventPayload, "An event log payload", payload).handoff;
+}
+
+/** The handoff's snapshot column. */
+export function toSnapshotPayload(snapshot: TSessionSnapshot) {
+  return { v: PAYLOAD_VERSION, ...snapshot };
+}
+
+export function parseSnapshotPayload(payload: unknown): TSessionSnapshot {
+  const { v: _version, ...snapshot } = parseWith(ZSnapshotPayload, "A handoff snapshot", payload);
+  return snapshot;
+}
+
+/** Messages on the escalation bus: a MessageParser for @handoff/bus. */
+export function parseEscalationBusMessage(value: unknown): TEscalationBusMessage {
+  return parseWith(ZBusMessage, "A bus message", value);
+}
