@@ -91,11 +91,28 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
         handedOffById: account.engineer.id,
       },
     }));
+  // A whole card: the log reads payloads back with their schema and skips what does not parse.
+  const card: THandoffCard = {
+    id: handoff.id,
+    sessionId: account.session.id,
+    intent: "park",
+    priority: "normal",
+    problemSummary: "Printer offline",
+    problemDomain: "Printing",
+    notes: null,
+    stepCount: 0,
+    confidenceTier: "low",
+    team: null,
+    handedOffBy: { id: account.engineer.id, name: account.engineer.name },
+    createdAt: handoff.createdAt.toISOString(),
+    claimedBy: null,
+    claimedAt: null,
+  };
   const messages: TEscalationBusMessage[] = [];
   for (let index = 0; index < count; index += 1) {
     messages.push(
       await database.prisma.$transaction((tx) =>
-        appendEscalationEvent(tx, account.account.id, "handoff.created", { id: handoff.id } as THandoffCard),
+        appendEscalationEvent(tx, account.account.id, "handoff.created", card),
       ),
     );
   }
