@@ -7,6 +7,7 @@ import { createApiDeps, createLoginStore } from "./app-deps.ts";
 import { ConfigError, loadConfigFromProcess, type TAppConfig } from "./config.ts";
 import { createAppServer } from "./create-app-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 function loadConfigOrExit(): TAppConfig {
   try {
@@ -34,9 +35,6 @@ async function describeDemoLogins(database: Database): Promise<string> {
   return `\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`;
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
-}
 
 async function main() {
   const config = loadConfigOrExit();
@@ -97,7 +95,7 @@ async function main() {
     try {
       await server.close();
       // A job cut short here stays RUNNING until its lease ends, then runs again (handlers are idempotent).
-      await withTimeout(deps.jobs.stop(), config.shutdownGraceMs);
+      await withTimeout(deps.jobs.stop(), config.shutdownGraceMs, () => undefined);
       await bus.close();
       loginStore?.disconnect();
       await database.close();

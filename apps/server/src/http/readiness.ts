@@ -1,6 +1,7 @@
 // /readyz: each dependency answers within a bound, or the replica reports itself not ready. The
 // probe says only ok / not ok per dependency (it is public); why goes to the log, once per change.
 import type { Logger } from "../logger.ts";
+import { withTimeout } from "../with-timeout.ts";
 
 export type TReadinessChecks = Record<string, () => Promise<void>>;
 
@@ -9,17 +10,16 @@ export type TReadinessReport = { isReady: boolean; checks: Record<string, TCheck
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+/** null when the check passed, otherwise what went wrong (for the log). */
 async function runCheck(check: () => Promise<void>): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([check().then(() => null), timeout]);
+    return await withTimeout(
+      check().then(() => null),
+      CHECK_TIMEOUT_MS,
+      () => `no answer within ${CHECK_TIMEOUT_MS} ms`,
+    );
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
