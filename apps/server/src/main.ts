@@ -35,7 +35,6 @@ async function describeDemoLogins(database: Database): Promise<string> {
   return `\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`;
 }
 
-
 async function main() {
   const config = loadConfigOrExit();
   const logger: Logger = createLogger(config.logLevel);
