@@ -73,8 +73,8 @@ describe("login protection", () => {
     const { admin } = await createTestAccount(database.prisma);
 
     // Three free failures, then one attempt per doubling delay.
-    const failures = await statusesOf(repeat(4, () => () => attemptLogin(server, admin.email, "wrong")));
-    expect(failures).toEqual([401, 401, 401, 401]);
+    const failures = await statusesOf(repeat(3, () => () => attemptLogin(server, admin.email, "wrong")));
+    expect(failures).toEqual([401, 401, 401]);
     const tooSoon = await attemptLogin(server, admin.email, TEST_PASSWORD);
     expect(tooSoon).toMatchObject({
       status: 429,
@@ -101,12 +101,24 @@ describe("login protection", () => {
     expect(statuses).toEqual(repeat(12, () => 200));
   });
 
-  it("does not refuse a correct password after a spray of 100 failures from the same address", async () => {
+  it("does not refuse a correct password after a spray of 100 failures from the same address", {
+    timeout: 120_000,
+  }, async () => {
     const server = await serverWith({});
     const { senior } = await createTestAccount(database.prisma);
-    const spray = await statusesOf(
-      repeat(100, (index) => () => attemptLogin(server, `nobody${index}@spray.test`, "Summer2026!")),
-    );
+    // Ten at a time, as a sprayer would.
+    const spray = (
+      await Promise.all(
+        repeat(10, (batch) =>
+          statusesOf(
+            repeat(
+              10,
+              (index) => () => attemptLogin(server, `nobody${batch}-${index}@spray.test`, "Summer2026!"),
+            ),
+          ),
+        ),
+      )
+    ).flat();
     expect(spray).toEqual(repeat(100, () => 401));
     expect((await attemptLogin(server, senior.email, TEST_PASSWORD)).status).toBe(200);
   });
@@ -136,8 +148,8 @@ describe("login protection", () => {
     const { senior } = await createTestAccount(database.prisma);
     const { deviceCookie } = await attemptLogin(server, senior.email, TEST_PASSWORD);
 
-    const guesses = await statusesOf(repeat(7, () => () => attemptLogin(server, senior.email, "guess")));
-    expect(guesses).toEqual([401, 401, 401, 401, 429, 429, 429]);
+    const guesses = await statusesOf(repeat(5, () => () => attemptLogin(server, senior.email, "guess")));
+    expect(guesses).toEqual([401, 401, 401, 429, 429]);
     expect((await attemptLogin(server, senior.email, TEST_PASSWORD, deviceCookie)).status).toBe(200);
   });
 
@@ -150,7 +162,6 @@ describe("login protection", () => {
     );
     // Three failures on the device, then it is an unknown device: three free failures on the email, then waits.
     expect(withToken).toEqual([401, 401, 401, 401, 401, 401]);
-    expect((await attemptLogin(server, senior.email, "guess", deviceCookie)).status).toBe(401);
     expect((await attemptLogin(server, senior.email, TEST_PASSWORD, deviceCookie)).status).toBe(429);
   });
 
@@ -163,15 +174,14 @@ describe("login protection", () => {
       ] as [TestServer, TestServer];
       const { admin } = await createTestAccount(database.prisma);
 
-      // Three free failures spread over both replicas; B then sees them all and makes the fourth wait…
+      // Three free failures spread over both replicas; the wait the last one started holds on both.
       const failures = await statusesOf([
         () => attemptLogin(replicaA, admin.email, "wrong"),
         () => attemptLogin(replicaB, admin.email, "wrong"),
         () => attemptLogin(replicaA, admin.email, "wrong"),
-        () => attemptLogin(replicaB, admin.email, "wrong"),
       ]);
-      expect(failures).toEqual([401, 401, 401, 401]);
-      // …and the wait B started holds on A too.
+      expect(failures).toEqual([401, 401, 401]);
+      expect((await attemptLogin(replicaB, admin.email, TEST_PASSWORD)).status).toBe(429);
       expect((await attemptLogin(replicaA, admin.email, TEST_PASSWORD)).status).toBe(429);
     });
   });

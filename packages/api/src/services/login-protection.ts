@@ -68,12 +68,16 @@ export function createLoginProtection(options: TLoginProtectionOptions): LoginPr
   const emailFailures = counter(options, "email", windowSec);
   const addressFailures = counter(options, "address", windowSec);
   const deviceFailures = counter(options, "device", windowSec);
-  // One attempt per delay: consume() on a key is atomic, so parallel guesses cannot slip through together.
+  // One attempt per delay: consume() on a key is atomic, so parallel guesses cannot slip through
+  // together; a failure then restarts the wait from its own time (block()).
   const emailGate = counter(options, "gate", maxDelaySec);
   const signer = createKnownDeviceSigner(options.deviceSecret);
 
   const failuresOf = async (limiter: typeof emailFailures, key: string) =>
     (await limiter.get(key))?.consumedPoints ?? 0;
+
+  /** The wait after `failures` failed sign-ins on one email: none while free, then doubling from 1 s. */
+  const delaySecAfter = (failures: number) => Math.min(2 ** (failures - options.freeFailures), maxDelaySec);
 
   async function refuseUnknownDevice(email: string, clientIp: string) {
     const address = await addressFailures.get(clientIp);
@@ -82,9 +86,8 @@ export function createLoginProtection(options: TLoginProtectionOptions): LoginPr
     }
     const failures = await failuresOf(emailFailures, email);
     if (failures < options.freeFailures) return;
-    const delaySec = Math.min(2 ** (failures - options.freeFailures), maxDelaySec);
     try {
-      await emailGate.consume(email, 1, { customDuration: delaySec });
+      await emailGate.consume(email, 1, { customDuration: delaySecAfter(failures) });
     } catch (error) {
       if (error instanceof RateLimiterRes) throw tooManyAttempts("account", error.msBeforeNext);
       throw error;
@@ -103,10 +106,14 @@ export function createLoginProtection(options: TLoginProtectionOptions): LoginPr
 
       return {
         async failed() {
-          await Promise.all([
-            addressFailures.penalty(clientIp),
-            knownDevice === null ? emailFailures.penalty(email) : deviceFailures.penalty(knownDevice),
-          ]);
+          await addressFailures.penalty(clientIp);
+          if (knownDevice !== null) {
+            await deviceFailures.penalty(knownDevice);
+            return;
+          }
+          const { consumedPoints: failures } = await emailFailures.penalty(email);
+          // The wait runs from this failure, however long checking the password took.
+          if (failures >= options.freeFailures) await emailGate.block(email, delaySecAfter(failures));
         },
         async succeeded() {
           await Promise.all([
