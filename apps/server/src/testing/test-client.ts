@@ -2,6 +2,7 @@
 // jittered retries, token in connectionParams), the rest over httpBatchLink with the session cookie.
 // Procedures are called directly: `await client.handoff.escalate(input)`, `client.x.onEvent.subscribe(…)`.
 import { type AppRouter, AUTH_COOKIE_NAME, appRouter } from "@handoff/api";
+import { createRetryDelay } from "@handoff/api/helpers";
 import {
   createTRPCClient,
   createWSClient,
@@ -45,9 +46,9 @@ export type TestClientOptions = {
 
 type TestServerAddress = Pick<TestServer, "url" | "wsUrl"> & Partial<Pick<TestServer, "onClose">>;
 
-/** Exponential backoff with jitter, so clients cut off together do not reconnect in lockstep. */
+/** The web app's reconnect backoff, fast: clients cut off together do not reconnect in lockstep. */
 export function jitteredBackoff(baseMs: number, maxMs: number) {
-  return (attemptIndex: number) => Math.min(baseMs * 2 ** attemptIndex, maxMs) * (0.5 + Math.random() / 2);
+  return createRetryDelay({ baseMs, capMs: maxMs });
 }
 
 /** The router's procedures are keyed by their dotted path at runtime ("handoff.escalate"). */

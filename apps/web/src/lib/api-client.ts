@@ -1,6 +1,7 @@
 // Builds the tRPC client: subscriptions over one WebSocket (jittered backoff, keep-alive),
 // queries and mutations over batched HTTP with the session cookie. superjson both ways.
 import type { AppRouter } from "@handoff/api";
+import { createRetryDelay } from "@handoff/api/helpers";
 import {
   createWSClient,
   httpBatchLink,
@@ -10,7 +11,6 @@ import {
   wsLink,
 } from "@trpc/client";
 import superjson from "superjson";
-import { createRetryDelay } from "./retry-delay.ts";
 import { trpc } from "./trpc.ts";
 
 export type TApiClient = {

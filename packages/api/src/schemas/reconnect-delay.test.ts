@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRetryDelay } from "./retry-delay.ts";
+import { createRetryDelay } from "./reconnect-delay.ts";
 
 describe("createRetryDelay", () => {
   it("grows exponentially and never exceeds the cap", () => {

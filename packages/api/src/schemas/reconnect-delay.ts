@@ -1,5 +1,6 @@
-// WebSocket reconnect delays: exponential backoff with "full jitter", capped, so a server
-// restart does not bring every open browser back in the same millisecond.
+// Client reconnect delays: exponential backoff with jitter, capped, so a server restart does not
+// bring every open browser back in the same millisecond. Shared by the web app and the test client;
+// the server's own retries (background jobs) have theirs in services/jobs/retry-delay.ts.
 export type TRetryDelayOptions = { baseMs: number; capMs: number; random?: () => number };
 
 export function createRetryDelay({ baseMs, capMs, random = Math.random }: TRetryDelayOptions) {
