@@ -191,6 +191,15 @@ async function mapWithConcurrency<T>(
   return results;
 }
 
+async function retryOnReset<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!String((error as { cause?: { cause?: unknown } }).cause?.cause).includes("ECONNRESET")) throw error;
+    return work();
+  }
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const startedAt = performance.now();
   const result = await work();
@@ -229,19 +238,26 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
       });
       sessions.push(session.id);
     }
-    const escalate = (sessionId: string) =>
-      engineer.handoff.escalate.mutate({
+    // With an idempotency key a retry is safe: a busy client process can lose the race with the
+    // server's keep-alive timeout and see its reused connection reset.
+    const escalate = (sessionId: string) => {
+      const request = {
         sessionId,
         priority: "high",
         notes: "Tried the usual; still drops.",
-      });
+        idempotencyKey: randomUUID(),
+      } as const;
+      return retryOnReset(() => engineer.handoff.escalate.mutate(request));
+    };
 
     const escalateAndClaim = async () => {
       const escalateMs: number[] = [];
       const claimMs: number[] = [];
       for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
         const [card, escalated] = await timed(() => escalate(sessions.pop() as string));
-        const [, claimed] = await timed(() => senior.handoff.claim.mutate({ handoffId: card.id }));
+        const [, claimed] = await timed(() =>
+          retryOnReset(() => senior.handoff.claim.mutate({ handoffId: card.id })),
+        );
         escalateMs.push(escalated);
         claimMs.push(claimed);
       }
