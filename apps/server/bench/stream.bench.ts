@@ -73,9 +73,9 @@ class Receipts {
 }
 
 async function idleCpuShare(process: MeasuredProcess): Promise<number> {
-  const before = await process.stats();
+  const before = await process.stats("cpu");
   await sleep(IDLE_SECONDS * 1_000);
-  const after = await process.stats();
+  const after = await process.stats("cpu");
   return (after.cpuMicros - before.cpuMicros) / (IDLE_SECONDS * 1_000_000);
 }
 
@@ -117,11 +117,11 @@ async function measureRaw(frame: string): Promise<TResult> {
     onReceipt: receipts.record,
   });
   try {
-    const heapBefore = (await raw.stats()).heapUsed;
+    const heapBefore = (await raw.stats("heap")).heapUsed;
     const connectStartedAt = performance.now();
     await fleet.connect(SUBSCRIBERS);
     const connectMs = performance.now() - connectStartedAt;
-    const heapPerSubscriber = ((await raw.stats()).heapUsed - heapBefore) / SUBSCRIBERS;
+    const heapPerSubscriber = ((await raw.stats("heap")).heapUsed - heapBefore) / SUBSCRIBERS;
     const idleCpu = await idleCpuShare(raw);
     const fanout = await measureFanout(receipts, async (count) => {
       const ids = Array.from({ length: count }, () => randomUUID());
@@ -266,14 +266,14 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     progress(`${label}: escalate/claim with no subscribers`);
     const idleLatency = await escalateAndClaim();
 
-    const heapBefore = (await product.stats()).heapUsed;
+    const heapBefore = (await product.stats("heap")).heapUsed;
     progress(`${label}: connecting ${SUBSCRIBERS} subscribers`);
     const connectStartedAt = performance.now();
     await fleet.connect(SUBSCRIBERS);
     const connectMs = performance.now() - connectStartedAt;
     progress(`${label}: idle`);
     await sleep(1_000);
-    const heapPerSubscriber = ((await product.stats()).heapUsed - heapBefore) / SUBSCRIBERS;
+    const heapPerSubscriber = ((await product.stats("heap")).heapUsed - heapBefore) / SUBSCRIBERS;
     const idleCpu = await idleCpuShare(product);
 
     progress(`${label}: fan-out`);

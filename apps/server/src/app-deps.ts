@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import {
   type ApiDeps,
+  createConnectionLogins,
   createEmailJobHandlers,
   createJobWorker,
   createLoginProtection,
@@ -97,6 +98,7 @@ export function createApiDeps(options: {
     }),
     authSessionTtlMs: config.authSessionTtlMs,
     streams: createStreamHub(streamDeps),
+    connectionLogins: createConnectionLogins(prisma, config.authRecheckMs),
     logins: createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs }),
     streamAdmission: createStreamAdmission(config.streamLimits, logger),
   };

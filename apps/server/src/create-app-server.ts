@@ -2,13 +2,7 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import {
-  type ApiDeps,
-  appRouter,
-  createConnectionLogin,
-  createContext,
-  wsMessageEncoder,
-} from "@handoff/api";
+import { type ApiDeps, appRouter, createContext, wsMessageEncoder } from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -41,7 +35,6 @@ export type TAppServerConfig = Pick<
   | "isProxyTrusted"
   | "wsMaxPerAddress"
   | "wsAuthTimeoutMs"
-  | "authRecheckMs"
 >;
 
 export type AppServerOptions = {
@@ -161,13 +154,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // makes tRPC close the socket, and wsLink then retries forever (#4774).
     createContext: async ({ req, res: socket, info }) => {
       const authToken = tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req);
-      const connectionLogin = createConnectionLogin(deps.prisma, authToken, config.authRecheckMs);
-      if (await connectionLogin.viewer().catch(() => null)) signedInSockets.add(socket);
+      if (await deps.connectionLogins.viewerOf(authToken).catch(() => null)) signedInSockets.add(socket);
       return createContext(deps, {
         authToken,
         clientIp: clientIpOf(req, config),
         deviceToken: deviceTokenFromRequest(req),
-        connectionLogin,
+        isLongLived: true,
         socketStreams: {
           live: 0,
           refused: 0,

@@ -3,7 +3,7 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TEscalationBusMessage } from "./domain/bus-message.ts";
-import type { ConnectionLogin } from "./services/auth-service.ts";
+import type { ConnectionLogins } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
@@ -34,6 +34,8 @@ export type ApiDeps = {
   streamBufferSize?: number;
   /** Events per account kept in memory for clients that reconnect; older positions read the log. */
   streamHistorySize: number;
+  /** Logins of WebSocket connections, looked up in batches. */
+  connectionLogins: ConnectionLogins;
   /** This process's live streams: one hub per account. */
   streams: StreamHub;
   /** Re-checks the logins of live streams, in batches. */
@@ -49,8 +51,8 @@ export type TransportInfo = {
   clientIp: string;
   /** The known-device token a browser kept from an earlier sign-in (a cookie), if any. */
   deviceToken: string | null;
-  /** The WebSocket connection's login, looked up once for all its calls; absent on HTTP. */
-  connectionLogin?: ConnectionLogin;
+  /** Set on a WebSocket connection: its calls look up their login in batches, with a short cache. */
+  isLongLived?: boolean;
   /** The WebSocket connection's live streams; absent on HTTP. */
   socketStreams?: TSocketStreams;
   /** Sets (token) or clears (null) the session cookie; absent on WebSocket, which cannot set cookies. */

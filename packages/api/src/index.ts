@@ -8,7 +8,7 @@ export type { TEscalationBusMessage } from "./domain/bus-message.ts";
 export { parseEscalationBusMessage } from "./domain/payload-contracts.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
-export { type ConnectionLogin, createConnectionLogin } from "./services/auth-service.ts";
+export { type ConnectionLogins, createConnectionLogins } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
 export {
   createJobWorker,

@@ -48,8 +48,10 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const viewer = await (ctx.transport.connectionLogin?.viewer() ??
-    resolveViewer(ctx.deps.prisma, ctx.transport.authToken));
+  const { authToken, isLongLived } = ctx.transport;
+  const viewer = await (isLongLived
+    ? ctx.deps.connectionLogins.viewerOf(authToken)
+    : resolveViewer(ctx.deps.prisma, authToken));
   if (!viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: SESSION_ENDED_MESSAGE });
   return next({ ctx: { viewer } });
 });

@@ -10,7 +10,8 @@ export type TProbeStats = { heapUsed: number; cpuMicros: number };
 
 export type MeasuredProcess = {
   readonly child: ChildProcess;
-  stats(): Promise<TProbeStats>;
+  /** `heap` collects garbage first; `cpu` does not (a collection would show up as CPU). */
+  stats(kind: "cpu" | "heap"): Promise<TProbeStats>;
   stop(): Promise<void>;
 };
 
@@ -26,7 +27,7 @@ export function forkMeasured(entry: string, env: Record<string, string>): Measur
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     child,
-    stats() {
+    stats(kind) {
       const requestId = ++requestCounter;
       return new Promise((resolve) => {
         const onMessage = (message: TProbeStats & { requestId?: number }) => {
@@ -35,7 +36,7 @@ export function forkMeasured(entry: string, env: Record<string, string>): Measur
           resolve(message);
         };
         child.on("message", onMessage);
-        child.send({ probe: "stats", requestId });
+        child.send({ probe: kind, requestId });
       });
     },
     async stop() {

@@ -63,37 +63,94 @@ export async function resolveViewer(
     where: { tokenHash: hashToken(token) },
     include: viewerInclude,
   });
-  if (!session || session.expiresAt <= new Date()) return null;
+  return session ? usableViewer(session) : null;
+}
+
+function usableViewer(session: SessionWithUser & { expiresAt: Date }): TAuthedViewer | null {
+  if (session.expiresAt <= new Date()) return null;
   if (!session.user.active || session.user.deletedAt !== null) return null;
   return toViewer(session);
 }
 
-/** The login of one long-lived connection (a WebSocket): looked up once, then again once it is older than `maxAgeMs`. */
-export type ConnectionLogin = { viewer(): Promise<TAuthedViewer | null> };
+/** Tokens looked up per query; keeps the IN list a sane size. */
+const TOKENS_PER_QUERY = 1000;
+
+type TWaiter = {
+  promise: Promise<TAuthedViewer | null>;
+  resolve(viewer: TAuthedViewer | null): void;
+  reject(error: unknown): void;
+};
+
+function createWaiter(): TWaiter {
+  let resolve: TWaiter["resolve"] = () => undefined;
+  let reject: TWaiter["reject"] = () => undefined;
+  const promise = new Promise<TAuthedViewer | null>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Looks up the logins behind WebSocket connections (see createConnectionLogins). */
+export type ConnectionLogins = { viewerOf(token: string | null): Promise<TAuthedViewer | null> };
 
 /**
- * Calls on one WebSocket share one login lookup instead of one each, so a client that opens many
- * calls (or thousands that reconnect at once) costs one query per connection. A revoked login is
- * noticed within `maxAgeMs`, the same bound within which live streams are ended.
+ * The logins of long-lived connections (WebSockets), looked up in batches: connections that open in
+ * the same moment (thousands reconnecting after a restart) share one query, and a login looked up
+ * within `maxAgeMs` is not looked up again. A revoked login is noticed within `maxAgeMs`, the bound
+ * within which live streams are ended anyway. Plain HTTP requests never use this: they check the
+ * login every time.
  */
-export function createConnectionLogin(
-  prisma: PrismaClient,
-  token: string | null,
-  maxAgeMs: number,
-): ConnectionLogin {
-  let cached: { viewer: Promise<TAuthedViewer | null>; at: number } | null = null;
+export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): ConnectionLogins {
+  const cache = new Map<string, { viewer: Promise<TAuthedViewer | null>; at: number }>();
+  let waiting = new Map<string, TWaiter>();
+
+  async function lookUp(batch: Map<string, TWaiter>) {
+    const hashes = [...batch.keys()];
+    try {
+      const found = new Map<string, TAuthedViewer | null>();
+      for (let index = 0; index < hashes.length; index += TOKENS_PER_QUERY) {
+        const sessions = await prisma.authSession.findMany({
+          where: { tokenHash: { in: hashes.slice(index, index + TOKENS_PER_QUERY) } },
+          include: viewerInclude,
+        });
+        for (const session of sessions) found.set(session.tokenHash, usableViewer(session));
+      }
+      for (const [hash, waiter] of batch) waiter.resolve(found.get(hash) ?? null);
+    } catch (error) {
+      for (const waiter of batch.values()) waiter.reject(error);
+    }
+  }
+
+  function forget(olderThan: number) {
+    for (const [hash, entry] of cache) if (entry.at < olderThan) cache.delete(hash);
+  }
+
   return {
-    viewer() {
-      if (!cached || performance.now() - cached.at >= maxAgeMs) {
-        const lookup = resolveViewer(prisma, token);
-        const entry = { viewer: lookup, at: performance.now() };
-        cached = entry;
-        // A failed lookup (the database unreachable) is not remembered.
-        lookup.catch(() => {
-          if (cached === entry) cached = null;
+    viewerOf(token) {
+      if (!token) return Promise.resolve(null);
+      const hash = hashToken(token);
+      const now = performance.now();
+      const cached = cache.get(hash);
+      if (cached && now - cached.at < maxAgeMs) return cached.viewer;
+      if (waiting.size === 0) {
+        // Every connection that asks before the next turn of the event loop shares this query.
+        setImmediate(() => {
+          const batch = waiting;
+          waiting = new Map();
+          forget(performance.now() - maxAgeMs);
+          void lookUp(batch);
         });
       }
-      return cached.viewer;
+      const waiter = waiting.get(hash) ?? createWaiter();
+      waiting.set(hash, waiter);
+      const entry = { viewer: waiter.promise, at: now };
+      cache.set(hash, entry);
+      // A failed lookup (the database unreachable) is not remembered.
+      waiter.promise.catch(() => {
+        if (cache.get(hash) === entry) cache.delete(hash);
+      });
+      return waiter.promise;
     },
   };
 }
@@ -106,6 +163,8 @@ type SessionWithUser = {
     email: string;
     role: Parameters<typeof roleToApi>[0];
     isSeniorTech: boolean;
+    active: boolean;
+    deletedAt: Date | null;
     account: { id: string; name: string };
     team: { id: string; name: string } | null;
   };
