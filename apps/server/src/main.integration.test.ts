@@ -36,7 +36,7 @@ describe("main.ts", () => {
       try {
         const url = await waitForUrl(run);
         expect(logLines(run, "migrations applied")).toHaveLength(1);
-        expect(logLines(run, "demo data seeded")).toEqual([expect.objectContaining({ handoffs: 2 })]);
+        expect(logLines(run, "demo data seeded")).toEqual([expect.objectContaining({ handoffs: 3 })]);
         expect(run.output()).toContain('Demo logins (password "demo")');
         for (const email of ["owner@acme.test", "sam@acme.test", "viewer@acme.test", "gina@globex.test"]) {
           expect(run.output()).toContain(email);
@@ -54,6 +54,15 @@ describe("main.ts", () => {
           ["high", "Bob Tanaka", "escalate"],
           ["normal", "Sam Ortiz", "park"],
         ]);
+        const { items: sessions } = await sam.session.list({ scope: "account", limit: 100 });
+        expect(new Set(sessions.map((session) => session.status))).toEqual(
+          new Set(["active", "paused", "escalated", "resolved"]),
+        );
+        expect(sessions.find((session) => session.holder.name === "Sara Lindqvist")).toMatchObject({
+          status: "active",
+          assignee: { name: "Sara Lindqvist" },
+          owner: { name: "Bob Tanaka" },
+        });
         await sam.close();
 
         run.child.kill("SIGTERM");

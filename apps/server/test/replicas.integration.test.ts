@@ -8,7 +8,7 @@ import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
-import { collectEvents } from "./support/event-collector.ts";
+import { collectEvents, waitForHandoffEvents } from "./support/event-collector.ts";
 
 const hasRedis = await isTestRedisReachable();
 
@@ -51,8 +51,8 @@ describe.runIf(hasRedis)("replicas on a Redis bus", () => {
       { lastEventId: event?.id },
       engineerView,
     );
-    const [claimed] = await engineerView.waitForCount(1);
-    expect(claimed?.data).toMatchObject({
+    const [claimed] = await waitForHandoffEvents(engineerView, 1);
+    expect(claimed).toMatchObject({
       type: "handoff.claimed",
       handoff: { claimedBy: { id: account.senior.id } },
     });

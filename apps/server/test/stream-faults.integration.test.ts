@@ -6,7 +6,7 @@ import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
-import { collectEvents } from "./support/event-collector.ts";
+import { collectEvents, seqsOf } from "./support/event-collector.ts";
 
 type TBusMessage = TEscalationBusMessage;
 
@@ -73,7 +73,8 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         );
         for (const session of sessions)
           await engineer.handoff.escalate({ sessionId: session.id, priority: "normal" });
-        const committed = await senior.events.waitForCount(5);
+        // Five sessions opened, five escalations, each escalation also announcing its session.
+        const committed = await senior.events.waitForCount(15);
         const subscribeCallsBefore = faulty.state.subscribeCalls;
 
         // A burst of re-deliveries in one tick overflows the 2-message buffer.
@@ -103,11 +104,10 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
           problemDomain: "m365",
         });
         await engineer.handoff.escalate({ sessionId: more.id, priority: "high" });
-        const items = await senior.events.waitForCount(6);
+        const items = await senior.events.waitForCount(18);
         await new Promise((resolve) => setTimeout(resolve, 300));
-        const seqs = items.flatMap(({ data }) => (data.kind === "handoff" ? [data.seq] : []));
-        expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
-        expect(logged).toHaveLength(5);
+        expect(seqsOf(items)).toEqual(Array.from({ length: 18 }, (_, index) => index + 1));
+        expect(logged).toHaveLength(15);
         senior.subscription.unsubscribe();
       } finally {
         await server.close();
@@ -132,8 +132,8 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       return { server, account, seniorClient, senior, engineer, lost };
     }
 
-    const seqsOf = (items: { data: TEscalationEvent }[]) =>
-      items.map(({ data }) => (data.kind === "handoff" ? data.seq : null));
+    /** The lost escalation's two events, then a new session's one and its escalation's two. */
+    const ALL_FIVE = [1, 2, 3, 4, 5];
 
     it("does not fail the handoff; an idle live subscriber gets the event from the log by itself", async () => {
       const { server, senior, engineer, lost } = await escalateWhilePublishFails(500);
@@ -146,9 +146,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
           problemDomain: "network",
         });
         await engineer.handoff.escalate({ sessionId: next.id, priority: "low" });
-        await senior.events.waitForCount(2);
+        await senior.events.waitForCount(5);
         await new Promise((resolve) => setTimeout(resolve, 1_200));
-        expect(seqsOf(senior.events.items)).toEqual([1, 2]);
+        expect(seqsOf(senior.events.items)).toEqual(ALL_FIVE);
       } finally {
         await server.close();
       }
@@ -177,8 +177,8 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
           problemDomain: "network",
         });
         await engineer.handoff.escalate({ sessionId: next.id, priority: "low" });
-        const items = await senior.events.waitForCount(2);
-        expect(seqsOf(items)).toEqual([1, 2]);
+        const items = await senior.events.waitForCount(5);
+        expect(seqsOf(items)).toEqual(ALL_FIVE);
         resumedSubscription.unsubscribe();
       } finally {
         await server.close();
@@ -209,9 +209,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
           problemDomain: "network",
         });
         await engineer.handoff.escalate({ sessionId: next.id, priority: "low" });
-        const items = await senior.events.waitForCount(2);
+        const items = await senior.events.waitForCount(5);
         await new Promise((resolve) => setTimeout(resolve, 700));
-        expect(items.map(({ data }) => (data.kind === "handoff" ? data.seq : null))).toEqual([1, 2]);
+        expect(seqsOf(items)).toEqual([1, 2, 3, 4, 5]);
         senior.subscription.unsubscribe();
       } finally {
         await server.close();

@@ -4,7 +4,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
 export { type ApiDeps, type Context, createContext, type Logger, type TransportInfo } from "./context.ts";
-export type { TEscalationBusMessage } from "./domain/bus-message.ts";
+export type { TEscalationBusMessage, TEventBody } from "./domain/bus-message.ts";
 export { parseEscalationBusMessage } from "./domain/payload-contracts.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";

@@ -1,4 +1,5 @@
 // Composes the domain routers into the one AppRouter every app compiles against.
+import { accountRouter } from "./routers/account.ts";
 import { authRouter } from "./routers/auth.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
@@ -8,6 +9,7 @@ import { router } from "./trpc.ts";
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   session: sessionRouter,
   handoff: handoffRouter,
   escalation: escalationRouter,

@@ -2,6 +2,7 @@
 // PostgreSQL (a URL). It takes options only; the running app owns config and lifetime.
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -62,7 +63,8 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir !== IN_MEMORY) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  // pg_trgm backs session search (a trigram index); PGlite loads extensions at start.
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const adapter = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter });
   return {

@@ -73,5 +73,29 @@ describe.each(await testDatabaseTargets())("demo seed on %s", (target) => {
     }
     expect(sessions.some((s) => s.branches.some((b) => b.parentId !== null))).toBe(true);
     expect(sessions.some((s) => s.branches.some((b) => b.status === "DEAD_END"))).toBe(true);
+    expect(sessions.filter((s) => s.status === "RESOLVED").every((s) => s.resolution && s.resolvedAt)).toBe(
+      true,
+    );
+  });
+
+  it("gives every session the log that working it left, oldest first, opened by its owner", async () => {
+    await seedDemo(database.prisma);
+    const sessions = await database.prisma.session.findMany({
+      include: { log: { orderBy: { createdAt: "asc" } } },
+    });
+    for (const session of sessions) {
+      expect(session.log[0]).toMatchObject({ action: "CREATED", actorId: session.ownerId });
+      expect(session.log.map((entry) => entry.action)).toContain("BRANCH_OPENED");
+      expect(session.log.at(-1)?.createdAt.getTime()).toBeLessThanOrEqual(session.updatedAt.getTime());
+    }
+    const steps = await database.prisma.sessionMessage.groupBy({
+      by: ["sessionId"],
+      where: { kind: "STEP" },
+      _count: true,
+    });
+    for (const { sessionId, _count } of steps) {
+      const session = sessions.find((s) => s.id === sessionId);
+      expect(session?.stepCount).toBe(_count);
+    }
   });
 });

@@ -61,7 +61,11 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
             status: "DEAD_END",
             outcome: "New profile hits the same credential loop.",
             messages: [
-              { body: "Created a fresh profile on FRONTDESK-02; loop returns.", authorId: u("alice") },
+              {
+                body: "Created a fresh profile on FRONTDESK-02; loop returns.",
+                authorId: u("alice"),
+                kind: "STEP",
+              },
             ],
           },
           {
@@ -70,6 +74,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
               {
                 body: "Test-OutlookConnectivity shows autodiscover answered by mail.harbordental.local.",
                 authorId: u("alice"),
+                kind: "STEP",
               },
             ],
             children: [
@@ -85,6 +90,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
                   {
                     body: "Outlook queries the AD service connection point first; testing ExcludeScpLookup via GPO on one PC.",
                     authorId: u("alice"),
+                    kind: "STEP",
                   },
                 ],
               },
@@ -118,6 +124,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
               {
                 body: "Drops line up with UDP 4500 idle at 600 s on the ISP router; trying DPD at 30 s.",
                 authorId: u("bob"),
+                kind: "STEP",
               },
               {
                 body: "Consider switching the tunnel to TCP 443 to rule out UDP NAT.",
@@ -133,8 +140,11 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
         problemSummary: "Print queue stuck on the front-desk HP LaserJet",
         problemDomain: "Printing",
         status: "RESOLVED",
+        resolution:
+          "A corrupt 300-page PDF blocked the spooler; cleared the spool folder and the user reprinted.",
         confidenceTier: "HIGH",
         psaTicketId: "CW-48198",
+        startedMinutesAgo: 26 * 60,
         branches: [
           {
             label: "Restart the Print Spooler service",
@@ -147,7 +157,14 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
             isActive: true,
             outcome:
               "A corrupt 300-page PDF job blocked the queue; cleared C:\\Windows\\System32\\spool\\PRINTERS.",
-            messages: [{ body: "Queue is printing again; user confirmed.", authorId: u("alice") }],
+            messages: [
+              {
+                body: "Stopped the spooler, cleared the stuck job, restarted.",
+                authorId: u("alice"),
+                kind: "STEP",
+              },
+              { body: "Queue is printing again; user confirmed.", authorId: u("alice") },
+            ],
           },
         ],
       },
@@ -169,7 +186,11 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
           {
             label: "repadmin /showrepl to find the failing partner",
             messages: [
-              { body: "Inbound from BR-DC02 fails with 1722 (RPC server unavailable).", authorId: u("sam") },
+              {
+                body: "Inbound from BR-DC02 fails with 1722 (RPC server unavailable).",
+                authorId: u("sam"),
+                kind: "STEP",
+              },
             ],
             children: [
               {
@@ -184,8 +205,143 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
                   {
                     body: "BR-DC02 is missing its _ldap._tcp SRV record; firewall blocks 49152-65535.",
                     authorId: u("sam"),
+                    kind: "STEP",
                   },
                 ],
+              },
+            ],
+          },
+        ],
+      },
+      {
+        ownerId: u("bob"),
+        teamId: serviceDesk,
+        problemSummary: "Shared mailbox missing for the new hire at Northwind",
+        problemDomain: "Microsoft 365 / Exchange Online",
+        confidenceTier: "MEDIUM",
+        psaTicketId: "CW-48262",
+        startedMinutesAgo: 95,
+        messages: [
+          {
+            body: "New hire (j.alvarez) has Full Access on accounts@ but it never appears in Outlook.",
+            authorId: u("bob"),
+          },
+        ],
+        branches: [
+          {
+            label: "Wait for automapping",
+            status: "DEAD_END",
+            outcome: "Still missing after 2 hours and an Outlook restart.",
+            messages: [{ body: "Restarted Outlook twice; no mailbox.", authorId: u("bob"), kind: "STEP" }],
+          },
+          {
+            label: "Re-grant Full Access with AutoMapping $true",
+            isActive: true,
+            messages: [
+              {
+                body: "Remove-MailboxPermission, then Add-MailboxPermission -AutoMapping $true.",
+                authorId: u("bob"),
+                kind: "STEP",
+              },
+            ],
+          },
+        ],
+      },
+      {
+        ownerId: u("sara"),
+        teamId: infrastructure,
+        problemSummary: "Intune enrolment fails with 0x80180014 on new laptops",
+        problemDomain: "Endpoint / Intune",
+        confidenceTier: "MEDIUM",
+        psaTicketId: "HALO-2291",
+        startedMinutesAgo: 70,
+        messages: [
+          { body: "Three new Dell laptops at Contoso Clinic fail Autopilot enrolment.", authorId: u("sara") },
+        ],
+        branches: [
+          {
+            label: "Device limit per user",
+            status: "DEAD_END",
+            outcome: "The user has 2 of 15 devices enrolled.",
+            messages: [{ body: "Checked the enrolment restrictions.", authorId: u("sara"), kind: "STEP" }],
+          },
+          {
+            label: "Personal device enrolment blocked",
+            isActive: true,
+            messages: [
+              {
+                body: "The platform restriction blocks personally owned Windows; devices are not registered as corporate.",
+                authorId: u("sara"),
+                kind: "STEP",
+              },
+            ],
+            children: [
+              {
+                label: "Import the hardware hashes into Autopilot",
+                messages: [{ body: "Asked the vendor for the CSV of hashes.", authorId: u("sara") }],
+              },
+            ],
+          },
+        ],
+      },
+      {
+        ownerId: u("bob"),
+        teamId: serviceDesk,
+        problemSummary: "Scan to email fails on the Ricoh MFP",
+        problemDomain: "Printing / SMTP",
+        confidenceTier: "HIGH",
+        psaTicketId: "CW-48270",
+        startedMinutesAgo: 40,
+        branches: [
+          {
+            label: "Wrong SMTP server on the MFP",
+            status: "DEAD_END",
+            outcome: "smtp.office365.com:587 with STARTTLS, as it should be.",
+          },
+          {
+            label: "SMTP AUTH disabled for the scanner mailbox",
+            isActive: true,
+            messages: [
+              {
+                body: "Exchange Online returns 535 5.7.139; SMTP AUTH is off tenant-wide.",
+                authorId: u("bob"),
+                kind: "STEP",
+              },
+              { body: "Customer prefers a connector over enabling SMTP AUTH.", authorId: u("bob") },
+            ],
+          },
+        ],
+      },
+      {
+        ownerId: u("alice"),
+        teamId: serviceDesk,
+        problemSummary: "BitLocker recovery prompt after a BIOS update",
+        problemDomain: "Endpoint / Security",
+        status: "RESOLVED",
+        resolution:
+          "Suspended BitLocker before the BIOS update on the remaining 12 laptops; recovery keys were in Entra ID for the first two.",
+        confidenceTier: "HIGH",
+        psaTicketId: "CW-48177",
+        startedMinutesAgo: 3 * 24 * 60,
+        branches: [
+          {
+            label: "Find the recovery key",
+            status: "RESOLVED",
+            outcome: "Both keys were escrowed in Entra ID.",
+            messages: [
+              { body: "Pulled the keys from the Entra device records.", authorId: u("alice"), kind: "STEP" },
+            ],
+          },
+          {
+            label: "Stop it happening on the other laptops",
+            status: "RESOLVED",
+            isActive: true,
+            outcome: "Suspend-BitLocker -RebootCount 1 in the update script.",
+            messages: [
+              {
+                body: "Added Suspend-BitLocker to the Dell Command Update job.",
+                authorId: u("alice"),
+                kind: "STEP",
               },
             ],
           },
@@ -217,7 +373,11 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
             label: "Windows Firewall rules after the update",
             isActive: true,
             messages: [
-              { body: "Port 8019 closed on ACCT-SRV since last night's patching.", authorId: u("gina") },
+              {
+                body: "Port 8019 closed on ACCT-SRV since last night's patching.",
+                authorId: u("gina"),
+                kind: "STEP",
+              },
             ],
           },
         ],

@@ -1,4 +1,5 @@
 // Collects what an `escalation.onEvent` subscription delivers, for tests to wait on.
+import type { TEscalationEvent } from "@handoff/api";
 import { expect, vi } from "vitest";
 
 export type TCollected<T> = { id: string | undefined; data: T };
@@ -48,4 +49,29 @@ export function collectEvents<T>(): EventCollector<T> {
       isComplete = true;
     },
   };
+}
+
+type THandoffEventData = Extract<TEscalationEvent, { kind: "handoff" }>;
+
+/** The handoff events among what arrived: `session.updated` events interleave with them. */
+export function handoffEvents(items: { data: TEscalationEvent }[]): THandoffEventData[] {
+  return items.flatMap(({ data }) => (data.kind === "handoff" ? [data] : []));
+}
+
+/** Waits (generously) until `count` handoff events have arrived; returns them. */
+export async function waitForHandoffEvents(
+  collector: EventCollector<TEscalationEvent>,
+  count: number,
+  timeoutMs = 5_000,
+): Promise<THandoffEventData[]> {
+  await vi.waitFor(() => expect(handoffEvents(collector.items).length).toBeGreaterThanOrEqual(count), {
+    timeout: timeoutMs,
+    interval: 10,
+  });
+  return handoffEvents(collector.items);
+}
+
+/** The seq of every event that arrived, in arrival order (resync notices have none). */
+export function seqsOf(items: { data: TEscalationEvent }[]): number[] {
+  return items.flatMap(({ data }) => (data.kind === "resync" ? [] : [data.seq]));
 }

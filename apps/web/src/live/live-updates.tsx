@@ -20,6 +20,12 @@ export function LiveUpdates() {
 
 /** Invalidation refetches only what is on screen; the rest reloads when next shown. */
 function refreshAffected(utils: TUtils, event: TLiveEvent): Promise<unknown> {
+  if (event.kind === "session") {
+    return Promise.all([
+      utils.session.byId.invalidate({ sessionId: event.session.id }),
+      utils.session.list.invalidate(),
+    ]);
+  }
   const { handoff } = event;
   return Promise.all([
     utils.handoff.byId.invalidate({ handoffId: handoff.id }),

@@ -15,6 +15,8 @@ const card: THandoffCard = {
   notes: "Transport rule suspected.",
   stepCount: 6,
   confidenceTier: "low",
+  psaTicketId: null,
+  psaTicketUrl: null,
   team: { id: "t1", name: "Service Desk" },
   handedOffBy: { id: "u1", name: "Erin Engineer" },
   createdAt: "2025-03-01T10:00:00.000Z",

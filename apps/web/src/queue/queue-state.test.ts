@@ -25,6 +25,8 @@ function card(id: string, overrides: Partial<THandoffCard> = {}): THandoffCard {
     notes: null,
     stepCount: 3,
     confidenceTier: "low",
+    psaTicketId: null,
+    psaTicketUrl: null,
     team: null,
     handedOffBy: { id: "user-alice", name: "Alice Ng" },
     createdAt: "2025-03-01T10:00:00.000Z",

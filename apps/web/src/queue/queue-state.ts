@@ -116,6 +116,8 @@ function applyEvent(state: TQueueState, eventId: string, event: THandoffEvent): 
 
   const { handoff } = event;
   if (event.type === "handoff.claimed") return applyClaimed(positioned, handoff);
+  // Its session was resolved: the card leaves the queue.
+  if (event.type === "handoff.cancelled") return removeEntry(positioned, handoff.id);
   return applyArrival(positioned, handoff, event.type === "handoff.released");
 }
 

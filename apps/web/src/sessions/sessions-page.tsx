@@ -52,7 +52,7 @@ export function SessionsPage() {
 
       {sessions.isPending && <PageLoading label="Loading sessions…" />}
       {sessions.error && <PageError title="Couldn't load sessions" error={sessions.error} backTo="/" />}
-      {sessions.data?.length === 0 && (
+      {sessions.data?.items.length === 0 && (
         <div className="empty-state">
           <h2>No sessions yet</h2>
           <p className="muted">
@@ -62,7 +62,9 @@ export function SessionsPage() {
           </p>
         </div>
       )}
-      {sessions.data && sessions.data.length > 0 && <SessionsTable sessions={sessions.data} now={now} />}
+      {sessions.data && sessions.data.items.length > 0 && (
+        <SessionsTable sessions={sessions.data.items} now={now} />
+      )}
       {isCreating && <NewSessionLauncher onClose={() => setIsCreating(false)} />}
     </section>
   );
@@ -70,8 +72,8 @@ export function SessionsPage() {
 
 /** Offers the domains and teams the account already uses, from its recent sessions. */
 function NewSessionLauncher({ onClose }: { onClose(): void }) {
-  const recent = trpc.session.list.useQuery({ scope: "account" });
-  const { domains, teams } = useMemo(() => knownDomainsAndTeams(recent.data ?? []), [recent.data]);
+  const recent = trpc.session.list.useQuery({ scope: "account", limit: 100 });
+  const { domains, teams } = useMemo(() => knownDomainsAndTeams(recent.data?.items ?? []), [recent.data]);
   return <NewSessionDialog domains={domains} teams={teams} onClose={onClose} />;
 }
 

@@ -4,7 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 
-export type TSessionRow = RouterOutputs["session"]["list"][number];
+export type TSessionRow = RouterOutputs["session"]["list"]["items"][number];
 
 export function SessionsTable({ sessions, now }: { sessions: TSessionRow[]; now: number }) {
   const navigate = useNavigate();

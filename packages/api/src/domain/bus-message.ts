@@ -1,13 +1,24 @@
 // What travels on the escalation bus: one committed EscalationEvent, JSON-safe.
-import type { TEscalationEventType, THandoffCard } from "../schemas/outputs.ts";
+import type {
+  THandoffCard,
+  THandoffEventType,
+  TSessionEventType,
+  TSessionSummary,
+} from "../schemas/outputs.ts";
 
-export type TEscalationBusMessage = {
+/** An event's type and what it carries: a queue card, or a sessions-list row. */
+export type TEventBody =
+  | { type: THandoffEventType; handoff: THandoffCard }
+  | { type: TSessionEventType; session: TSessionSummary };
+
+/** Where an event sits in its account's log. */
+export type TEventEnvelope = {
   /** Payload version (domain/payload-contracts.ts); absent on messages from before versions. */
   v?: 1;
   accountId: string;
   epoch: string;
   seq: number;
-  type: TEscalationEventType;
   at: string;
-  handoff: THandoffCard;
 };
+
+export type TEscalationBusMessage = TEventEnvelope & TEventBody;

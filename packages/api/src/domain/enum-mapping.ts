@@ -5,20 +5,25 @@ import type {
   ConfidenceTier,
   HandoffIntent,
   HandoffPriority,
+  MessageAuthorKind,
+  MessageKind,
   Role,
   Session,
   SessionBranch,
+  SessionLogAction,
   SessionStatus,
 } from "@handoff/db";
 import type {
   TBranchStatus,
   TConfidenceTier,
+  TEntryKind,
   THandoffIntent,
   THandoffPriority,
   TRole,
+  TSessionLogAction,
   TSessionStatus,
 } from "../schemas/enums.ts";
-import type { TBranchNode } from "../schemas/outputs.ts";
+import type { TBranchNode, TSessionEntry } from "../schemas/outputs.ts";
 
 const toApi = <T extends string>(value: string) => value.toLowerCase() as T;
 const toDb = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -32,6 +37,11 @@ export const sessionStatusToApi = (value: SessionStatus) => toApi<TSessionStatus
 export const confidenceToApi = (value: ConfidenceTier) => toApi<TConfidenceTier>(value);
 export const confidenceToDb = (value: TConfidenceTier) => toDb<ConfidenceTier>(value);
 export const branchStatusToApi = (value: BranchStatus) => toApi<TBranchStatus>(value);
+export const branchStatusToDb = (value: TBranchStatus) => toDb<BranchStatus>(value);
+export const entryKindToApi = (value: MessageKind) => toApi<TEntryKind>(value);
+export const entryKindToDb = (value: TEntryKind) => toDb<MessageKind>(value);
+export const authorKindToApi = (value: MessageAuthorKind) => toApi<TSessionEntry["authorKind"]>(value);
+export const logActionToApi = (value: SessionLogAction) => toApi<TSessionLogAction>(value);
 
 /** The facts about a session that both its summary and a handoff snapshot show. */
 export function toSessionFacts(session: Session) {

@@ -19,6 +19,8 @@ const card: THandoffCard = {
   notes: null,
   stepCount: 3,
   confidenceTier: "low",
+  psaTicketId: "CW-1",
+  psaTicketUrl: null,
   team: { id: "t1", name: "Service Desk" },
   handedOffBy: { id: "u1", name: "Alice" },
   createdAt: "2026-11-23T10:00:00.000Z",
@@ -49,8 +51,16 @@ const message = {
 
 describe("payload contracts", () => {
   it("reads back what it writes, and what was written before versions existed", () => {
-    expect(parseEventPayload(JSON.parse(JSON.stringify(toEventPayload(card))))).toEqual(card);
-    expect(parseEventPayload(card)).toEqual(card);
+    const created = { type: "handoff.created", handoff: card } as const;
+    expect(parseEventPayload(created.type, JSON.parse(JSON.stringify(toEventPayload(created))))).toEqual(
+      created,
+    );
+    expect(parseEventPayload(created.type, card)).toEqual(created);
+    const { psaTicketId: _id, psaTicketUrl: _url, ...cardBeforeTicketLinks } = card;
+    expect(parseEventPayload(created.type, cardBeforeTicketLinks)).toEqual({
+      ...created,
+      handoff: { ...card, psaTicketId: null, psaTicketUrl: null },
+    });
     expect(parseSnapshotPayload(JSON.parse(JSON.stringify(toSnapshotPayload(snapshot))))).toEqual(snapshot);
     expect(parseSnapshotPayload(snapshot)).toEqual(snapshot);
     expect(parseEscalationBusMessage({ v: 1, ...message })).toEqual({ v: 1, ...message });
@@ -58,7 +68,7 @@ describe("payload contracts", () => {
   });
 
   it("refuses a version it does not know, naming it", () => {
-    expect(() => parseEventPayload({ v: 2, handoff: card })).toThrow(
+    expect(() => parseEventPayload("handoff.created", { v: 2, handoff: card })).toThrow(
       "An event log payload of version 2 was not understood",
     );
     expect(() => parseSnapshotPayload({ ...snapshot, v: 2 })).toThrow(/A handoff snapshot of version 2/);
@@ -66,12 +76,15 @@ describe("payload contracts", () => {
   });
 
   it("refuses a payload of the right version but the wrong shape, and an event type it does not know", () => {
-    expect(() => parseEventPayload({ v: 1, handoff: { ...card, priority: "critical" } })).toThrow(
-      UnknownPayloadError,
-    );
+    expect(() =>
+      parseEventPayload("handoff.claimed", { v: 1, handoff: { ...card, priority: "critical" } }),
+    ).toThrow(UnknownPayloadError);
     expect(() => parseEscalationBusMessage({ ...message, type: "handoff.teleported" })).toThrow(
       UnknownPayloadError,
     );
     expect(() => parseSnapshotPayload(null)).toThrow(/A handoff snapshot of an unknown shape/);
+    expect(() => parseEventPayload("handoff.teleported", { v: 1, handoff: card })).toThrow(
+      UnknownPayloadError,
+    );
   });
 });

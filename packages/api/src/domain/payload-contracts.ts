@@ -11,8 +11,14 @@ import {
   ZHandoffPriority,
   ZSessionStatus,
 } from "../schemas/enums.ts";
-import type { TEscalationEventType, THandoffCard, TSessionSnapshot } from "../schemas/outputs.ts";
-import type { TEscalationBusMessage } from "./bus-message.ts";
+import type {
+  TEscalationEventType,
+  THandoffCard,
+  THandoffEventType,
+  TSessionSnapshot,
+  TSessionSummary,
+} from "../schemas/outputs.ts";
+import type { TEscalationBusMessage, TEventBody } from "./bus-message.ts";
 
 export const PAYLOAD_VERSION = 1;
 
@@ -32,6 +38,9 @@ const ZHandoffCard = z.object({
   notes: z.string().nullable(),
   stepCount: z.number().int(),
   confidenceTier: ZConfidenceTier,
+  // Cards written before PSA ticket links had neither.
+  psaTicketId: z.string().nullable().default(null),
+  psaTicketUrl: z.string().nullable().default(null),
   team: ZRef.nullable(),
   handedOffBy: ZRef,
   createdAt: z.string(),
@@ -59,30 +68,61 @@ const ZSessionSnapshot = z.object({
   recentMessages: z.array(z.object({ author: z.string(), body: z.string(), at: z.string() })),
 }) satisfies z.ZodType<TSessionSnapshot>;
 
+const ZSessionSummary = z.object({
+  id: z.string(),
+  problemSummary: z.string(),
+  problemDomain: z.string(),
+  status: ZSessionStatus,
+  stepCount: z.number().int(),
+  confidenceTier: ZConfidenceTier,
+  psaTicketId: z.string().nullable(),
+  psaTicketUrl: z.string().nullable(),
+  handoffCount: z.number().int(),
+  owner: ZRef,
+  assignee: ZRef.nullable(),
+  holder: ZRef,
+  team: ZRef.nullable(),
+  activeBranch: z.object({ id: z.string(), label: z.string() }).nullable(),
+  openHandoff: z.object({ id: z.string(), intent: ZHandoffIntent, priority: ZHandoffPriority }).nullable(),
+  resolution: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<TSessionSummary>;
+
 /** Every event type, so adding one to TEscalationEventType without teaching the parser fails to compile. */
 const EVENT_TYPES = {
   "handoff.created": true,
   "handoff.claimed": true,
   "handoff.released": true,
+  "handoff.cancelled": true,
+  "session.updated": true,
 } satisfies Record<TEscalationEventType, true>;
-const ZEventType = z.enum(Object.keys(EVENT_TYPES) as [TEscalationEventType, ...TEscalationEventType[]]);
+const HANDOFF_EVENT_TYPES = Object.keys(EVENT_TYPES).filter((type) => type.startsWith("handoff.")) as [
+  THandoffEventType,
+  ...THandoffEventType[],
+];
+const ZHandoffEventType = z.enum(HANDOFF_EVENT_TYPES);
 
-const ZEventPayload = z.union([
+const ZHandoffEventPayload = z.union([
   z.object({ ...ZCurrent, handoff: ZHandoffCard }),
   ZHandoffCard.extend(ZUnversioned).transform((handoff) => ({ v: PAYLOAD_VERSION, handoff })),
 ]);
+const ZSessionEventPayload = z.object({ ...ZCurrent, session: ZSessionSummary });
 
 const ZSnapshotPayload = z.union([ZSessionSnapshot.extend(ZCurrent), ZSessionSnapshot.extend(ZUnversioned)]);
 
-const ZBusMessage = z.object({
+const ZEnvelope = {
   v: z.literal(PAYLOAD_VERSION).optional(),
   accountId: z.string(),
   epoch: z.string(),
   seq: z.number().int(),
-  type: ZEventType,
   at: z.string(),
-  handoff: ZHandoffCard,
-});
+};
+const ZBusMessage = z.union([
+  z.object({ ...ZEnvelope, type: ZHandoffEventType, handoff: ZHandoffCard }),
+  z.object({ ...ZEnvelope, type: z.literal("session.updated"), session: ZSessionSummary }),
+]);
 
 export class UnknownPayloadError extends Error {
   override name = "UnknownPayloadError";
@@ -103,13 +143,22 @@ function parseWith<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
   return parsed.data;
 }
 
-/** The event log's payload column. */
-export function toEventPayload(handoff: THandoffCard) {
-  return { v: PAYLOAD_VERSION, handoff };
+/** The event log's payload column: the card of a handoff event, the list row of a session event. */
+export function toEventPayload(body: TEventBody) {
+  return "handoff" in body
+    ? { v: PAYLOAD_VERSION, handoff: body.handoff }
+    : { v: PAYLOAD_VERSION, session: body.session };
 }
 
-export function parseEventPayload(payload: unknown): THandoffCard {
-  return parseWith(ZEventPayload, "An event log payload", payload).handoff;
+export function parseEventPayload(type: string, payload: unknown): TEventBody {
+  if (type === "session.updated") {
+    return { type, session: parseWith(ZSessionEventPayload, "An event log payload", payload).session };
+  }
+  const handoffType = parseWith(ZHandoffEventType, "An event type", type);
+  return {
+    type: handoffType,
+    handoff: parseWith(ZHandoffEventPayload, "An event log payload", payload).handoff,
+  };
 }
 
 /** The handoff's snapshot column. */

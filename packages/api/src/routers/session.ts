@@ -1,11 +1,31 @@
-import { ZSessionByIdInput, ZSessionCreateInput, ZSessionListInput } from "../schemas/inputs.ts";
-import { createSession, getSession, listSessions } from "../services/session-service.ts";
+import {
+  ZSessionAddEntryInput,
+  ZSessionByIdInput,
+  ZSessionCreateInput,
+  ZSessionListInput,
+  ZSessionOpenBranchInput,
+  ZSessionReopenInput,
+  ZSessionResolveInput,
+  ZSessionSetBranchInput,
+  ZSessionUpdateInput,
+} from "../schemas/inputs.ts";
+import { listSessions } from "../services/session-list.ts";
+import { createSession, getSession } from "../services/session-service.ts";
+import {
+  addSessionEntry,
+  openSessionBranch,
+  reopenSession,
+  resolveSession,
+  setSessionBranch,
+  updateSession,
+} from "../services/session-workspace.ts";
 import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
 
+// Changes are ENGINEER+ here; the services add the holder rule (the holder or ADMIN+).
 export const sessionRouter = router({
   list: authedProcedure
     .input(ZSessionListInput)
-    .query(({ ctx, input }) => listSessions(ctx.deps.prisma, ctx.viewer, input.scope)),
+    .query(({ ctx, input }) => listSessions(ctx.deps.prisma, ctx.viewer, input)),
 
   byId: authedProcedure
     .input(ZSessionByIdInput)
@@ -13,5 +33,31 @@ export const sessionRouter = router({
 
   create: engineerProcedure
     .input(ZSessionCreateInput)
-    .mutation(({ ctx, input }) => createSession(ctx.deps.prisma, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => createSession(ctx.deps, ctx.viewer, input)),
+
+  update: engineerProcedure
+    .input(ZSessionUpdateInput)
+    .mutation(({ ctx, input: { sessionId, ...changes } }) =>
+      updateSession(ctx.deps, ctx.viewer, sessionId, changes),
+    ),
+
+  addEntry: engineerProcedure
+    .input(ZSessionAddEntryInput)
+    .mutation(({ ctx, input }) => addSessionEntry(ctx.deps, ctx.viewer, input)),
+
+  openBranch: engineerProcedure
+    .input(ZSessionOpenBranchInput)
+    .mutation(({ ctx, input }) => openSessionBranch(ctx.deps, ctx.viewer, input)),
+
+  setBranch: engineerProcedure
+    .input(ZSessionSetBranchInput)
+    .mutation(({ ctx, input }) => setSessionBranch(ctx.deps, ctx.viewer, input)),
+
+  resolve: engineerProcedure
+    .input(ZSessionResolveInput)
+    .mutation(({ ctx, input }) => resolveSession(ctx.deps, ctx.viewer, input)),
+
+  reopen: engineerProcedure
+    .input(ZSessionReopenInput)
+    .mutation(({ ctx, input }) => reopenSession(ctx.deps, ctx.viewer, input.sessionId)),
 });

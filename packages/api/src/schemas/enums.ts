@@ -20,3 +20,30 @@ export type TConfidenceTier = z.infer<typeof ZConfidenceTier>;
 
 export const ZBranchStatus = z.enum(["open", "dead_end", "resolved"]);
 export type TBranchStatus = z.infer<typeof ZBranchStatus>;
+
+/** A session entry: a note, or a step (steps count in the session's stepCount). */
+export const ZEntryKind = z.enum(["note", "step"]);
+export type TEntryKind = z.infer<typeof ZEntryKind>;
+
+/**
+ * Which sessions `session.list` shows: "mine" (owned or held by me), "team" (my team's; none when
+ * I have no team), "account" (every session of the account).
+ */
+export const ZSessionScope = z.enum(["mine", "team", "account"]);
+export type TSessionScope = z.infer<typeof ZSessionScope>;
+
+export const ZSessionLogAction = z.enum([
+  "created",
+  "updated",
+  "note_added",
+  "step_added",
+  "branch_opened",
+  "branch_changed",
+  "parked",
+  "escalated",
+  "claimed",
+  "released",
+  "resolved",
+  "reopened",
+]);
+export type TSessionLogAction = z.infer<typeof ZSessionLogAction>;

@@ -2,7 +2,15 @@
 // load them (zod stays out of the browser): it shows the field messages the server answers with.
 import { z } from "zod";
 import { LIMITS } from "./constants.ts";
-import { ZConfidenceTier, ZHandoffIntent, ZHandoffPriority } from "./enums.ts";
+import {
+  ZBranchStatus,
+  ZConfidenceTier,
+  ZEntryKind,
+  ZHandoffIntent,
+  ZHandoffPriority,
+  ZSessionScope,
+  ZSessionStatus,
+} from "./enums.ts";
 
 const ZId = z.string().trim().min(1, "An id is required").max(64, "That id is too long");
 
@@ -14,30 +22,164 @@ export const ZLoginInput = z.object({
 });
 export type TLoginInput = z.input<typeof ZLoginInput>;
 
+// Titles are shown on one line in lists, emails and the PSA: no control characters or line
+// separators, and no bidi overrides, which can make text read differently than it is stored.
+const TITLE_UNSAFE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+// Bodies may span lines and hold tabs; other control characters and bidi overrides are refused.
+const BODY_UNSAFE = /(?![\t\n\r])[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+function ZTitle(what: string, limits: { min: number; max: number; tooShort: string }) {
+  const { min, max, tooShort } = limits;
+  return z
+    .string()
+    .trim()
+    .min(min, tooShort)
+    .max(max, `${what} can be at most ${max} characters`)
+    .refine(
+      (text) => !TITLE_UNSAFE.test(text),
+      `${what} must be one line of plain text (no control characters)`,
+    );
+}
+
+function ZBody(what: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `${what} can be at most ${max} characters`)
+    .refine((text) => !BODY_UNSAFE.test(text), `${what} contains control characters`);
+}
+
+/** A session's title travels into email subjects and PSA tickets: one line, no control characters. */
+export const ZProblemSummary = ZTitle("The problem summary", {
+  min: 3,
+  max: LIMITS.problemSummary,
+  tooShort: "Describe the problem in a few words",
+});
+const ZProblemDomain = ZTitle("The domain", { min: 1, max: LIMITS.problemDomain, tooShort: "Pick a domain" });
+/** Empty (or null where allowed) means "no ticket". */
+const ZPsaTicketId = z
+  .string()
+  .trim()
+  .max(LIMITS.psaTicketId, `A ticket id can be at most ${LIMITS.psaTicketId} characters`)
+  .regex(/^[\p{L}\p{N}#._:/-]*$/u, "A ticket id is letters, digits and - _ . # : / only");
+
+/** "mine": owned or held by me; "team": my team's; "account": all. Newest activity first. */
 export const ZSessionListInput = z
   .object({
-    scope: z.enum(["mine", "account"]).default("mine"),
+    scope: ZSessionScope.default("mine"),
+    /** One status, or several (e.g. everything but resolved). */
+    status: z.union([ZSessionStatus, z.array(ZSessionStatus).min(1).max(4)]).optional(),
+    /** Words to find in the summary, domain, ticket, owner's name or email, notes and steps. */
+    search: z
+      .string()
+      .trim()
+      .max(LIMITS.search, `Search can be at most ${LIMITS.search} characters`)
+      .optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(LIMITS.pageSize).default(25),
   })
-  .default({ scope: "mine" });
+  .default({ scope: "mine", limit: 25 });
+export type TSessionListInput = z.input<typeof ZSessionListInput>;
 
 export const ZSessionByIdInput = z.object({ sessionId: ZId });
 
-/** A session's title travels into email subjects and PSA tickets: one line, no control characters. */
-export const ZProblemSummary = z
-  .string()
-  .trim()
-  .min(3, "Describe the problem in a few words")
-  .max(LIMITS.problemSummary)
-  .refine((value) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(value), "The title must be one line of text");
-
 export const ZSessionCreateInput = z.object({
   problemSummary: ZProblemSummary,
-  problemDomain: z.string().trim().min(1, "Pick a domain").max(LIMITS.problemDomain),
+  problemDomain: ZProblemDomain,
   confidenceTier: ZConfidenceTier.default("low"),
   teamId: ZId.optional(),
-  psaTicketId: z.string().trim().max(64).optional(),
+  psaTicketId: ZPsaTicketId.optional(),
 });
 export type TSessionCreateInput = z.input<typeof ZSessionCreateInput>;
+
+const hasAChange = (input: object, fields: readonly string[]) =>
+  fields.some((field) => (input as Record<string, unknown>)[field] !== undefined);
+
+const SESSION_FIELDS = [
+  "problemSummary",
+  "problemDomain",
+  "confidenceTier",
+  "teamId",
+  "psaTicketId",
+] as const;
+
+/** Only the fields given change; `teamId: null` / `psaTicketId: null` clear them. */
+export const ZSessionUpdateInput = z
+  .object({
+    sessionId: ZId,
+    problemSummary: ZProblemSummary.optional(),
+    problemDomain: ZProblemDomain.optional(),
+    confidenceTier: ZConfidenceTier.optional(),
+    teamId: ZId.nullable().optional(),
+    psaTicketId: ZPsaTicketId.nullable().optional(),
+  })
+  .refine((input) => hasAChange(input, SESSION_FIELDS), {
+    message: `Nothing to change: give at least one of ${SESSION_FIELDS.join(", ")}`,
+  });
+export type TSessionUpdateInput = z.input<typeof ZSessionUpdateInput>;
+
+/** Without `branchId` the entry goes on the active branch; `branchId: null` puts it on the session itself. */
+export const ZSessionAddEntryInput = z.object({
+  sessionId: ZId,
+  kind: ZEntryKind,
+  body: ZBody("The entry", LIMITS.entryBody).pipe(z.string().min(1, "Write something first")),
+  branchId: ZId.nullable().optional(),
+});
+export type TSessionAddEntryInput = z.input<typeof ZSessionAddEntryInput>;
+
+/** Without `parentId` the branch starts at the root of the tree. */
+export const ZSessionOpenBranchInput = z.object({
+  sessionId: ZId,
+  parentId: ZId.nullable().optional(),
+  label: ZTitle("The branch label", { min: 1, max: LIMITS.branchLabel, tooShort: "Name the branch" }),
+});
+export type TSessionOpenBranchInput = z.input<typeof ZSessionOpenBranchInput>;
+
+const BRANCH_FIELDS = ["status", "outcome", "active"] as const;
+
+/** `outcome: ""` or null clears it; `active: true` makes the branch the session's active one. */
+export const ZSessionSetBranchInput = z
+  .object({
+    sessionId: ZId,
+    branchId: ZId,
+    status: ZBranchStatus.optional(),
+    outcome: ZBody("The outcome", LIMITS.outcome).nullable().optional(),
+    active: z.literal(true).optional(),
+  })
+  .refine((input) => hasAChange(input, BRANCH_FIELDS), {
+    message: `Nothing to change: give at least one of ${BRANCH_FIELDS.join(", ")}`,
+  });
+export type TSessionSetBranchInput = z.input<typeof ZSessionSetBranchInput>;
+
+export const ZSessionResolveInput = z.object({
+  sessionId: ZId,
+  resolution: ZBody("The resolution", LIMITS.resolution).pipe(z.string().min(1, "Say what fixed it")),
+});
+export type TSessionResolveInput = z.input<typeof ZSessionResolveInput>;
+
+export const ZSessionReopenInput = z.object({ sessionId: ZId });
+
+/** A link to a ticket in the PSA, `{id}` standing for the ticket id; empty or null removes it. */
+export const ZAccountUpdateInput = z.object({
+  psaTicketUrlTemplate: z
+    .string()
+    .trim()
+    .max(LIMITS.psaTicketUrlTemplate, `The link can be at most ${LIMITS.psaTicketUrlTemplate} characters`)
+    .refine((template) => template === "" || isHttpUrl(template), "The link must be an http(s) URL")
+    .refine(
+      (template) => template === "" || template.includes("{id}"),
+      "Put {id} in the link where the ticket id goes",
+    )
+    .nullable(),
+});
+export type TAccountUpdateInput = z.input<typeof ZAccountUpdateInput>;
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === "https:" || protocol === "http:";
+}
 
 const ZNotes = z.string().trim().max(LIMITS.notes, `Notes can be at most ${LIMITS.notes} characters`);
 const ZIdempotencyKey = z.string().trim().min(8).max(LIMITS.idempotencyKey);

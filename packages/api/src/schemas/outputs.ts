@@ -1,12 +1,14 @@
-// The shapes clients depend on: queue cards, handoff context and stream events.
+// The shapes clients depend on: sessions, queue cards, handoff context and stream events.
 // Timestamps are ISO-8601 strings so a card is the same object in a query, in the
 // event log and on the bus.
 import type {
   TBranchStatus,
   TConfidenceTier,
+  TEntryKind,
   THandoffIntent,
   THandoffPriority,
   TRole,
+  TSessionLogAction,
   TSessionStatus,
 } from "./enums.ts";
 
@@ -33,6 +35,9 @@ export type THandoffCard = {
   notes: string | null;
   stepCount: number;
   confidenceTier: TConfidenceTier;
+  psaTicketId: string | null;
+  /** The ticket in the PSA, when the account has a ticket link (account.update). */
+  psaTicketUrl: string | null;
   team: { id: string; name: string } | null;
   handedOffBy: TPersonRef;
   createdAt: string;
@@ -48,14 +53,18 @@ export type TBranchNode = {
   outcome: string | null;
 };
 
-/** Frozen at handoff time: what the session looked like when it was handed off. */
-export type TSessionSnapshot = {
+/** What a session's summary and a handoff's snapshot both say about it. */
+export type TSessionFacts = {
   problemSummary: string;
   problemDomain: string;
   status: TSessionStatus;
   stepCount: number;
   confidenceTier: TConfidenceTier;
   psaTicketId: string | null;
+};
+
+/** Frozen at handoff time: what the session looked like when it was handed off. */
+export type TSessionSnapshot = TSessionFacts & {
   activeBranchId: string | null;
   branches: TBranchNode[];
   recentMessages: Array<{ author: string; body: string; at: string }>;
@@ -65,6 +74,8 @@ export type THandoffDetail = THandoffCard & {
   snapshot: TSessionSnapshot;
   assessment: unknown;
   releasedAt: string | null;
+  /** Set when its session was resolved while it waited in the queue: it can no longer be claimed. */
+  cancelledAt: string | null;
   briefing: string;
 };
 
@@ -80,9 +91,67 @@ export type TJobSummary = {
   updatedAt: string;
 };
 
-export type TEscalationEventType = "handoff.created" | "handoff.claimed" | "handoff.released";
+/** What a sessions-list row needs; carried by every `session.updated` event. */
+export type TSessionSummary = TSessionFacts & {
+  id: string;
+  psaTicketUrl: string | null;
+  handoffCount: number;
+  owner: TPersonRef;
+  assignee: TPersonRef | null;
+  /** Who may change the session (besides ADMIN+): the assignee, or the owner while there is none. */
+  holder: TPersonRef;
+  team: { id: string; name: string } | null;
+  activeBranch: { id: string; label: string } | null;
+  /** The handoff waiting in the queue (unclaimed, not cancelled), if any. */
+  openHandoff: { id: string; intent: THandoffIntent; priority: THandoffPriority } | null;
+  resolution: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type TSessionEntry = {
+  id: string;
+  branchId: string | null;
+  kind: TEntryKind;
+  author: TPersonRef | null;
+  authorKind: "engineer" | "system" | "assistant";
+  body: string;
+  createdAt: string;
+};
+
+/** One row of the session log: who changed what, when. */
+export type TSessionLogEntry = {
+  id: string;
+  action: TSessionLogAction;
+  summary: string;
+  actor: TPersonRef | null;
+  at: string;
+};
+
+export type TSessionDetail = TSessionSummary & {
+  activeBranchId: string | null;
+  branches: TBranchNode[];
+  /** Notes and steps, oldest first. */
+  messages: TSessionEntry[];
+  /** Oldest first. */
+  log: TSessionLogEntry[];
+};
+
+export type TSessionPage = { items: TSessionSummary[]; nextCursor: string | null };
+
+export type TAccountSettings = { id: string; name: string; psaTicketUrlTemplate: string | null };
+
+export type THandoffEventType =
+  | "handoff.created"
+  | "handoff.claimed"
+  | "handoff.released"
+  | "handoff.cancelled";
+export type TSessionEventType = "session.updated";
+export type TEscalationEventType = THandoffEventType | TSessionEventType;
 
 export type TEscalationEvent =
-  | { kind: "handoff"; type: TEscalationEventType; seq: number; at: string; handoff: THandoffCard }
+  | { kind: "handoff"; type: THandoffEventType; seq: number; at: string; handoff: THandoffCard }
+  | { kind: "session"; type: TSessionEventType; seq: number; at: string; session: TSessionSummary }
   /** The client's lastEventId came from another event log (e.g. a reset database): refetch the queue. */
   | { kind: "resync"; reason: string };

@@ -1,23 +1,48 @@
-// Puts an escalation and a parked session in the embedded demo's queue, through the same service the API uses,
-// so a first `pnpm start` shows a live queue. Only ever called right after the demo seed.
+// Hands off demo sessions through the same services the API uses, right after the demo seed, so a
+// first `pnpm start` shows a live queue (Bob's escalation, Sam's parked session) and a session a
+// senior has already claimed and is working. Alice's Outlook session stays free to escalate live.
 import type { ApiDeps } from "../context.ts";
-import { createHandoff } from "./handoff-service.ts";
+import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
+import { claimHandoff, createHandoff } from "./handoff-service.ts";
+import { addSessionEntry } from "./session-workspace.ts";
 
-// Alice's Outlook session stays active, so the demo can escalate it live from the web app.
-const DEMO_HANDOFFS = [
+type TDemoHandoff = {
+  engineerEmail: string;
+  problemSummary: string;
+  intent: THandoffIntent;
+  priority: THandoffPriority;
+  notes: string;
+  /** A senior who claims it and adds a step. */
+  claimedBy?: { email: string; step: string };
+};
+
+const DEMO_HANDOFFS: TDemoHandoff[] = [
   {
     engineerEmail: "bob@acme.test",
+    problemSummary: "VPN drops every 10 minutes for remote staff",
     intent: "escalate",
     priority: "high",
     notes: "Drops line up with the firewall's DPD timer. I don't have access to change the VPN policy.",
   },
   {
     engineerEmail: "sam@acme.test",
+    problemSummary: "Domain controller replication errors between HQ and the branch office",
     intent: "park",
     priority: "normal",
     notes: "Waiting on the branch office's ISP to open TCP 135 again; anyone can pick this up after 2 pm.",
   },
-] as const;
+  {
+    engineerEmail: "bob@acme.test",
+    problemSummary: "Shared mailbox missing for the new hire at Northwind",
+    intent: "escalate",
+    priority: "normal",
+    notes: "Re-granting didn't help; she starts Monday and needs accounts@ by then.",
+    claimedBy: {
+      email: "sara@acme.test",
+      step: "Hidden from the GAL, so Outlook can't map it: set HiddenFromAddressListsEnabled to $false.",
+    },
+  },
+];
 
 export async function seedDemoHandoffs(
   deps: Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger">,
@@ -27,17 +52,27 @@ export async function seedDemoHandoffs(
     const engineer = await deps.prisma.user.findUnique({ where: { email: plan.engineerEmail } });
     const session = engineer
       ? await deps.prisma.session.findFirst({
-          where: { ownerId: engineer.id, status: "ACTIVE" },
-          orderBy: { createdAt: "asc" },
+          where: { ownerId: engineer.id, problemSummary: plan.problemSummary, status: "ACTIVE" },
         })
       : null;
     if (!engineer || !session) continue;
-    await createHandoff(
+    const card = await createHandoff(
       deps,
       { id: engineer.id, accountId: engineer.accountId, role: "engineer" },
       { sessionId: session.id, intent: plan.intent, priority: plan.priority, notes: plan.notes },
     );
     created += 1;
+    const senior = plan.claimedBy
+      ? await deps.prisma.user.findUnique({ where: { email: plan.claimedBy.email } })
+      : null;
+    if (!plan.claimedBy || !senior) continue;
+    const seniorRef = { id: senior.id, accountId: senior.accountId, role: "engineer" } as const;
+    await claimHandoff(deps, seniorRef, card.id);
+    await addSessionEntry(deps, seniorRef, {
+      sessionId: session.id,
+      kind: "step",
+      body: plan.claimedBy.step,
+    });
   }
   return created;
 }

@@ -3,38 +3,41 @@
 // logged and left out, so a reader moves past it instead of failing.
 import type { Prisma, PrismaClient } from "@handoff/db";
 import type { Logger } from "../context.ts";
-import type { TEscalationBusMessage } from "../domain/bus-message.ts";
+import type { TEscalationBusMessage, TEventBody, TEventEnvelope } from "../domain/bus-message.ts";
 import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../domain/payload-contracts.ts";
-import type { TEscalationEventType, THandoffCard } from "../schemas/outputs.ts";
 
 type TLogReader = { prisma: PrismaClient; logger: Logger };
 
 /**
  * Takes the account's next seq and writes the event. Must run inside the transaction that
- * changes the handoff: the account row stays locked until commit, so seq order is commit order.
+ * makes the change: the account row stays locked until commit, so seq order is commit order.
  */
-export async function appendEscalationEvent(
+export async function appendEscalationEvent<TBody extends TEventBody>(
   tx: Prisma.TransactionClient,
   accountId: string,
-  type: TEscalationEventType,
-  handoff: THandoffCard,
-): Promise<TEscalationBusMessage> {
+  body: TBody,
+): Promise<TEventEnvelope & TBody> {
   const { eventSeq, eventEpoch } = await tx.account.update({
     where: { id: accountId },
     data: { eventSeq: { increment: 1 } },
     select: { eventSeq: true, eventEpoch: true },
   });
   const event = await tx.escalationEvent.create({
-    data: { accountId, seq: eventSeq, type, handoffId: handoff.id, payload: toEventPayload(handoff) },
+    data: {
+      accountId,
+      seq: eventSeq,
+      type: body.type,
+      handoffId: "handoff" in body ? body.handoff.id : null,
+      payload: toEventPayload(body),
+    },
   });
   return {
     v: PAYLOAD_VERSION,
     accountId,
     epoch: eventEpoch,
     seq: eventSeq,
-    type,
     at: event.createdAt.toISOString(),
-    handoff,
+    ...body,
   };
 }
 
@@ -55,9 +58,9 @@ type TEventRow = { accountId: string; seq: number; type: string; createdAt: Date
 
 function toBusMessages(rows: TEventRow[], epoch: string, logger: Logger): TEscalationBusMessage[] {
   return rows.flatMap((row) => {
-    let handoff: THandoffCard;
+    let body: TEventBody;
     try {
-      handoff = parseEventPayload(row.payload);
+      body = parseEventPayload(row.type, row.payload);
     } catch (error) {
       logger.warn(
         { accountId: row.accountId, seq: row.seq, type: row.type, problem: String(error) },
@@ -65,16 +68,14 @@ function toBusMessages(rows: TEventRow[], epoch: string, logger: Logger): TEscal
       );
       return [];
     }
-    const type = row.type as TEscalationEventType;
     return [
       {
         v: PAYLOAD_VERSION,
         accountId: row.accountId,
         epoch,
         seq: row.seq,
-        type,
         at: row.createdAt.toISOString(),
-        handoff,
+        ...body,
       },
     ];
   });

@@ -3,10 +3,12 @@
 import type { Prisma } from "@handoff/db";
 import { intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
 import { parseSnapshotPayload } from "../domain/payload-contracts.ts";
+import { psaTicketUrl } from "../domain/psa-ticket-url.ts";
 import type { THandoffCard, THandoffDetail } from "../schemas/outputs.ts";
 import { writeBriefing } from "./briefing.ts";
 
 export const handoffCardInclude = {
+  account: { select: { psaTicketUrlTemplate: true } },
   team: { select: { id: true, name: true } },
   handedOffBy: { select: { id: true, name: true } },
   claimedBy: { select: { id: true, name: true } },
@@ -26,6 +28,8 @@ export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard 
     notes: handoff.engineerNotes,
     stepCount: snapshot.stepCount,
     confidenceTier: snapshot.confidenceTier,
+    psaTicketId: snapshot.psaTicketId,
+    psaTicketUrl: psaTicketUrl(handoff.account.psaTicketUrlTemplate, snapshot.psaTicketId),
     team: handoff.team,
     handedOffBy: handoff.handedOffBy,
     createdAt: handoff.createdAt.toISOString(),
@@ -42,6 +46,7 @@ export function toHandoffDetail(handoff: THandoffWithCardRelations): THandoffDet
     snapshot,
     assessment: handoff.assessment,
     releasedAt: handoff.releasedAt?.toISOString() ?? null,
+    cancelledAt: handoff.cancelledAt?.toISOString() ?? null,
     briefing: writeBriefing(card, snapshot),
   };
 }

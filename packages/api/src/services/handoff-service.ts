@@ -1,24 +1,38 @@
-// Park, escalate, claim and release: each change, its session's new status and its event
-// commit in one transaction, with the background jobs they cause (email); publishing happens after
-// commit and never fails the call.
+// Park, escalate, claim and release: each change, its session's new status, its session log row,
+// its events (handoff.* for the queue, session.updated for session views) and the background jobs
+// it causes (email) commit in one transaction; publishing happens after commit and never fails the call.
 import type { Prisma, PrismaClient } from "@handoff/db";
 import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
 import type { TEscalationBusMessage } from "../domain/bus-message.ts";
 import { intentToDb, priorityToDb, toBranchNode, toSessionFacts } from "../domain/enum-mapping.ts";
+import { assertMayChange } from "../domain/holder.ts";
 import { toSnapshotPayload } from "../domain/payload-contracts.ts";
 import type { THandoffIntent, THandoffPriority } from "../schemas/enums.ts";
 import { formatEventId } from "../schemas/event-id.ts";
-import type { THandoffCard, THandoffDetail, TSessionSnapshot } from "../schemas/outputs.ts";
+import type {
+  THandoffCard,
+  THandoffDetail,
+  THandoffEventType,
+  TSessionSnapshot,
+} from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
 import { describeClaim } from "./claim-message.ts";
 import { appendEscalationEvent } from "./event-log.ts";
-import { handoffCardInclude, toHandoffCard, toHandoffDetail } from "./handoff-card.ts";
+import { publishInBackground } from "./event-publisher.ts";
+import {
+  handoffCardInclude,
+  type THandoffWithCardRelations,
+  toHandoffCard,
+  toHandoffDetail,
+} from "./handoff-card.ts";
 import { enqueueJobs } from "./jobs/job-queue.ts";
 import { notifyEscalationJob } from "./notifications/email-jobs.ts";
+import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
+type THandoffEvent = Extract<TEscalationBusMessage, { handoff: THandoffCard }>;
 type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger">;
 
 export type TCreateHandoffInput = {
@@ -39,9 +53,10 @@ export async function createHandoff(
   const earlier = await findEarlierAttempt(deps.prisma, viewer, input);
   if (earlier) return earlier;
 
-  let event: TEscalationBusMessage;
+  let events: THandoffChangeEvents;
   try {
-    event = await deps.prisma.$transaction(async (tx) => {
+    events = await deps.prisma.$transaction(async (tx) => {
+      assertMayChange(viewer, await lockSession(tx, viewer.accountId, input.sessionId));
       const session = await findSessionInAccount(tx, viewer.accountId, input.sessionId, {
         branches: { orderBy: { createdAt: "asc" } },
         messages: {
@@ -76,7 +91,11 @@ export async function createHandoff(
         },
       });
       if (input.intent === "escalate") await enqueueJobs(tx, [notifyEscalationJob(handoff)]);
-      return appendEscalationEvent(tx, viewer.accountId, "handoff.created", toHandoffCard(handoff));
+      return announceHandoffChange(tx, viewer, "handoff.created", handoff, {
+        ...(input.intent === "escalate"
+          ? { action: "ESCALATED", summary: `Escalated the session (${input.priority} priority)` }
+          : { action: "PARKED", summary: "Parked the session for a teammate" }),
+      });
     });
   } catch (error) {
     // A double-submit raced us past the first lookup: answer with the handoff that won.
@@ -86,9 +105,9 @@ export async function createHandoff(
     throw error;
   }
 
-  publishInBackground(deps, event);
+  publishInBackground(deps, events);
   if (input.intent === "escalate") deps.jobs.kick();
-  return event.handoff;
+  return events[0].handoff;
 }
 
 export async function claimHandoff(
@@ -96,7 +115,11 @@ export async function claimHandoff(
   viewer: TViewerRef,
   handoffId: string,
 ): Promise<THandoffCard> {
-  const event = await deps.prisma.$transaction(async (tx) => {
+  const events = await deps.prisma.$transaction(async (tx) => {
+    // The session is locked before the handoff, as every session change does, so a claim and a
+    // change of the same session queue up instead of deadlocking.
+    const target = await findHandoffInAccount(tx, viewer, handoffId);
+    await lockSession(tx, viewer.accountId, target.sessionId);
     const claimedAt = new Date();
     const { count } = await tx.handoff.updateMany({
       where: { id: handoffId, accountId: viewer.accountId, claimedAt: null, cancelledAt: null },
@@ -112,10 +135,13 @@ export async function claimHandoff(
       where: { id: handoff.sessionId },
       data: { status: "ACTIVE", assigneeId: viewer.id },
     });
-    return appendEscalationEvent(tx, viewer.accountId, "handoff.claimed", toHandoffCard(handoff));
+    return announceHandoffChange(tx, viewer, "handoff.claimed", handoff, {
+      action: "CLAIMED",
+      summary: "Claimed the session from the queue",
+    });
   });
-  publishInBackground(deps, event);
-  return event.handoff;
+  publishInBackground(deps, events);
+  return events[0].handoff;
 }
 
 export async function releaseHandoff(
@@ -124,8 +150,9 @@ export async function releaseHandoff(
   handoffId: string,
 ): Promise<THandoffCard> {
   try {
-    const event = await deps.prisma.$transaction(async (tx) => {
+    const events = await deps.prisma.$transaction(async (tx) => {
       const current = await findHandoffInAccount(tx, viewer, handoffId);
+      await lockSession(tx, viewer.accountId, current.sessionId);
       if (!current.claimedById || !current.claimedAt) {
         throw new AppError("CONFLICT", "This handoff is already waiting in the queue.");
       }
@@ -150,10 +177,16 @@ export async function releaseHandoff(
         where: { id: handoff.sessionId, assigneeId: current.claimedById },
         data: { status: handoff.intent === "ESCALATE" ? "ESCALATED" : "PAUSED", assigneeId: null },
       });
-      return appendEscalationEvent(tx, viewer.accountId, "handoff.released", toHandoffCard(handoff));
+      return announceHandoffChange(tx, viewer, "handoff.released", handoff, {
+        action: "RELEASED",
+        summary:
+          current.claimedById === viewer.id
+            ? "Released the session back to the queue"
+            : `Released ${current.claimedBy?.name ?? "someone"}'s claim; the session is back in the queue`,
+      });
     });
-    publishInBackground(deps, event);
-    return event.handoff;
+    publishInBackground(deps, events);
+    return events[0].handoff;
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError(
@@ -163,6 +196,29 @@ export async function releaseHandoff(
     }
     throw error;
   }
+}
+
+type THandoffChangeEvents = readonly [THandoffEvent, TEscalationBusMessage];
+
+/** A handoff change's two events: `handoff.*` for the queue, then `session.updated` (with its log row). */
+async function announceHandoffChange(
+  tx: Prisma.TransactionClient,
+  viewer: TViewerRef,
+  type: THandoffEventType,
+  handoff: THandoffWithCardRelations,
+  change: Pick<TSessionChangeRecord, "action" | "summary">,
+): Promise<THandoffChangeEvents> {
+  const handoffEvent = await appendEscalationEvent(tx, viewer.accountId, {
+    type,
+    handoff: toHandoffCard(handoff),
+  });
+  const sessionEvent = await recordSessionChange(tx, {
+    sessionId: handoff.sessionId,
+    accountId: viewer.accountId,
+    actorId: viewer.id,
+    ...change,
+  });
+  return [handoffEvent, sessionEvent];
 }
 
 /**
@@ -272,19 +328,6 @@ async function findEarlierAttempt(
     );
   }
   return card;
-}
-
-/**
- * The bus is best-effort and never delays the caller (a hung Redis would): subscribers fill any
- * gap from the event log.
- */
-function publishInBackground(deps: Pick<ApiDeps, "bus" | "logger">, event: TEscalationBusMessage) {
-  deps.bus.publish(event.accountId, event).catch((error: unknown) => {
-    deps.logger.warn(
-      { err: error, seq: event.seq, accountId: event.accountId },
-      "escalation bus publish failed",
-    );
-  });
 }
 
 /** Who wrote a message that no user wrote. */

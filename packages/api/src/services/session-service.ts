@@ -1,100 +1,79 @@
-// Troubleshooting sessions of the caller's account: list, read, create.
+// Troubleshooting sessions of the caller's account: read one, create one.
 import type { Prisma, PrismaClient } from "@handoff/db";
+import type { ApiDeps } from "../context.ts";
 import { AppError } from "../domain/app-error.ts";
 import {
+  authorKindToApi,
   confidenceToDb,
-  intentToApi,
-  priorityToApi,
+  entryKindToApi,
+  logActionToApi,
   toBranchNode,
-  toSessionFacts,
 } from "../domain/enum-mapping.ts";
 import type { TConfidenceTier } from "../schemas/enums.ts";
+import type { TSessionDetail, TSessionEntry, TSessionSummary } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
+import { publishInBackground } from "./event-publisher.ts";
+import { recordSessionChange } from "./session-change.ts";
+import { sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId">;
 
-const summaryInclude = {
-  owner: { select: { id: true, name: true } },
-  assignee: { select: { id: true, name: true } },
-  team: { select: { id: true, name: true } },
-  handoffs: {
-    where: { claimedAt: null, cancelledAt: null },
-    select: { id: true, intent: true, priority: true },
-    take: 1,
-  },
-} satisfies Prisma.SessionInclude;
-
-type TSessionWithSummary = Prisma.SessionGetPayload<{ include: typeof summaryInclude }>;
-
-function toSessionSummary(session: TSessionWithSummary) {
-  const open = session.handoffs[0];
-  return {
-    id: session.id,
-    ...toSessionFacts(session),
-    handoffCount: session.handoffCount,
-    owner: session.owner,
-    assignee: session.assignee,
-    team: session.team,
-    openHandoff: open
-      ? { id: open.id, intent: intentToApi(open.intent), priority: priorityToApi(open.priority) }
-      : null,
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-  };
-}
-
-export type TSessionSummary = ReturnType<typeof toSessionSummary>;
-
-/** Loads a session of the caller's account or explains why not. */
+/** Loads a session of the caller's account; another account's session is NOT_FOUND, as if it did not exist. */
 export async function findSessionInAccount<TInclude extends Prisma.SessionInclude>(
   db: Prisma.TransactionClient,
   accountId: string,
   sessionId: string,
   include: TInclude,
 ): Promise<Prisma.SessionGetPayload<{ include: TInclude }>> {
-  const session = await db.session.findUnique({ where: { id: sessionId }, include });
-  if (!session) throw new AppError("NOT_FOUND", "No session with that id.");
-  if (session.accountId !== accountId)
-    throw new AppError("FORBIDDEN", "That session belongs to another account.");
+  const session = await db.session.findFirst({ where: { id: sessionId, accountId }, include });
+  if (!session) throw new AppError("NOT_FOUND", "No session with that id in your account.");
   return session as Prisma.SessionGetPayload<{ include: TInclude }>;
 }
 
-export async function listSessions(prisma: PrismaClient, viewer: TViewerRef, scope: "mine" | "account") {
-  const sessions = await prisma.session.findMany({
-    where: {
-      accountId: viewer.accountId,
-      ...(scope === "mine" && { OR: [{ ownerId: viewer.id }, { assigneeId: viewer.id }] }),
-    },
-    orderBy: { updatedAt: "desc" },
-    include: summaryInclude,
-    take: 200,
-  });
-  return sessions.map(toSessionSummary);
-}
+const person = { select: { id: true, name: true } } as const;
 
-export async function getSession(prisma: PrismaClient, viewer: TViewerRef, sessionId: string) {
+export async function getSession(
+  prisma: PrismaClient,
+  viewer: TViewerRef,
+  sessionId: string,
+): Promise<TSessionDetail> {
   const session = await findSessionInAccount(prisma, viewer.accountId, sessionId, {
-    ...summaryInclude,
+    ...sessionSummaryInclude,
     branches: { orderBy: { createdAt: "asc" } },
-    messages: { orderBy: { createdAt: "asc" }, include: { author: { select: { id: true, name: true } } } },
+    messages: { orderBy: { createdAt: "asc" }, include: { author: person } },
+    log: { orderBy: { createdAt: "asc" }, include: { actor: person } },
   });
   return {
     ...toSessionSummary(session),
     activeBranchId: session.activeBranchId,
     branches: session.branches.map(toBranchNode),
-    messages: session.messages.map((message) => ({
-      id: message.id,
-      branchId: message.branchId,
-      author: message.author,
-      authorKind: message.authorKind.toLowerCase(),
-      body: message.body,
-      createdAt: message.createdAt,
+    messages: session.messages.map(toSessionEntry),
+    log: session.log.map((entry) => ({
+      id: entry.id,
+      action: logActionToApi(entry.action),
+      summary: entry.summary,
+      actor: entry.actor,
+      at: entry.createdAt.toISOString(),
     })),
   };
 }
 
+export function toSessionEntry(
+  message: Prisma.SessionMessageGetPayload<{ include: { author: typeof person } }>,
+): TSessionEntry {
+  return {
+    id: message.id,
+    branchId: message.branchId,
+    kind: entryKindToApi(message.kind),
+    author: message.author,
+    authorKind: authorKindToApi(message.authorKind),
+    body: message.body,
+    createdAt: message.createdAt.toISOString(),
+  };
+}
+
 export async function createSession(
-  prisma: PrismaClient,
+  deps: Pick<ApiDeps, "prisma" | "bus" | "logger">,
   viewer: TViewerRef,
   input: {
     problemSummary: string;
@@ -103,22 +82,34 @@ export async function createSession(
     teamId?: string | undefined;
     psaTicketId?: string | undefined;
   },
-) {
-  if (input.teamId) {
-    const team = await prisma.team.findFirst({ where: { id: input.teamId, accountId: viewer.accountId } });
-    if (!team) throw new AppError("NOT_FOUND", "No team with that id in your account.");
-  }
-  const session = await prisma.session.create({
-    data: {
+): Promise<TSessionSummary> {
+  const event = await deps.prisma.$transaction(async (tx) => {
+    if (input.teamId) await assertTeamInAccount(tx, viewer.accountId, input.teamId);
+    const session = await tx.session.create({
+      data: {
+        accountId: viewer.accountId,
+        ownerId: viewer.id,
+        teamId: input.teamId ?? null,
+        problemSummary: input.problemSummary,
+        problemDomain: input.problemDomain,
+        confidenceTier: confidenceToDb(input.confidenceTier),
+        psaTicketId: input.psaTicketId || null,
+      },
+    });
+    return recordSessionChange(tx, {
       accountId: viewer.accountId,
-      ownerId: viewer.id,
-      teamId: input.teamId ?? null,
-      problemSummary: input.problemSummary,
-      problemDomain: input.problemDomain,
-      confidenceTier: confidenceToDb(input.confidenceTier),
-      psaTicketId: input.psaTicketId ?? null,
-    },
-    include: summaryInclude,
+      sessionId: session.id,
+      actorId: viewer.id,
+      action: "CREATED",
+      summary: "Opened the session",
+    });
   });
-  return toSessionSummary(session);
+  publishInBackground(deps, [event]);
+  return event.session;
+}
+
+export async function assertTeamInAccount(db: Prisma.TransactionClient, accountId: string, teamId: string) {
+  const team = await db.team.findFirst({ where: { id: teamId, accountId } });
+  if (!team) throw new AppError("NOT_FOUND", "No team with that id in your account.");
+  return team;
 }

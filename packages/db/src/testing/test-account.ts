@@ -62,6 +62,7 @@ export async function createTestAccount(
     problemSummary: "Shared mailbox not showing in Outlook",
     problemDomain: "Microsoft 365",
     confidenceTier: "MEDIUM",
+    stepCount: 3,
     messages: [{ body: "User reports the shared mailbox vanished this morning.", authorId: engineer.id }],
     branches: [
       {

@@ -12,6 +12,8 @@ const card: THandoffCard = {
   notes: "Tried MTU 1400 & rekey",
   stepCount: 7,
   confidenceTier: "low",
+  psaTicketId: null,
+  psaTicketUrl: null,
   team: null,
   handedOffBy: { id: "u1", name: "Alice Chen" },
   createdAt: "2026-11-23T10:00:00.000Z",

@@ -98,6 +98,8 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
     intent: "park",
     priority: "normal",
     problemSummary: "Printer offline",
+    psaTicketId: null,
+    psaTicketUrl: null,
     problemDomain: "Printing",
     notes: null,
     stepCount: 0,
@@ -112,7 +114,7 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
   for (let index = 0; index < count; index += 1) {
     messages.push(
       await database.prisma.$transaction((tx) =>
-        appendEscalationEvent(tx, account.account.id, "handoff.created", card),
+        appendEscalationEvent(tx, account.account.id, { type: "handoff.created", handoff: card }),
       ),
     );
   }

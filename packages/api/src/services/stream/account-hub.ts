@@ -311,15 +311,10 @@ function startingPoint(
 }
 
 function toStreamItem(message: TEscalationBusMessage): TStreamItem {
-  return {
-    seq: message.seq,
-    id: formatEventId(message),
-    event: shareAcrossSubscribers({
-      kind: "handoff",
-      type: message.type,
-      seq: message.seq,
-      at: message.at,
-      handoff: message.handoff,
-    }),
-  };
+  const { seq, at } = message;
+  const event: TEscalationEvent =
+    message.type === "session.updated"
+      ? { kind: "session", type: message.type, seq, at, session: message.session }
+      : { kind: "handoff", type: message.type, seq, at, handoff: message.handoff };
+  return { seq, id: formatEventId(message), event: shareAcrossSubscribers(event) };
 }

@@ -1,0 +1,105 @@
+// Every change of a session runs here: under the session's row lock, checked against the holder
+// rule, written to the session log and announced as `session.updated`, all in the change's own
+// transaction; the events are published after commit.
+import type { Prisma, SessionLogAction } from "@handoff/db";
+import type { ApiDeps } from "../context.ts";
+import { AppError } from "../domain/app-error.ts";
+import type { TEscalationBusMessage, TEventEnvelope } from "../domain/bus-message.ts";
+import { assertMayChange } from "../domain/holder.ts";
+import type { TSessionSummary } from "../schemas/outputs.ts";
+import type { TAuthedViewer } from "./auth-service.ts";
+import { appendEscalationEvent } from "./event-log.ts";
+import { publishInBackground } from "./event-publisher.ts";
+import { loadSessionSummary, sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
+
+export type TSessionActor = Pick<TAuthedViewer, "id" | "accountId" | "role">;
+type TChangeDeps = Pick<ApiDeps, "prisma" | "bus" | "logger">;
+
+const person = { select: { id: true, name: true } } as const;
+const lockedInclude = { owner: person, assignee: person } satisfies Prisma.SessionInclude;
+export type TLockedSession = Prisma.SessionGetPayload<{ include: typeof lockedInclude }>;
+
+/**
+ * Locks the session row until commit and reads it. Changes to one session (and claims of its
+ * handoff) queue up on this lock, so the holder a change is checked against is the holder it
+ * commits under. Another account's session is NOT_FOUND, as if it did not exist.
+ */
+export async function lockSession(
+  tx: Prisma.TransactionClient,
+  accountId: string,
+  sessionId: string,
+): Promise<TLockedSession> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Session" WHERE "id" = ${sessionId} AND "accountId" = ${accountId} FOR UPDATE`;
+  if (locked.length === 0) throw new AppError("NOT_FOUND", "No session with that id in your account.");
+  return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: lockedInclude });
+}
+
+export type TSessionChangeRecord = {
+  accountId: string;
+  sessionId: string;
+  actorId: string;
+  action: SessionLogAction;
+  /** What changed, in words, for the session log. */
+  summary: string;
+};
+
+/** Writes the log row, marks the session as just active, and appends its `session.updated` event. */
+export async function recordSessionChange(
+  tx: Prisma.TransactionClient,
+  change: TSessionChangeRecord,
+): Promise<TEventEnvelope & { type: "session.updated"; session: TSessionSummary }> {
+  await tx.sessionLogEntry.create({
+    data: {
+      sessionId: change.sessionId,
+      actorId: change.actorId,
+      action: change.action,
+      summary: change.summary,
+    },
+  });
+  const session = await tx.session.update({
+    where: { id: change.sessionId },
+    data: { updatedAt: new Date() },
+    include: sessionSummaryInclude,
+  });
+  return appendEscalationEvent(tx, change.accountId, {
+    type: "session.updated" as const,
+    session: toSessionSummary(session),
+  });
+}
+
+export type TSessionChange<T> = {
+  result: T;
+  /** What changed, for the session log; null when nothing did (then no log row, no event). */
+  log: { action: SessionLogAction; summary: string } | null;
+  /** Events the change appended itself (e.g. handoff.cancelled); they precede session.updated. */
+  events?: TEscalationBusMessage[];
+};
+
+/**
+ * Runs `apply` on the locked session if the actor holds it (or is ADMIN+), then logs and announces
+ * the change. Resolves to apply's result and the session as it now is.
+ */
+export async function changeSession<T>(
+  deps: TChangeDeps,
+  actor: TSessionActor,
+  sessionId: string,
+  apply: (tx: Prisma.TransactionClient, session: TLockedSession) => Promise<TSessionChange<T>>,
+): Promise<{ result: T; session: TSessionSummary }> {
+  const { result, session, events } = await deps.prisma.$transaction(async (tx) => {
+    const locked = await lockSession(tx, actor.accountId, sessionId);
+    assertMayChange(actor, locked);
+    const change = await apply(tx, locked);
+    if (!change.log)
+      return { result: change.result, session: await loadSessionSummary(tx, sessionId), events: [] };
+    const updated = await recordSessionChange(tx, {
+      accountId: actor.accountId,
+      sessionId,
+      actorId: actor.id,
+      ...change.log,
+    });
+    return { result: change.result, session: updated.session, events: [...(change.events ?? []), updated] };
+  });
+  publishInBackground(deps, events);
+  return { result, session };
+}
