@@ -139,7 +139,9 @@ export class SubscriberFleet {
         subscriber.lastEventId = result.id;
         this.lastFrame = text;
         subscriber.seqs.push(event.seq);
-        this.#options.onReceipt({ key: `${event.type}:${event.handoff.id}`, at });
+        // Handoff events carry a queue card, session.updated a sessions-list row.
+        const subject = event.handoff ?? event.session;
+        this.#options.onReceipt({ key: `${event.type}:${subject.id}`, at });
       });
       socket.on("error", () => undefined);
       socket.on("close", () => {
