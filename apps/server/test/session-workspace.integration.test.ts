@@ -137,7 +137,10 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       orderBy: { seq: "asc" },
     });
     expect(events.map((event) => event.type)).toEqual(Array(11).fill("session.updated"));
-    expect(events.at(-1)?.payload).toMatchObject({ id: created.id, status: "active", stepCount: 2 });
+    expect(events.at(-1)?.payload).toMatchObject({
+      v: 1,
+      session: { id: created.id, status: "active", stepCount: 2 },
+    });
   });
 
   it("makes the claimer the holder: anyone else gets FORBIDDEN naming them; a release gives it back", async () => {
