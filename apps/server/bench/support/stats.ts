@@ -12,10 +12,17 @@ export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 /** Wall-clock milliseconds with sub-ms resolution, comparable across processes. */
 export const wallNow = () => performance.timeOrigin + performance.now();
 
-export async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  what: string | (() => string),
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const described = typeof what === "function" ? what() : what;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${described}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -30,6 +30,8 @@ export class SubscriberFleet {
   readonly #options: TFleetOptions;
   readonly #subscribers: TSubscriber[] = [];
   #isReconnecting = false;
+  /** Sockets that closed under a subscriber (the server restarted, or dropped it). */
+  dropped = 0;
   /** The text of the last event frame received, to broadcast the same bytes elsewhere. */
   lastFrame = "";
   #isClosed = false;
@@ -145,6 +147,7 @@ export class SubscriberFleet {
       });
       socket.on("error", () => undefined);
       socket.on("close", () => {
+        if (subscriber.isStarted) this.dropped += 1;
         subscriber.isStarted = false;
         subscriber.socket = null;
         settle();
