@@ -91,25 +91,35 @@ export async function startApp(options: { authRecheckMs?: number } = {}): Promis
 
 export type Person = { email: string; name: string; id: string };
 
+/** Someone more in an account (password "demo", on its team when an engineer). */
+export async function addPerson(
+  app: App,
+  account: TestAccount,
+  person: { name: string; role?: "ENGINEER" | "VIEWER" | "ADMIN"; isSeniorTech?: boolean },
+): Promise<Person> {
+  const tag = randomBytes(4).toString("hex");
+  const role = person.role ?? "ENGINEER";
+  const key = person.name.split(" ")[0]?.toLowerCase() ?? "person";
+  return app.server.deps.prisma.user.create({
+    data: {
+      accountId: account.account.id,
+      teamId: role === "ENGINEER" ? account.team.id : null,
+      email: `${key}.${tag}@test-${tag}.test`,
+      name: person.name,
+      role,
+      isSeniorTech: person.isSeniorTech ?? false,
+      passwordHash: account.senior.passwordHash,
+    },
+  });
+}
+
 /** A fresh account (engineer, senior, viewer, a session with a branch tree) plus a second senior. */
 export async function createAccount(
   app: App,
   overrides: CreateTestAccountOverrides = {},
 ): Promise<TestAccount & { senior2: Person }> {
-  const prisma = app.server.deps.prisma;
-  const account = await createTestAccount(prisma, overrides);
-  const tag = randomBytes(4).toString("hex");
-  const senior2 = await prisma.user.create({
-    data: {
-      accountId: account.account.id,
-      teamId: account.team.id,
-      email: `senior2.${tag}@test-${tag}.test`,
-      name: "Sara Second",
-      role: "ENGINEER",
-      isSeniorTech: true,
-      passwordHash: account.senior.passwordHash,
-    },
-  });
+  const account = await createTestAccount(app.server.deps.prisma, overrides);
+  const senior2 = await addPerson(app, account, { name: "Sara Second", isSeniorTech: true });
   return { ...account, senior2 };
 }
 

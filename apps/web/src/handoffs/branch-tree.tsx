@@ -1,12 +1,18 @@
 // The session's branch map: what was tried, as a tree, with dead ends, resolutions and the
 // branch the engineer was on when they handed off.
 import type { TBranchNode } from "@handoff/api/helpers";
+import type { ReactNode } from "react";
 
-type TBranchTreeProps = { branches: TBranchNode[]; activeBranchId: string | null };
+type TBranchTreeProps = {
+  branches: TBranchNode[];
+  activeBranchId: string | null;
+  /** The holder's tools for one branch (session workspace); none when read-only. */
+  renderTools?: (branch: TBranchNode, isActive: boolean) => ReactNode;
+};
 
 const STATUS_LABEL = { open: "Open", dead_end: "Dead end", resolved: "Resolved" } as const;
 
-export function BranchTree({ branches, activeBranchId }: TBranchTreeProps) {
+export function BranchTree({ branches, activeBranchId, renderTools }: TBranchTreeProps) {
   if (branches.length === 0) return <p className="muted">No branches were recorded.</p>;
   const ids = new Set(branches.map((branch) => branch.id));
   // A branch whose parent is missing is shown as a root rather than dropped.
@@ -14,17 +20,32 @@ export function BranchTree({ branches, activeBranchId }: TBranchTreeProps) {
   return (
     <ul className="branch-tree" aria-label="Branch map">
       {roots.map((branch) => (
-        <BranchItem key={branch.id} branch={branch} branches={branches} activeBranchId={activeBranchId} />
+        <BranchItem
+          key={branch.id}
+          branch={branch}
+          branches={branches}
+          activeBranchId={activeBranchId}
+          renderTools={renderTools}
+        />
       ))}
     </ul>
   );
 }
 
-function BranchItem({ branch, branches, activeBranchId }: { branch: TBranchNode } & TBranchTreeProps) {
+function BranchItem({
+  branch,
+  branches,
+  activeBranchId,
+  renderTools,
+}: { branch: TBranchNode } & TBranchTreeProps) {
   const children = branches.filter((candidate) => candidate.parentId === branch.id);
   const isActive = branch.id === activeBranchId;
   return (
-    <li className={`branch branch--${branch.status}${isActive ? " branch--active" : ""}`}>
+    <li
+      className={`branch branch--${branch.status}${isActive ? " branch--active" : ""}`}
+      data-testid="branch"
+      data-branch-status={branch.status}
+    >
       <div className="branch__row" aria-current={isActive ? "step" : undefined}>
         <span className="branch__dot" aria-hidden="true" />
         <span className="branch__label">{branch.label}</span>
@@ -34,10 +55,17 @@ function BranchItem({ branch, branches, activeBranchId }: { branch: TBranchNode 
         {isActive && <span className="branch__active">Active branch</span>}
       </div>
       {branch.outcome && <p className="branch__outcome">{branch.outcome}</p>}
+      {renderTools?.(branch, isActive)}
       {children.length > 0 && (
         <ul>
           {children.map((child) => (
-            <BranchItem key={child.id} branch={child} branches={branches} activeBranchId={activeBranchId} />
+            <BranchItem
+              key={child.id}
+              branch={child}
+              branches={branches}
+              activeBranchId={activeBranchId}
+              renderTools={renderTools}
+            />
           ))}
         </ul>
       )}

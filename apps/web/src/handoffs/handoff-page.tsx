@@ -11,6 +11,7 @@ import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { LiveUpdates } from "../live/live-updates.tsx";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { TicketRef } from "../ui/ticket-ref.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
 import { useReleaseHandoff } from "./use-release-handoff.ts";
@@ -48,7 +49,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
         <div className="handoff__badges">
           {isEscalation && <PriorityBadge priority={handoff.priority} />}
           <IntentTag intent={handoff.intent} />
-          {snapshot.psaTicketId && <span className="tag">Ticket {snapshot.psaTicketId}</span>}
+          {handoff.psaTicketId && <TicketRef ticketId={handoff.psaTicketId} url={handoff.psaTicketUrl} />}
           {canWorkHandoffs(viewer) && <LiveUpdates />}
         </div>
         <h1 id="handoff-title">{handoff.problemSummary}</h1>

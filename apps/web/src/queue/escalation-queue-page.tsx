@@ -173,8 +173,8 @@ export function EscalationQueuePage() {
           </select>
         </label>
         <SearchBox
-          label="Search the queue"
-          placeholder="Search summary, domain, ticket, notes, who…"
+          label="Search the queue by summary, domain, ticket, notes or who handed off"
+          placeholder="Search the queue"
           value={search}
           onChange={setSearch}
         />

@@ -5,6 +5,7 @@ import { type Ref, useEffect } from "react";
 import { Link } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
 import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
+import { TicketRef } from "../ui/ticket-ref.tsx";
 import type { TQueueEntry } from "./queue-state.ts";
 
 /** How long a visible new card keeps its highlight when nobody focuses it. */
@@ -94,6 +95,7 @@ export function QueueCard({
           </span>
           <Confidence tier={card.confidenceTier} />
           {card.team && <span>{card.team.name}</span>}
+          {card.psaTicketId && <TicketRef ticketId={card.psaTicketId} url={card.psaTicketUrl} />}
         </div>
         {card.notes && <p className="queue-card__notes">{card.notes}</p>}
         <div className="queue-card__from">

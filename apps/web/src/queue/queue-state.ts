@@ -204,6 +204,7 @@ function searchableText(card: THandoffCard): Array<string | null> {
   return [
     card.problemSummary,
     card.problemDomain,
+    card.psaTicketId,
     card.notes,
     card.handedOffBy.name,
     card.team?.name ?? null,

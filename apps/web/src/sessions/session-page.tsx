@@ -1,19 +1,32 @@
-// One troubleshooting session: its state, branch map and messages, and Park / Escalate.
-import type { RouterOutputs } from "@handoff/api";
-import type { THandoffCard, THandoffIntent } from "@handoff/api/helpers";
+// One troubleshooting session. For its holder (or an admin) a workspace: log steps and notes,
+// grow the branch map, change confidence, park, escalate, resolve, reopen. Everyone else reads
+// along, told who holds it. Follows the live stream, so changes show as they happen.
+import type { TConfidenceTier, THandoffCard, THandoffIntent, TSessionDetail } from "@handoff/api/helpers";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
-import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
+import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { BranchTree } from "../handoffs/branch-tree.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
+import { errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { LiveUpdates } from "../live/live-updates.tsx";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { Segmented } from "../ui/segmented.tsx";
+import { TicketRef } from "../ui/ticket-ref.tsx";
+import { BranchTools, RootBranchForm, type TBranchEditing } from "./branch-tools.tsx";
+import { EntryComposer } from "./entry-composer.tsx";
 import { HandoffDialog } from "./handoff-dialog.tsx";
+import { ResolveDialog } from "./resolve-dialog.tsx";
+import { SessionEntries, SessionLog } from "./session-timeline.tsx";
+import { useSessionActions } from "./use-session-actions.ts";
 
-type TSession = RouterOutputs["session"]["byId"];
+const CONFIDENCE_OPTIONS = [
+  { value: "low", label: "Low" },
+  { value: "medium", label: "Medium" },
+  { value: "high", label: "High" },
+] as const satisfies ReadonlyArray<{ value: TConfidenceTier; label: string }>;
 
 export function SessionPage() {
   const { id = "" } = useParams();
@@ -29,18 +42,26 @@ export function SessionPage() {
   return <SessionView session={session.data} />;
 }
 
-function SessionView({ session }: { session: TSession }) {
+function SessionView({ session }: { session: TSessionDetail }) {
   const viewer = useViewer();
   const now = useNow(30_000);
-  const [dialogIntent, setDialogIntent] = useState<THandoffIntent | null>(null);
+  const actions = useSessionActions(session.id);
+  const [dialog, setDialog] = useState<THandoffIntent | "resolve" | null>(null);
   const [handedOff, setHandedOff] = useState<THandoffCard | null>(null);
-  const canHandOff = canWorkHandoffs(viewer) && session.status !== "resolved" && !session.openHandoff;
+  const [editing, setEditing] = useState<TBranchEditing>(null);
+
+  const isResolved = session.status === "resolved";
+  const isHolder = session.holder.id === viewer.id;
+  const canChange = canWorkHandoffs(viewer) && (isHolder || isAdmin(viewer));
+  const canEdit = canChange && !isResolved;
+  const activeBranch = session.branches.find((branch) => branch.id === session.activeBranchId) ?? null;
   // Claiming makes the claimer the session's assignee and the session active again.
   const claimer =
     session.handoffCount > 0 &&
     session.status === "active" &&
     !session.openHandoff &&
-    session.assignee?.id !== session.owner.id
+    session.assignee &&
+    session.assignee.id !== session.owner.id
       ? session.assignee
       : null;
 
@@ -53,42 +74,63 @@ function SessionView({ session }: { session: TSession }) {
         <div>
           <div className="handoff__badges">
             <StatusBadge status={session.status} />
-            {session.psaTicketId && <span className="tag">Ticket {session.psaTicketId}</span>}
+            {session.psaTicketId && <TicketRef ticketId={session.psaTicketId} url={session.psaTicketUrl} />}
           </div>
           <h1 id="session-title">{session.problemSummary}</h1>
           <p className="muted">
             {session.problemDomain} · owned by {session.owner.name}
-            {session.assignee && session.assignee.id !== session.owner.id && (
-              <> · with {session.assignee.name}</>
-            )}{" "}
-            · updated {formatRelativeTime(session.updatedAt, now)}
+            {session.holder.id !== session.owner.id && <> · held by {session.holder.name}</>} · updated{" "}
+            {formatRelativeTime(session.updatedAt, now)}
           </p>
         </div>
         <div className="page-header__actions">
           {canWorkHandoffs(viewer) && <LiveUpdates />}
-          {canHandOff && (
+          {canEdit && !session.openHandoff && (
             <>
-              <button type="button" className="button" onClick={() => setDialogIntent("park")}>
+              <button type="button" className="button" onClick={() => setDialog("park")}>
                 Park
               </button>
-              <button
-                type="button"
-                className="button button--primary"
-                onClick={() => setDialogIntent("escalate")}
-              >
+              <button type="button" className="button" onClick={() => setDialog("escalate")}>
                 Escalate
               </button>
             </>
           )}
+          {canEdit && (
+            <button type="button" className="button button--primary" onClick={() => setDialog("resolve")}>
+              Resolve
+            </button>
+          )}
+          {canChange && isResolved && (
+            <button
+              type="button"
+              className="button"
+              disabled={actions.reopen.isPending}
+              onClick={() => actions.reopen.mutate({ sessionId: session.id })}
+            >
+              {actions.reopen.isPending ? "Reopening…" : "Reopen"}
+            </button>
+          )}
         </div>
       </header>
 
+      {actions.reopen.error && (
+        <p className="form-error" role="alert">
+          {errorMessage(actions.reopen.error)}
+        </p>
+      )}
+      {!canChange && (
+        <div className="banner banner--info" role="note" data-testid="read-only">
+          {canWorkHandoffs(viewer)
+            ? `${session.holder.name} holds this session. You can read along; only they or an admin can change it.`
+            : `Held by ${session.holder.name}. Your role is read-only.`}
+        </div>
+      )}
       {claimer && (
         <div className="banner banner--success" role="status" data-testid="claimed-by">
           Claimed by {claimer.id === viewer.id ? "you" : claimer.name}
         </div>
       )}
-      {handedOff && !claimer && (
+      {handedOff && !claimer && session.openHandoff && (
         <div className="banner banner--success" role="status">
           {handedOff.intent === "escalate"
             ? "Escalated. It is in the senior techs' queue now; you'll see here when someone claims it."
@@ -110,35 +152,59 @@ function SessionView({ session }: { session: TSession }) {
           <Link to={`/handoffs/${session.openHandoff.id}`}>View handoff</Link>
         </div>
       )}
+      {isResolved && (
+        <div className="banner banner--success" data-testid="resolution">
+          <span>
+            <strong>Resolved</strong>
+            {session.resolvedAt && <> {formatRelativeTime(session.resolvedAt, now)}</>}
+            {session.resolution && <>: {session.resolution}</>}
+          </span>
+        </div>
+      )}
 
       <div className="handoff__layout">
         <div className="handoff__main">
+          {canEdit && (
+            <EntryComposer
+              sessionId={session.id}
+              activeBranchLabel={activeBranch?.label ?? null}
+              addEntry={actions.addEntry}
+            />
+          )}
           <section className="panel" aria-labelledby="tree-title">
-            <h2 id="tree-title">Branch map</h2>
-            <BranchTree branches={session.branches} activeBranchId={session.activeBranchId} />
+            <div className="panel__header">
+              <h2 id="tree-title">Branch map</h2>
+              {canEdit && (
+                <RootBranchForm
+                  sessionId={session.id}
+                  editing={editing}
+                  onEdit={setEditing}
+                  openBranch={actions.openBranch}
+                />
+              )}
+            </div>
+            <BranchTree
+              branches={session.branches}
+              activeBranchId={session.activeBranchId}
+              renderTools={
+                canEdit
+                  ? (branch, isActive) => (
+                      <BranchTools
+                        sessionId={session.id}
+                        branch={branch}
+                        isActive={isActive}
+                        editing={editing}
+                        onEdit={setEditing}
+                        actions={actions}
+                      />
+                    )
+                  : undefined
+              }
+            />
           </section>
-          <section className="panel" aria-labelledby="log-title">
-            <h2 id="log-title">Session log</h2>
-            {session.messages.length === 0 ? (
-              <p className="muted">Nothing logged yet.</p>
-            ) : (
-              <ol className="messages">
-                {session.messages.map((message) => (
-                  <li key={message.id} className={`message message--${message.authorKind}`}>
-                    <div className="message__meta">
-                      <strong>
-                        {message.author?.name ??
-                          (message.authorKind === "assistant" ? "Assistant" : "System")}
-                      </strong>
-                      <time dateTime={new Date(message.createdAt).toISOString()}>
-                        {formatDateTime(message.createdAt)}
-                      </time>
-                    </div>
-                    <p>{message.body}</p>
-                  </li>
-                ))}
-              </ol>
-            )}
+          <section className="panel" aria-labelledby="entries-title">
+            <h2 id="entries-title">Steps and notes</h2>
+            <SessionEntries entries={session.messages} />
           </section>
         </div>
         <aside className="handoff__aside">
@@ -149,11 +215,25 @@ function SessionView({ session }: { session: TSession }) {
               <dd>
                 <StatusBadge status={session.status} />
               </dd>
+              <dt>Held by</dt>
+              <dd data-testid="holder">{session.holder.name}</dd>
               <dt>Steps</dt>
-              <dd>{session.stepCount}</dd>
+              <dd data-testid="step-count">{session.stepCount}</dd>
               <dt>Confidence</dt>
               <dd>
-                <Confidence tier={session.confidenceTier} />
+                {canEdit ? (
+                  <Segmented
+                    name="confidence"
+                    label="Confidence"
+                    value={session.confidenceTier}
+                    options={CONFIDENCE_OPTIONS}
+                    onChange={(confidenceTier) =>
+                      actions.update.mutate({ sessionId: session.id, confidenceTier })
+                    }
+                  />
+                ) : (
+                  <Confidence tier={session.confidenceTier} />
+                )}
               </dd>
               <dt>Team</dt>
               <dd>{session.team?.name ?? "—"}</dd>
@@ -162,19 +242,36 @@ function SessionView({ session }: { session: TSession }) {
               <dt>Opened</dt>
               <dd>{formatDateTime(session.createdAt)}</dd>
             </dl>
+            {actions.update.error && (
+              <p className="form-error" role="alert">
+                {errorMessage(actions.update.error)}
+              </p>
+            )}
+          </section>
+          <section className="panel" aria-labelledby="log-title">
+            <h2 id="log-title">Activity</h2>
+            <SessionLog log={session.log} />
           </section>
         </aside>
       </div>
 
-      {dialogIntent && (
+      {(dialog === "park" || dialog === "escalate") && (
         <HandoffDialog
           sessionId={session.id}
-          initialIntent={dialogIntent}
-          onClose={() => setDialogIntent(null)}
+          initialIntent={dialog}
+          onClose={() => setDialog(null)}
           onDone={(card) => {
             setHandedOff(card);
-            setDialogIntent(null);
+            setDialog(null);
           }}
+        />
+      )}
+      {dialog === "resolve" && (
+        <ResolveDialog
+          sessionId={session.id}
+          hasOpenHandoff={session.openHandoff !== null}
+          resolve={actions.resolve}
+          onClose={() => setDialog(null)}
         />
       )}
     </article>

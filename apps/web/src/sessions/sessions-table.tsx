@@ -1,12 +1,11 @@
 // The sessions list: a table on wide screens, a stack of cards on phones (styles.css), one markup.
-import type { RouterOutputs } from "@handoff/api";
+import type { TSessionSummary } from "@handoff/api/helpers";
 import { Link, useNavigate } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { TicketRef } from "../ui/ticket-ref.tsx";
 
-export type TSessionRow = RouterOutputs["session"]["list"]["items"][number];
-
-export function SessionsTable({ sessions, now }: { sessions: TSessionRow[]; now: number }) {
+export function SessionsTable({ sessions, now }: { sessions: TSessionSummary[]; now: number }) {
   const navigate = useNavigate();
   return (
     <div className="table-wrap">
@@ -37,11 +36,15 @@ export function SessionsTable({ sessions, now }: { sessions: TSessionRow[]; now:
                 </Link>
                 <div className="table__sub">
                   <span>{session.problemDomain}</span>
-                  {session.psaTicketId && <span>· #{session.psaTicketId}</span>}
+                  {session.psaTicketId && (
+                    <TicketRef ticketId={session.psaTicketId} url={session.psaTicketUrl} />
+                  )}
                   {session.openHandoff && (
                     <span>
                       · {session.openHandoff.intent === "escalate" ? "Escalated" : "Parked"}{" "}
-                      <PriorityBadge priority={session.openHandoff.priority} />
+                      {session.openHandoff.intent === "escalate" && (
+                        <PriorityBadge priority={session.openHandoff.priority} />
+                      )}
                     </span>
                   )}
                 </div>
@@ -55,7 +58,12 @@ export function SessionsTable({ sessions, now }: { sessions: TSessionRow[]; now:
               <td>
                 <Confidence tier={session.confidenceTier} />
               </td>
-              <td>{session.owner.name}</td>
+              <td>
+                {session.owner.name}
+                {session.holder.id !== session.owner.id && (
+                  <span className="table__held"> → {session.holder.name}</span>
+                )}
+              </td>
               <td className="muted">{formatRelativeTime(session.updatedAt, now)}</td>
             </tr>
           ))}

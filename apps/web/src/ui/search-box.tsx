@@ -10,6 +10,7 @@ export function SearchBox({ label, placeholder, value, onChange }: TSearchBoxPro
       </span>
       <input
         type="search"
+        title={label}
         placeholder={placeholder}
         value={value}
         autoComplete="off"
