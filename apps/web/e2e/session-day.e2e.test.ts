@@ -54,6 +54,8 @@ describe("a day with Handoff", () => {
     const sam = await addPerson(app, account, { name: "Sam Ortiz", isSeniorTech: true });
     const sara = await addPerson(app, account, { name: "Sara Lindqvist", isSeniorTech: true });
     const summary = "Outlook keeps asking for the password";
+    const admin = await apiAs(app, account.admin.email);
+    await admin.account.update({ psaTicketUrlTemplate: "https://psa.example.test/tickets?recid={id}" });
     const { page: samPage } = await openQueue(app, sam.email);
     const { page: saraQueue } = await openQueue(app, sara.email);
 
@@ -68,6 +70,8 @@ describe("a day with Handoff", () => {
     await alicePage.getByRole("heading", { name: summary }).waitFor();
     const sessionId = new URL(alicePage.url()).pathname.split("/").at(-1) ?? "";
     await waitLive(alicePage);
+    const ticket = alicePage.getByRole("link", { name: /Ticket 48213/ });
+    expect(await ticket.getAttribute("href")).toBe("https://psa.example.test/tickets?recid=48213");
 
     // Two steps: Enter adds one, Shift+Enter is a new line inside it.
     const step = alicePage.getByRole("textbox", { name: "Step" });
@@ -291,6 +295,14 @@ describe("a day with Handoff", () => {
 
     await search.fill("CW-77001");
     await expect.poll(() => rows.count()).toBe(1);
+    // No ticket link template in this account: the ticket is plain text.
+    await rows.first().getByText("Ticket CW-77001").waitFor();
+    expect(
+      await rows
+        .first()
+        .getByRole("link", { name: /Ticket/ })
+        .count(),
+    ).toBe(0);
     await search.fill("printer");
     await page.getByTestId("sessions-empty").getByText("No sessions match that search").waitFor();
     await search.press("Escape");

@@ -204,7 +204,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
           </section>
           <section className="panel" aria-labelledby="entries-title">
             <h2 id="entries-title">Steps and notes</h2>
-            <SessionEntries entries={session.messages} />
+            <SessionEntries entries={session.messages} branches={session.branches} />
           </section>
         </div>
         <aside className="handoff__aside">

@@ -1,10 +1,11 @@
 // What happened in a session: the steps and notes in order, and the log of every change.
-import type { TSessionEntry, TSessionLogEntry } from "@handoff/api/helpers";
+import type { TBranchNode, TSessionEntry, TSessionLogEntry } from "@handoff/api/helpers";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { useNow } from "../lib/use-now.ts";
 
-export function SessionEntries({ entries }: { entries: TSessionEntry[] }) {
+export function SessionEntries({ entries, branches }: { entries: TSessionEntry[]; branches: TBranchNode[] }) {
   if (entries.length === 0) return <p className="muted">No steps or notes yet.</p>;
+  const labels = new Map(branches.map((branch) => [branch.id, branch.label]));
   return (
     <ol className="messages" data-testid="session-entries">
       {entries.map((entry) => (
@@ -17,6 +18,9 @@ export function SessionEntries({ entries }: { entries: TSessionEntry[] }) {
               {entry.author?.name ?? (entry.authorKind === "assistant" ? "Assistant" : "System")}
             </strong>
             <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
+            {entry.branchId && labels.has(entry.branchId) && (
+              <span className="message__branch">on {labels.get(entry.branchId)}</span>
+            )}
           </div>
           <p>{entry.body}</p>
         </li>
