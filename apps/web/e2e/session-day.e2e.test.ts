@@ -238,12 +238,14 @@ describe("a day with Handoff", () => {
   it("takes a resolved session's waiting handoff out of every open queue, live", async () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
-    await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
+    const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
     const summary = account.session.problemSummary;
     const queues = await Promise.all(
       [account.senior.email, account.senior2.email].map(async (email) => (await openQueue(app, email)).page),
     );
     await Promise.all(queues.map((page) => queueCards(page, summary).waitFor()));
+    const { page: context } = await openAs(app, account.admin.email, `/handoffs/${handoff.id}`);
+    await waitLive(context);
 
     const { page } = await openAs(app, account.engineer.email, `/sessions/${account.session.id}`);
     await page.getByRole("button", { name: "Resolve", exact: true }).click();
@@ -255,6 +257,9 @@ describe("a day with Handoff", () => {
     await Promise.all(
       queues.map((queue) => queueCards(queue, summary).waitFor({ state: "detached", timeout: 5_000 })),
     );
+    // The handoff's own page says it was withdrawn, instead of offering a claim that would fail.
+    await context.getByTestId("claim-panel").getByText("Withdrawn").waitFor({ timeout: 5_000 });
+    expect(await context.getByRole("button", { name: "Claim & continue" }).count()).toBe(0);
     const left = await (await apiAs(app, account.senior.email)).handoff.queue({});
     expect(left.handoffs.map((card) => card.sessionId)).not.toContain(account.session.id);
   });

@@ -161,6 +161,15 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
   // Someone else won the race: the server's answer names them, and it stays on screen.
   const conflict = errorCode(claim.error) === "CONFLICT" ? errorMessage(claim.error) : null;
 
+  if (handoff.cancelledAt) {
+    return (
+      <section className="panel claim-panel" data-testid="claim-panel">
+        <p className="muted">Withdrawn: its session was resolved while this waited in the queue.</p>
+        {sessionLink}
+      </section>
+    );
+  }
+
   if (handoff.claimedBy) {
     const isMine = handoff.claimedBy.id === viewer.id;
     return (
