@@ -147,7 +147,7 @@ describe("sessions list", () => {
     await page.getByRole("button", { name: "New session" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("button", { name: "Start session" }).click();
-    await dialog.getByText("The problem summary needs at least 3 characters").waitFor();
+    await dialog.getByText("Describe the problem in a few words").waitFor();
 
     await dialog.getByLabel("Problem").fill("Printer on floor 2 prints blank pages");
     expect(
