@@ -16,7 +16,7 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import { type MeasuredProcess, startProduct } from "./support/product-server.ts";
 import { startRawServer } from "./support/raw-server.ts";
-import { kb, ms, percentile, ratio, until, wallNow } from "./support/stats.ts";
+import { kb, largest, ms, percentile, ratio, smallest, until, wallNow } from "./support/stats.ts";
 import { SubscriberFleet } from "./support/subscriber-fleet.ts";
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 10_000);
@@ -103,18 +103,18 @@ async function measureFanout(
     const { keys, startedAt } = await send(1);
     await receipts.allOf(keys, SUBSCRIBERS);
     const times = receipts.times(keys[0] as string);
-    const first = Math.min(...times);
+    const first = smallest(times);
     for (const at of times) {
       latencies.push(at - startedAt);
       spreads.push(at - first);
     }
-    rates.push(times.length / (Math.max(1, Math.max(...times) - first) / 1_000));
+    rates.push(times.length / (Math.max(1, largest(times) - first) / 1_000));
     await sleep(200);
   }
   const burst = await send(BURST);
   await receipts.allOf(burst.keys, SUBSCRIBERS);
   const burstTimes = burst.keys.flatMap((key) => receipts.times(key));
-  const burstSpread = Math.max(...burstTimes) - Math.min(...burstTimes);
+  const burstSpread = largest(burstTimes) - smallest(burstTimes);
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),

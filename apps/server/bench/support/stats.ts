@@ -26,3 +26,9 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Math.min/max over arrays too large to spread into arguments. */
+export const smallest = (values: number[]) =>
+  values.reduce((low, value) => (value < low ? value : low), Infinity);
+export const largest = (values: number[]) =>
+  values.reduce((high, value) => (value > high ? value : high), -Infinity);
