@@ -28,7 +28,5 @@ export async function until(
 }
 
 /** Math.min/max over arrays too large to spread into arguments. */
-export const smallest = (values: number[]) =>
-  values.reduce((low, value) => (value < low ? value : low), Infinity);
-export const largest = (values: number[]) =>
-  values.reduce((high, value) => (value > high ? value : high), -Infinity);
+export const smallest = (values: number[]) => values.reduce((low, value) => Math.min(low, value), Infinity);
+export const largest = (values: number[]) => values.reduce((high, value) => Math.max(high, value), -Infinity);
