@@ -308,7 +308,7 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
       );
       return { keys: cards.map((card) => `handoff.created:${card.id}`), startedAt };
     });
-    const frame = fleet.lastFrame.replace(
+    const frame = fleet.lastEscalationFrame.replace(
       /"id":"[0-9a-f-]{36}","sessionId"/,
       `"id":"${FRAME_ID_PLACEHOLDER}","sessionId"`,
     );

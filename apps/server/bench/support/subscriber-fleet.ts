@@ -32,8 +32,8 @@ export class SubscriberFleet {
   #isReconnecting = false;
   /** Sockets that closed under a subscriber (the server restarted, or dropped it). */
   dropped = 0;
-  /** The text of the last event frame received, to broadcast the same bytes elsewhere. */
-  lastFrame = "";
+  /** The text of the last escalation's frame, to broadcast the same bytes elsewhere. */
+  lastEscalationFrame = "";
   #isClosed = false;
 
   constructor(options: TFleetOptions) {
@@ -139,7 +139,7 @@ export class SubscriberFleet {
         if (result?.type !== "data") return;
         const event = result.data.json.data;
         subscriber.lastEventId = result.id;
-        this.lastFrame = text;
+        if (event.type === "handoff.created") this.lastEscalationFrame = text;
         subscriber.seqs.push(event.seq);
         // Handoff events carry a queue card, session.updated a sessions-list row.
         const subject = event.handoff ?? event.session;
