@@ -40,10 +40,6 @@ export class SubscriberFleet {
     this.#options = options;
   }
 
-  get size(): number {
-    return this.#subscribers.length;
-  }
-
   get startedCount(): number {
     let count = 0;
     for (const subscriber of this.#subscribers) if (subscriber.isStarted) count += 1;
