@@ -1,7 +1,8 @@
-// Wires the API's dependencies from config: the mailer (Resend or log-only), the job worker with
-// its handlers, and the login protection. Shared by main.ts and the test harness so both run the
+// Wires the API's dependencies from config: the mailer (Resend or log-only), the Web Push sender,
+// the job worker with its handlers, and the login protection. Shared by main.ts and the test harness so both run the
 // same wiring. The worker is returned stopped: whoever runs the server starts it.
 import { randomBytes } from "node:crypto";
+import type { Agent } from "node:https";
 import {
   type ApiDeps,
   createConnectionLogins,
@@ -10,12 +11,15 @@ import {
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
+  createPushJobHandlers,
   createResendMailer,
   createStreamAdmission,
   createStreamHub,
+  createWebPushSender,
   type Mailer,
   type TEmailJobRetry,
   type TEscalationBusMessage,
+  vapidKeysFrom,
 } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
@@ -26,6 +30,7 @@ import type { Logger } from "./logger.ts";
 export type TApiDepsConfig = Pick<
   TAppConfig,
   | "email"
+  | "push"
   | "jobs"
   | "appOrigin"
   | "authSessionTtlMs"
@@ -65,6 +70,8 @@ export function createApiDeps(options: {
   logger: Logger;
   mailer?: Mailer;
   emailRetry?: TEmailJobRetry;
+  /** Web Push in tests: the local push service's TLS agent, and how often a push is tried. */
+  push?: { agent?: Agent; retry?: { attempts: number } };
   /** From createLoginStore(); without it login counters are per process. */
   loginStore?: Redis | null;
 }): ApiDeps {
@@ -78,6 +85,12 @@ export function createApiDeps(options: {
     streamBufferSize: config.streamBufferSize ?? undefined,
     streamHistorySize: config.streamHistorySize,
   };
+  const webPush = createWebPushSender({
+    keys: vapidKeysFrom(prisma, config.push.vapidKeys),
+    subject: config.push.subject,
+    allowedHosts: config.push.allowedHosts ?? undefined,
+    agent: options.push?.agent,
+  });
   const jobs = createJobWorker({
     prisma,
     logger,
@@ -86,11 +99,13 @@ export function createApiDeps(options: {
     backoff: config.jobs.backoff,
     handlers: {
       ...createEmailJobHandlers({ prisma, mailer, appOrigin: config.appOrigin, retry: options.emailRetry }),
+      ...createPushJobHandlers({ prisma, sender: webPush, retry: options.push?.retry }),
     },
   });
   return {
     ...streamDeps,
     jobs,
+    webPush,
     loginProtection: createLoginProtection({
       ...config.loginProtection,
       deviceSecret: config.loginProtection.deviceSecret ?? randomBytes(32).toString("hex"),

@@ -1,10 +1,24 @@
 // loadConfig: defaults, parsing of each knob, and one clear message per bad value.
+import { createECDH } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** A VAPID key pair as `web-push generate-vapid-keys` prints it. */
+function vapidKeyPair() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return {
+    publicKey: ecdh.getPublicKey().toString("base64url"),
+    // A private key with leading zero bytes comes out shorter: keys are always 32 bytes.
+    privateKey: Buffer.concat([Buffer.alloc(32), ecdh.getPrivateKey()])
+      .subarray(-32)
+      .toString("base64url"),
+  };
+}
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -58,6 +72,7 @@ describe("loadConfig", () => {
   });
 
   it("parses every knob", () => {
+    const vapid = vapidKeyPair();
     const config = loadConfig({
       PORT: "0",
       HOST: "0.0.0.0",
@@ -89,6 +104,10 @@ describe("loadConfig", () => {
       JOB_LEASE: "5m",
       JOB_RETRY_BASE: "1s",
       JOB_RETRY_MAX: "1h",
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
+      VAPID_SUBJECT: "mailto:oncall@example.com",
+      PUSH_SERVICE_HOSTS: "fcm.googleapis.com, .push.apple.com,127.0.0.1:8443",
     });
     expect(config).toEqual({
       port: 0,
@@ -97,6 +116,11 @@ describe("loadConfig", () => {
       databaseUrl: "postgresql://postgres@127.0.0.1:5432/test",
       redisUrl: "redis://127.0.0.1:6379",
       email: { resendApiKey: "re_123", resendBaseUrl: "http://127.0.0.1:9999", from: "ops@example.com" },
+      push: {
+        vapidKeys: vapid,
+        subject: "mailto:oncall@example.com",
+        allowedHosts: ["fcm.googleapis.com", ".push.apple.com", "127.0.0.1:8443"],
+      },
       jobs: {
         pollIntervalMs: 250,
         leaseMs: 300_000,
@@ -128,6 +152,35 @@ describe("loadConfig", () => {
       webDistDir: path.join(REPO_ROOT, "custom/dist"),
       isProxyTrusted: true,
     });
+  });
+
+  it("takes VAPID keys in pairs that belong together; without them the pair is generated (null here)", () => {
+    const vapid = vapidKeyPair();
+    expect(loadConfig({}).push).toEqual({
+      vapidKeys: null,
+      subject: "mailto:escalations@handoff.local",
+      allowedHosts: null,
+    });
+    expect(loadConfig({ APP_ORIGIN: "https://handoff.example.com" }).push.subject).toBe(
+      "https://handoff.example.com",
+    );
+    expect(problemsOf({ VAPID_PUBLIC_KEY: vapid.publicKey })).toEqual([
+      "VAPID_PRIVATE_KEY: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together",
+    ]);
+    expect(
+      problemsOf({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapidKeyPair().privateKey }),
+    ).toEqual(["VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY"]);
+    expect(
+      problemsOf({
+        VAPID_PUBLIC_KEY: "abc",
+        VAPID_PRIVATE_KEY: "secret!",
+        VAPID_SUBJECT: "oncall@example.com",
+      }),
+    ).toEqual([
+      'VAPID_PUBLIC_KEY: expected a VAPID public key (65 bytes, base64url), as `npx web-push generate-vapid-keys` prints (got "abc")',
+      "VAPID_PRIVATE_KEY: expected a VAPID private key (32 bytes, base64url), as `npx web-push generate-vapid-keys` prints",
+      'VAPID_SUBJECT: expected "mailto:you@example.com" or an https: URL (got "oncall@example.com")',
+    ]);
   });
 
   it("treats empty variables as unset", () => {

@@ -1,5 +1,6 @@
 // The server's configuration: the only module that reads environment variables. `loadConfig` is a
 // pure function (env in, config out) that validates everything at start and names each bad value.
+import { createECDH } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -10,7 +11,13 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export type TLogLevel = (typeof LOG_LEVELS)[number];
 
 /** Values never echoed back in error messages (they may carry credentials). */
-const SECRET_KEYS = new Set(["DATABASE_URL", "REDIS_URL", "RESEND_API_KEY", "LOGIN_DEVICE_SECRET"]);
+const SECRET_KEYS = new Set([
+  "DATABASE_URL",
+  "REDIS_URL",
+  "RESEND_API_KEY",
+  "LOGIN_DEVICE_SECRET",
+  "VAPID_PRIVATE_KEY",
+]);
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const SIZE_UNITS_BYTES = { b: 1, kb: 1_024, mb: 1_048_576 } as const;
@@ -100,6 +107,43 @@ const ZEmailFrom = z.string().transform((value, ctx) => {
   return trimmed;
 });
 
+/** A base64url (unpadded) key of an exact length in bytes, as VAPID keys are written. */
+function base64UrlKey(bytes: number, what: string) {
+  return z.string().transform((value, ctx) => {
+    const trimmed = value.trim();
+    const isBase64Url = /^[A-Za-z0-9_-]+$/.test(trimmed);
+    if (!isBase64Url || Buffer.from(trimmed, "base64url").length !== bytes) {
+      return fail(
+        ctx,
+        `expected ${what} (${bytes} bytes, base64url), as \`npx web-push generate-vapid-keys\` prints`,
+      );
+    }
+    return trimmed;
+  });
+}
+
+/** Who push services contact about this sender: a mailto: address or an https: URL. */
+const ZVapidSubject = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const url = URL.canParse(trimmed) ? new URL(trimmed) : null;
+  if (!url || (url.protocol !== "mailto:" && url.protocol !== "https:")) {
+    return fail(ctx, 'expected "mailto:you@example.com" or an https: URL');
+  }
+  return trimmed;
+});
+
+/** Host names (optionally host:port), comma-separated; a leading dot allows every subdomain. */
+const ZHostList = z.string().transform((value, ctx) => {
+  const hosts = value
+    .split(",")
+    .map((part) => part.trim().toLowerCase())
+    .filter((part) => part !== "");
+  const bad = hosts.find((host) => !/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(host));
+  if (bad !== undefined) return fail(ctx, `"${bad}" is not a host name such as fcm.googleapis.com`);
+  if (hosts.length === 0) return fail(ctx, "expected at least one host");
+  return hosts;
+});
+
 const ZNonEmpty = z.string().transform((value, ctx) => value.trim() || fail(ctx, "must not be blank"));
 
 const ZSecret = z
@@ -122,6 +166,10 @@ const ZEnv = z.object({
   RESEND_API_KEY: ZNonEmpty.optional(),
   RESEND_BASE_URL: urlWithProtocols(["http:", "https:"], "https://api.resend.com").optional(),
   EMAIL_FROM: ZEmailFrom.optional(),
+  VAPID_PUBLIC_KEY: base64UrlKey(65, "a VAPID public key").optional(),
+  VAPID_PRIVATE_KEY: base64UrlKey(32, "a VAPID private key").optional(),
+  VAPID_SUBJECT: ZVapidSubject.optional(),
+  PUSH_SERVICE_HOSTS: ZHostList.optional(),
   APP_ORIGIN: ZOriginList.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).optional(),
   AUTH_SESSION_TTL: duration(60_000).optional(),
@@ -159,6 +207,16 @@ export type TAppConfig = {
   databaseUrl: string | null;
   redisUrl: string | null;
   email: { resendApiKey: string | null; resendBaseUrl: string | null; from: string };
+  /**
+   * Web Push. `vapidKeys` null: a pair is generated once and kept in the database (VapidKeyPair),
+   * so browsers' subscriptions, which are bound to the public key, survive restarts.
+   */
+  push: {
+    vapidKeys: { publicKey: string; privateKey: string } | null;
+    subject: string;
+    /** Push services the server may POST to; null = the major browsers' (see the API's sender). */
+    allowedHosts: string[] | null;
+  };
   /** Background jobs: how often idle workers look for due work, how long a claim holds, retry backoff. */
   jobs: { pollIntervalMs: number; leaseMs: number; backoff: { baseDelayMs: number; maxDelayMs: number } };
   /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
@@ -240,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     `http://127.0.0.1:${webDevPort}`,
   ];
   const appOrigin = appOrigins[0] as string;
+  const emailFrom = vars.EMAIL_FROM ?? "Handoff <escalations@handoff.local>";
   const wsPingMs = vars.WS_PING_INTERVAL ?? 30_000;
   const wsPongWaitMs = vars.WS_PONG_TIMEOUT ?? 10_000;
   if (wsPongWaitMs >= wsPingMs) {
@@ -255,7 +314,12 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     email: {
       resendApiKey: vars.RESEND_API_KEY ?? null,
       resendBaseUrl: vars.RESEND_BASE_URL ?? null,
-      from: vars.EMAIL_FROM ?? "Handoff <escalations@handoff.local>",
+      from: emailFrom,
+    },
+    push: {
+      vapidKeys: vapidKeysOf(vars.VAPID_PUBLIC_KEY, vars.VAPID_PRIVATE_KEY),
+      subject: vars.VAPID_SUBJECT ?? defaultVapidSubject(appOrigin, emailFrom),
+      allowedHosts: vars.PUSH_SERVICE_HOSTS ?? null,
     },
     jobs: {
       pollIntervalMs: vars.JOB_POLL_INTERVAL ?? 1_000,
@@ -288,6 +352,37 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     webDistDir: resolveFromRepo(vars.WEB_DIST_DIR ?? "apps/web/dist"),
     isProxyTrusted: vars.TRUST_PROXY ?? false,
   };
+}
+
+/** Both keys or neither; a public key that is not the private key's is refused at start. */
+function vapidKeysOf(
+  publicKey: string | undefined,
+  privateKey: string | undefined,
+): TAppConfig["push"]["vapidKeys"] {
+  if (publicKey === undefined && privateKey === undefined) return null;
+  if (publicKey === undefined || privateKey === undefined) {
+    const missing = publicKey === undefined ? "VAPID_PUBLIC_KEY" : "VAPID_PRIVATE_KEY";
+    throw new ConfigError([`${missing}: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together`]);
+  }
+  const ecdh = createECDH("prime256v1");
+  let derived: string | null = null;
+  try {
+    ecdh.setPrivateKey(Buffer.from(privateKey, "base64url"));
+    derived = ecdh.getPublicKey().toString("base64url");
+  } catch {
+    derived = null;
+  }
+  if (derived !== publicKey) {
+    throw new ConfigError(["VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY"]);
+  }
+  return { publicKey, privateKey };
+}
+
+/** The app's https origin, else the sender address of escalation emails. */
+function defaultVapidSubject(appOrigin: string, emailFrom: string): string {
+  if (appOrigin.startsWith("https:")) return appOrigin;
+  const address = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom;
+  return `mailto:${address}`;
 }
 
 /** The process environment, read here and nowhere else. */

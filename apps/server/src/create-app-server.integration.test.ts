@@ -1,6 +1,6 @@
 // The app server through its front door: probes, the session cookie, WebSocket upgrade policy and
 // limits, static serving of the web build, and graceful shutdown.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -287,6 +287,9 @@ describe("WebSocket upgrades", () => {
   });
 });
 
+/** The real service worker, as Vite copies it from apps/web/public into the build. */
+const SERVICE_WORKER_SOURCE = new URL("../../web/public/sw.js", import.meta.url);
+
 describe("the web app's build", () => {
   let distDir: string;
   let web: TestServer;
@@ -298,6 +301,7 @@ describe("the web app's build", () => {
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.js"), "console.log('app')");
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.css"), "body{}");
     await writeFile(path.join(distDir, "favicon.svg"), "<svg/>");
+    await copyFile(SERVICE_WORKER_SOURCE, path.join(distDir, "sw.js"));
     await writeFile(path.join(distDir, ".env"), "SECRET=1");
     await writeFile(path.join(path.dirname(distDir), "handoff-outside.txt"), "outside");
     web = await startTestServer({ database, webDistDir: distDir });
@@ -338,6 +342,15 @@ describe("the web app's build", () => {
       expect(response.body).toContain("<title>Handoff</title>");
     },
   );
+
+  it("serves the web build's service worker at the root (scope /) as JavaScript, revalidated every time", async () => {
+    const worker = await rawGet("/sw.js");
+    expect(worker.status).toBe(200);
+    expect(worker.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(worker.headers["cache-control"]).toBe("no-cache");
+    expect(worker.body).toBe(await readFile(SERVICE_WORKER_SOURCE, "utf8"));
+    expect(worker.body).toContain('addEventListener("notificationclick"');
+  });
 
   it("serves hashed assets as immutable with the right content types", async () => {
     const script = await rawGet("/assets/index-3f9a1c.js");

@@ -7,6 +7,7 @@ import type { ConnectionLogins } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
+import type { WebPushSender } from "./services/notifications/web-push-sender.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
 
@@ -22,6 +23,8 @@ export type ApiDeps = {
   /** Runs durable background work; services enqueue in their transaction, then kick it. */
   jobs: JobWorker;
   logger: Logger;
+  /** Web Push: the VAPID public key browsers subscribe with, and delivery (used by the push jobs). */
+  webPush: WebPushSender;
   loginProtection: LoginProtection;
   /** How long a login lasts. */
   authSessionTtlMs: number;

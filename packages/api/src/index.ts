@@ -31,6 +31,19 @@ export {
   type TSendResult,
 } from "./services/notifications/mailer.ts";
 export {
+  createPushJobHandlers,
+  enqueuePushToUsers,
+  type TPushMessage,
+  type TPushRequest,
+  type TPushWireMessage,
+} from "./services/notifications/push-jobs.ts";
+export {
+  createWebPushSender,
+  type TVapidKeys,
+  vapidKeysFrom,
+  type WebPushSender,
+} from "./services/notifications/web-push-sender.ts";
+export {
   createStreamAdmission,
   type StreamAdmission,
   type TSocketStreams,

@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
 import { jobRouter } from "./routers/job.ts";
+import { pushRouter } from "./routers/push.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { router } from "./trpc.ts";
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   handoff: handoffRouter,
   escalation: escalationRouter,
   job: jobRouter,
+  push: pushRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,6 +19,8 @@ const APP_ROUTES = [
 /** Vite puts content-hashed files under /assets/: a new build gets new names, so they never change. */
 const IMMUTABLE_PREFIX = "/assets/";
 const INDEX = "/index.html";
+/** The service worker (apps/web/public/sw.js): its scope is the whole app, so it lives at the root. */
+const SERVICE_WORKER = "/sw.js";
 /** sirv's types come without a charset; these are text the browser must read as UTF-8. */
 const UTF8_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -34,6 +36,8 @@ function cacheControlFor(pathname: string): string {
   if (pathname.startsWith(IMMUTABLE_PREFIX)) return "public, max-age=31536000, immutable";
   // index.html names the current hashed assets, so browsers must revalidate it (cheap with its ETag).
   if (pathname === INDEX) return "no-cache";
+  // Browsers check for a new service worker at most daily unless told to revalidate every time.
+  if (pathname === SERVICE_WORKER) return "no-cache";
   return "public, max-age=0, must-revalidate";
 }
 

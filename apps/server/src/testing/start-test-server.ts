@@ -1,6 +1,7 @@
 // A real app server on an ephemeral loopback port, wired like main.ts but around a database the
 // test owns. stop()/start() (or restart()) reopen it on the same port, to test reconnects.
 import { once } from "node:events";
+import type { Agent } from "node:https";
 import {
   type ApiDeps,
   type Mailer,
@@ -25,6 +26,11 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   bus?: EscalationBus<TEscalationBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
   resend?: { baseUrl: string; apiKey?: string; retry?: TEmailJobRetry };
+  /**
+   * Web Push to a local push service: its host (allowed as a push service), a TLS agent trusting
+   * its certificate, and tries per push.
+   */
+  pushService?: { host: string; agent: Agent; retry?: { attempts: number } };
   /** Any other mailer; without this or `resend`, email is only logged (notifications SKIPPED). */
   mailer?: Mailer;
   /** "silent" unless you are debugging a test. */
@@ -55,7 +61,16 @@ export type TestServer = {
 };
 
 export async function startTestServer(options: StartTestServerOptions): Promise<TestServer> {
-  const { database, bus: givenBus, resend, mailer, logLevel, logger: givenLogger, ...overrides } = options;
+  const {
+    database,
+    bus: givenBus,
+    resend,
+    pushService,
+    mailer,
+    logLevel,
+    logger: givenLogger,
+    ...overrides
+  } = options;
   const config: TAppConfig = {
     ...loadConfig({}),
     host: "127.0.0.1",
@@ -81,6 +96,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
       resendBaseUrl: resend.baseUrl,
     };
   }
+  if (pushService) config.push = { ...config.push, allowedHosts: [pushService.host] };
   const logger = givenLogger ?? createLogger(logLevel ?? "silent");
   const bus =
     givenBus ??
@@ -97,6 +113,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     logger,
     mailer,
     emailRetry: resend?.retry,
+    push: pushService,
     loginStore,
   });
   if (loginStore && loginStore.status !== "ready") await once(loginStore, "ready");

@@ -25,7 +25,8 @@ type TCallable<T> = T extends { query: infer F }
   ? F
   : T extends { mutate: infer F }
     ? F
-    : T extends { subscribe: infer F }
+    : // A subscription's `subscribe` is a function; a router may also hold a procedure named "subscribe".
+      T extends { subscribe: infer F extends (...args: never[]) => unknown }
       ? { subscribe: F }
       : { [K in keyof T]: TCallable<T[K]> };
 
@@ -72,7 +73,8 @@ function callableProxy(trpc: TRPCClient<AppRouter>, path: string[]): unknown {
     get(_target, property) {
       // "then" must stay undefined, or `await client` would treat the client as a promise.
       if (typeof property !== "string" || property === "then") return undefined;
-      if (property === "subscribe") {
+      // Only on a subscription procedure: a procedure may itself be named "subscribe" (push.subscribe).
+      if (property === "subscribe" && PROCEDURE_TYPES.get(dotted) === "subscription") {
         return (input: unknown, observer: Parameters<typeof untyped.subscription>[2]) =>
           untyped.subscription(dotted, input, observer);
       }

@@ -15,6 +15,8 @@ export const LIMITS = {
   idempotencyKey: 100,
   email: 254,
   password: 200,
+  pushEndpoint: 2048,
+  deviceLabel: 80,
 } as const;
 
 /** Lowest to highest: the queue shows the highest first. */

@@ -214,3 +214,44 @@ export const ZJobIdInput = z.object({ jobId: ZId });
 
 /** Event ids are `<epoch>:<seq>` (see ./event-id.ts). */
 export const ZOnEventInput = z.object({ lastEventId: z.string().max(128).nullish() }).default({});
+
+/** A browser key in base64url (the form PushSubscription.toJSON() gives), of an exact length. */
+function ZPushKey(what: string, bytes: number) {
+  const length = Math.ceil((bytes * 4) / 3);
+  return z
+    .string()
+    .trim()
+    .transform((key) => key.replace(/=+$/, ""))
+    .refine(
+      (key) => key.length === length && /^[A-Za-z0-9_-]+$/.test(key),
+      `${what} must be ${bytes} bytes in base64url`,
+    );
+}
+
+/** One device's Web Push subscription, as the browser's PushSubscription.toJSON() gives it. */
+export const ZPushSubscribeInput = z.object({
+  endpoint: z
+    .string()
+    .trim()
+    .max(LIMITS.pushEndpoint, `A push endpoint can be at most ${LIMITS.pushEndpoint} characters`)
+    .refine((endpoint) => URL.canParse(endpoint) && new URL(endpoint).protocol === "https:", {
+      message: "A push endpoint must be an https URL",
+    }),
+  keys: z.object({ p256dh: ZPushKey("The p256dh key", 65), auth: ZPushKey("The auth secret", 16) }),
+  /**
+   * New escalations below this priority are not pushed to this device. Omitted: the device keeps
+   * its threshold (or the one of the subscription it replaces); a new device starts at high.
+   */
+  minPriority: ZHandoffPriority.optional(),
+  /** How the device is shown in the list ("Chrome on macOS"). */
+  label: ZTitle("The device name", {
+    min: 1,
+    max: LIMITS.deviceLabel,
+    tooShort: "Name the device",
+  }).optional(),
+  /** The browser replaced this subscription (pushsubscriptionchange): it is removed. */
+  replacesEndpoint: z.string().trim().max(LIMITS.pushEndpoint).optional(),
+});
+export type TPushSubscribeInput = z.input<typeof ZPushSubscribeInput>;
+
+export const ZPushEndpointInput = z.object({ endpoint: z.string().trim().min(1).max(LIMITS.pushEndpoint) });

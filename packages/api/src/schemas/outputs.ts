@@ -91,6 +91,16 @@ export type TJobSummary = {
   updatedAt: string;
 };
 
+/** One of the viewer's devices that receive Web Push. */
+export type TPushDevice = {
+  id: string;
+  endpoint: string;
+  label: string | null;
+  minPriority: THandoffPriority;
+  createdAt: string;
+  lastPushedAt: string | null;
+};
+
 /** What a sessions-list row needs; carried by every `session.updated` event. */
 export type TSessionSummary = TSessionFacts & {
   id: string;

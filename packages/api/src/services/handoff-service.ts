@@ -1,6 +1,6 @@
 // Park, escalate, claim and release: each change, its session's new status, its session log row,
 // its events (handoff.* for the queue, session.updated for session views) and the background jobs
-// it causes (email) commit in one transaction; publishing happens after commit and never fails the call.
+// it causes (email, push) commit in one transaction; publishing happens after commit and never fails the call.
 import type { Prisma, PrismaClient } from "@handoff/db";
 import type { ApiDeps } from "../context.ts";
 import { AppError, isUniqueViolation } from "../domain/app-error.ts";
@@ -28,6 +28,7 @@ import {
 } from "./handoff-card.ts";
 import { enqueueJobs } from "./jobs/job-queue.ts";
 import { notifyEscalationJob } from "./notifications/email-jobs.ts";
+import { enqueueClaimPush } from "./notifications/push-jobs.ts";
 import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
@@ -115,7 +116,7 @@ export async function claimHandoff(
   viewer: TViewerRef,
   handoffId: string,
 ): Promise<THandoffCard> {
-  const events = await deps.prisma.$transaction(async (tx) => {
+  const { events, pushes } = await deps.prisma.$transaction(async (tx) => {
     // The session is locked before the handoff, as every session change does, so a claim and a
     // change of the same session queue up instead of deadlocking.
     const target = await findHandoffInAccount(tx, viewer, handoffId);
@@ -131,16 +132,30 @@ export async function claimHandoff(
       where: { id: handoffId },
       include: handoffCardInclude,
     });
-    await tx.session.update({
+    const session = await tx.session.update({
       where: { id: handoff.sessionId },
       data: { status: "ACTIVE", assigneeId: viewer.id },
+      select: { ownerId: true },
     });
-    return announceHandoffChange(tx, viewer, "handoff.claimed", handoff, {
+    const card = toHandoffCard(handoff);
+    const pushes = await enqueueClaimPush(
+      tx,
+      {
+        accountId: viewer.accountId,
+        handoffId,
+        ownerId: session.ownerId,
+        claimer: { id: viewer.id, name: handoff.claimedBy?.name ?? "Someone" },
+      },
+      card.problemSummary,
+    );
+    const events = await announceHandoffChange(tx, viewer, "handoff.claimed", handoff, {
       action: "CLAIMED",
       summary: "Claimed the session from the queue",
     });
+    return { events, pushes };
   });
   publishInBackground(deps, events);
+  if (pushes > 0) deps.jobs.kick();
   return events[0].handoff;
 }
 

@@ -1,6 +1,7 @@
 // Escalation email as durable jobs: "escalation.notify" fans a handoff out into one Notification
-// row and one "email.send" job per recipient (one transaction, so a retry adds nothing);
-// "email.send" delivers one row. Resend's idempotency key makes a repeated send one email.
+// row and one "email.send" job per recipient, and the push to their devices (push-jobs.ts), in
+// one transaction, so a retry adds nothing; "email.send" delivers one row. Resend's idempotency
+// key makes a repeated send one email.
 import type { PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
@@ -8,6 +9,7 @@ import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { escalationEmail } from "./escalation-email.ts";
 import type { Mailer } from "./mailer.ts";
+import { enqueueEscalationPush } from "./push-jobs.ts";
 
 export const NOTIFY_ESCALATION_JOB = "escalation.notify";
 const SEND_EMAIL_JOB = "email.send";
@@ -37,7 +39,10 @@ export function createEmailJobHandlers(options: {
 
   async function fanOut(payload: unknown): Promise<TJobResult> {
     const { handoffId } = ZHandoffPayload.parse(payload);
-    const handoff = await prisma.handoff.findUnique({ where: { id: handoffId } });
+    const handoff = await prisma.handoff.findUnique({
+      where: { id: handoffId },
+      include: handoffCardInclude,
+    });
     if (!handoff) return { ok: true };
     await prisma.$transaction(async (tx) => {
       const recipients = await tx.user.findMany({
@@ -61,9 +66,14 @@ export function createEmailJobHandlers(options: {
         })),
         skipDuplicates: true,
       });
+      await enqueueEscalationPush(
+        tx,
+        { ...toHandoffCard(handoff), accountId: handoff.accountId },
+        recipients.map((recipient) => recipient.id),
+      );
       if (isSkipped) return;
       const rows = await tx.notification.findMany({
-        where: { handoffId, channel: "EMAIL", status: "PENDING" },
+        where: { handoffId, channel: "EMAIL", reason: "escalated", status: "PENDING" },
         select: { id: true },
       });
       await enqueueJobs(

@@ -1,0 +1,101 @@
+// A user's devices that receive Web Push: opt in (or change the threshold), opt out, list them.
+// An endpoint belongs to one user at a time: opting in on a shared browser moves it to whoever
+// opted in last, so the previous user stops getting pushes there.
+import type { PrismaClient } from "@handoff/db";
+import type { z } from "zod";
+import { AppError } from "../../domain/app-error.ts";
+import { priorityToApi, priorityToDb } from "../../domain/enum-mapping.ts";
+import type { ZPushSubscribeInput } from "../../schemas/inputs.ts";
+import type { TPushDevice } from "../../schemas/outputs.ts";
+import type { TAuthedViewer } from "../auth-service.ts";
+import type { WebPushSender } from "./web-push-sender.ts";
+
+type TViewerRef = Pick<TAuthedViewer, "id" | "accountId">;
+type TPushSubscribe = z.output<typeof ZPushSubscribeInput>;
+
+/** A user keeps a handful of browsers; more is a script, not a person. */
+const MAX_DEVICES_PER_USER = 20;
+
+export async function subscribeDevice(
+  deps: { prisma: PrismaClient; webPush: Pick<WebPushSender, "isAllowedEndpoint"> },
+  viewer: TViewerRef,
+  input: TPushSubscribe,
+): Promise<TPushDevice> {
+  const { prisma } = deps;
+  if (!deps.webPush.isAllowedEndpoint(input.endpoint)) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `Handoff does not send to this push service (${new URL(input.endpoint).host}). Try Chrome, Edge, Firefox or Safari.`,
+    );
+  }
+  const device = await prisma.$transaction(async (tx) => {
+    const replaced =
+      input.replacesEndpoint && input.replacesEndpoint !== input.endpoint
+        ? await tx.pushSubscription.findFirst({
+            where: { endpoint: input.replacesEndpoint, userId: viewer.id },
+          })
+        : null;
+    if (replaced) await tx.pushSubscription.delete({ where: { id: replaced.id } });
+    const count = await tx.pushSubscription.count({
+      where: { userId: viewer.id, endpoint: { not: input.endpoint } },
+    });
+    if (count >= MAX_DEVICES_PER_USER) {
+      throw new AppError(
+        "CONFLICT",
+        `You already get push alerts on ${count} devices: turn them off on one you no longer use first.`,
+      );
+    }
+    // Omitted fields keep what the device (or the subscription it replaces) had.
+    const minPriority = input.minPriority ? priorityToDb(input.minPriority) : replaced?.minPriority;
+    const label = input.label ?? replaced?.label;
+    const fields = {
+      accountId: viewer.accountId,
+      userId: viewer.id,
+      p256dh: input.keys.p256dh,
+      auth: input.keys.auth,
+      ...(minPriority && { minPriority }),
+      ...(label && { label }),
+    };
+    return tx.pushSubscription.upsert({
+      where: { endpoint: input.endpoint },
+      create: { endpoint: input.endpoint, ...fields },
+      update: fields,
+    });
+  });
+  return toPushDevice(device);
+}
+
+export async function unsubscribeDevice(
+  prisma: PrismaClient,
+  viewer: TViewerRef,
+  endpoint: string,
+): Promise<{ isRemoved: boolean }> {
+  const { count } = await prisma.pushSubscription.deleteMany({ where: { endpoint, userId: viewer.id } });
+  return { isRemoved: count > 0 };
+}
+
+export async function listDevices(prisma: PrismaClient, viewer: TViewerRef): Promise<TPushDevice[]> {
+  const devices = await prisma.pushSubscription.findMany({
+    where: { userId: viewer.id },
+    orderBy: { createdAt: "asc" },
+  });
+  return devices.map(toPushDevice);
+}
+
+function toPushDevice(device: {
+  id: string;
+  endpoint: string;
+  label: string | null;
+  minPriority: Parameters<typeof priorityToApi>[0];
+  createdAt: Date;
+  lastPushedAt: Date | null;
+}): TPushDevice {
+  return {
+    id: device.id,
+    endpoint: device.endpoint,
+    label: device.label,
+    minPriority: priorityToApi(device.minPriority),
+    createdAt: device.createdAt.toISOString(),
+    lastPushedAt: device.lastPushedAt?.toISOString() ?? null,
+  };
+}
