@@ -101,6 +101,22 @@ describe("opting in", () => {
     expect(await senior.push.mine()).toEqual([]);
   });
 
+  it("a subscription the browser replaced (pushsubscriptionchange) keeps the device's threshold and name", async () => {
+    const account = await createTestAccount(database.prisma);
+    const senior = await clientFor(account.senior);
+    const old = await optIn(senior, "urgent");
+    const renewed = createTestBrowser(pushService.newEndpoint());
+    // What public/sw.js sends: no threshold, no name, the endpoint it replaces.
+    await senior.push.subscribe({ ...renewed.subscription, replacesEndpoint: old.subscription.endpoint });
+    expect(await senior.push.mine()).toEqual([
+      expect.objectContaining({
+        endpoint: renewed.subscription.endpoint,
+        minPriority: "urgent",
+        label: "Chrome on Linux",
+      }),
+    ]);
+  });
+
   it("refuses endpoints outside the allowed push services, bad keys, and read-only users", async () => {
     const account = await createTestAccount(database.prisma);
     const senior = await clientFor(account.senior);

@@ -6,6 +6,7 @@ import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-quer
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { isUnauthorized } from "../lib/api-errors.ts";
 import { removeDraftsOf } from "../lib/drafts.ts";
+import { turnOffPushOnThisDevice } from "../lib/push-alerts.ts";
 import { trpc } from "../lib/trpc.ts";
 
 type TAuth = {
@@ -89,6 +90,11 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
   const signOut = useCallback(async () => {
     // Someone else may sit down at this desk next: unsent drafts leave with the user.
     if (signedInId) removeDraftsOf(signedInId);
+    // …and so do their push alerts on this browser (best effort: sign-out never waits long for it).
+    await Promise.race([
+      turnOffPushOnThisDevice(client).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]);
     try {
       await client.auth.logout.mutate();
     } finally {

@@ -2,6 +2,7 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
 import { ClaimUndoProvider } from "../handoffs/claim-undo.tsx";
+import { useOpenFromPushNotification } from "../lib/push-alerts.ts";
 
 const ROLE_LABEL = { owner: "Owner", admin: "Admin", engineer: "Engineer", viewer: "Viewer" } as const;
 
@@ -10,6 +11,7 @@ export function AppShell() {
   const { signOut } = useAuth();
   const navigate = useNavigate();
   const roleLabel = viewer.isSeniorTech ? "Senior tech" : ROLE_LABEL[viewer.role];
+  useOpenFromPushNotification();
 
   const handleSignOut = async () => {
     await signOut();

@@ -5,6 +5,7 @@ import { useNavigate } from "react-router";
 import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
 import { useOfferClaimUndo } from "../handoffs/claim-undo.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
+import { usePushAlerts } from "../lib/push-alerts.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ConnectionPill } from "../live/connection-pill.tsx";
@@ -12,6 +13,7 @@ import { useEscalationStream } from "../live/use-escalation-stream.ts";
 import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
+import { PushToggle } from "./push-toggle.tsx";
 import { QueueCard } from "./queue-card.tsx";
 import {
   createQueueState,
@@ -51,6 +53,7 @@ export function EscalationQueuePage() {
     [intent, team, search],
   );
   const alerts = useAlertPreferences();
+  const push = usePushAlerts();
   const canClaim = canWorkHandoffs(viewer);
   const offerClaimUndo = useOfferClaimUndo();
 
@@ -197,6 +200,7 @@ export function EscalationQueuePage() {
             Desktop alerts
           </button>
         )}
+        <PushToggle push={push} />
       </div>
 
       <div className="visually-hidden" aria-live="polite" role="status" data-testid="queue-announcer">
