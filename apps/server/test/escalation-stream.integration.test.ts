@@ -98,12 +98,39 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       theirs.subscription.unsubscribe();
     });
 
-    it("refuses the stream to a VIEWER (FORBIDDEN) and to a caller with no login (UNAUTHORIZED)", async () => {
-      const viewer = subscribe(await clientFor(acme.viewer));
+    it("streams a VIEWER the session.updated events only, no queue cards; refuses a caller with no login", async () => {
+      const account = await createTestAccount(database.prisma);
+      const viewer = subscribe(await clientFor(account.viewer));
       const anonymous = subscribe(createTestClient(server, {}));
-      expect(await viewer.events.waitForError()).toMatchObject({ data: { code: "FORBIDDEN" } });
       expect(await anonymous.events.waitForError()).toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      await vi.waitFor(() => expect(server.bus.subscriberCount(acme.account.id)).toBe(0), { timeout: 5_000 });
+      await untilListening(server.bus, account.account.id);
+
+      const card = await (await clientFor(account.engineer)).handoff.escalate({
+        sessionId: account.session.id,
+        priority: "high",
+      });
+      await (await clientFor(account.senior)).handoff.claim({ handoffId: card.id });
+
+      const items = await viewer.events.waitForCount(2);
+      expect(items.map(({ data }) => data)).toMatchObject([
+        {
+          kind: "session",
+          type: "session.updated",
+          session: { status: "escalated", openHandoff: { id: card.id } },
+        },
+        {
+          kind: "session",
+          type: "session.updated",
+          session: { status: "active", assignee: { id: account.senior.id } },
+        },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(viewer.events.items).toHaveLength(2);
+      expect(viewer.events.errors).toEqual([]);
+      viewer.subscription.unsubscribe();
+      await vi.waitFor(() => expect(server.bus.subscriberCount(account.account.id)).toBe(0), {
+        timeout: 5_000,
+      });
     });
 
     it("streams parks too, and sends no email for them", async () => {

@@ -154,13 +154,23 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     const sessionId = account.session.id;
     const card = await owner.handoff.escalate({ sessionId, priority: "high" });
     await senior.handoff.claim({ handoffId: card.id });
+    // The session page offers its release: session.byId names the claim that holds it.
     expect(await owner.session.byId({ sessionId })).toMatchObject({
       holder: { id: account.senior.id },
       assignee: { id: account.senior.id },
       status: "active",
+      claimedHandoff: {
+        id: card.id,
+        claimedBy: { id: account.senior.id, name: account.senior.name },
+        claimedAt: expect.any(String),
+      },
     });
 
     const before = await writesSnapshot();
+    await expect(owner.handoff.release({ handoffId: card.id })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+      message: "Only the person who claimed this handoff, or an admin, can release it.",
+    });
     const refused = owner.session.addEntry({ sessionId, kind: "note", body: "Mine again?" });
     await expect(refused).rejects.toMatchObject({
       data: { code: "FORBIDDEN" },
@@ -182,6 +192,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       assignee: null,
       status: "escalated",
       openHandoff: { id: card.id },
+      claimedHandoff: null,
     });
     // After what working the fixture's branch tree left in the log:
     expect(released.log.map((entry) => entry.action).slice(-5)).toEqual([
@@ -192,6 +203,20 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       "released",
     ]);
     await owner.session.addEntry({ sessionId, kind: "note", body: "Back with me while it waits" });
+
+    // Claimed again and resolved: nothing to release any more, and a stale page's release is refused.
+    await admin.handoff.claim({ handoffId: card.id });
+    await admin.session.resolve({ sessionId, resolution: "Fixed by the admin" });
+    expect(await viewer.session.byId({ sessionId })).toMatchObject({
+      status: "resolved",
+      claimedHandoff: null,
+    });
+    const resolved = await writesSnapshot();
+    await expect(admin.handoff.release({ handoffId: card.id })).rejects.toMatchObject({
+      data: { code: "CONFLICT" },
+      message: "This session is resolved: reopen it before releasing it.",
+    });
+    expect(await writesSnapshot()).toEqual(resolved);
   });
 
   it("refuses every change by another engineer and by a VIEWER, naming the holder, writing nothing", async () => {

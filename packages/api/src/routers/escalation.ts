@@ -1,11 +1,16 @@
 import { tracked } from "@trpc/server";
 import { AppError } from "../domain/app-error.ts";
+import { hasRoleAtLeast } from "../domain/roles.ts";
 import { ZOnEventInput } from "../schemas/inputs.ts";
-import { engineerProcedure, router, toTRPCError } from "../trpc.ts";
+import { authedProcedure, router, toTRPCError } from "../trpc.ts";
 
 export const escalationRouter = router({
-  onEvent: engineerProcedure.input(ZOnEventInput).subscription(async function* ({ ctx, input, signal }) {
+  onEvent: authedProcedure.input(ZOnEventInput).subscription(async function* ({ ctx, input, signal }) {
     const { deps, transport, viewer } = ctx;
+    // ENGINEER+ follow the whole stream, queue cards included. A VIEWER has no queue, only the
+    // session and handoff pages it may read anyway: it gets the session.updated events (and resync
+    // notices), which is what keeps those pages live, and no handoff.* cards.
+    const canSeeQueue = hasRoleAtLeast(viewer.role, "engineer");
     const releaseSlot = asTRPCError(() => deps.streamAdmission.admit(viewer, transport.socketStreams));
     const stream = new AbortController();
     const onClientGone = () => stream.abort();
@@ -15,7 +20,8 @@ export const escalationRouter = router({
       // Always set for a signed-in viewer; an empty token would simply count as signed out.
       token: transport.authToken ?? "",
       viewer,
-      minimumRole: "engineer",
+      // An engineer demoted mid-stream loses it (FORBIDDEN): their next one is a VIEWER's.
+      minimumRole: canSeeQueue ? "engineer" : "viewer",
       onLost(reason) {
         lostReason = reason;
         stream.abort();
@@ -27,7 +33,9 @@ export const escalationRouter = router({
         lastEventId: input.lastEventId,
         signal: stream.signal,
       });
-      for await (const item of items) yield tracked(item.id, item.event);
+      for await (const item of items) {
+        if (canSeeQueue || item.event.kind !== "handoff") yield tracked(item.id, item.event);
+      }
       if (lostReason) throw toTRPCError(lostReason);
     } finally {
       stopWatching();

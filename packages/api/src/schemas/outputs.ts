@@ -146,6 +146,11 @@ export type TSessionDetail = TSessionSummary & {
   messages: TSessionEntry[];
   /** Oldest first. */
   log: TSessionLogEntry[];
+  /**
+   * The claim that holds the session, while its latest handoff is claimed and it is not resolved:
+   * the claimer (or an admin) may release it back to the queue (`handoff.release`).
+   */
+  claimedHandoff: { id: string; claimedBy: TPersonRef; claimedAt: string } | null;
 };
 
 export type TSessionPage = { items: TSessionSummary[]; nextCursor: string | null };

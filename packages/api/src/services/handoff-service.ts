@@ -167,7 +167,11 @@ export async function releaseHandoff(
   try {
     const events = await deps.prisma.$transaction(async (tx) => {
       const current = await findHandoffInAccount(tx, viewer, handoffId);
-      await lockSession(tx, viewer.accountId, current.sessionId);
+      const session = await lockSession(tx, viewer.accountId, current.sessionId);
+      // Releasing would put a finished session back in the queue with its resolution still set.
+      if (session.status === "RESOLVED") {
+        throw new AppError("CONFLICT", "This session is resolved: reopen it before releasing it.");
+      }
       if (!current.claimedById || !current.claimedAt) {
         throw new AppError("CONFLICT", "This handoff is already waiting in the queue.");
       }

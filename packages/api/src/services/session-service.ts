@@ -37,12 +37,20 @@ export async function getSession(
   viewer: TViewerRef,
   sessionId: string,
 ): Promise<TSessionDetail> {
-  const session = await findSessionInAccount(prisma, viewer.accountId, sessionId, {
-    ...sessionSummaryInclude,
-    branches: { orderBy: { createdAt: "asc" } },
-    messages: { orderBy: { createdAt: "asc" }, include: { author: person } },
-    log: { orderBy: { createdAt: "asc" }, include: { actor: person } },
-  });
+  const [session, latest] = await Promise.all([
+    findSessionInAccount(prisma, viewer.accountId, sessionId, {
+      ...sessionSummaryInclude,
+      branches: { orderBy: { createdAt: "asc" } },
+      messages: { orderBy: { createdAt: "asc" }, include: { author: person } },
+      log: { orderBy: { createdAt: "asc" }, include: { actor: person } },
+    }),
+    // The latest handoff says whether a claim holds the session (an older one no longer does).
+    prisma.handoff.findFirst({
+      where: { sessionId, accountId: viewer.accountId },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, claimedAt: true, cancelledAt: true, claimedBy: person },
+    }),
+  ]);
   return {
     ...toSessionSummary(session),
     activeBranchId: session.activeBranchId,
@@ -55,6 +63,10 @@ export async function getSession(
       actor: entry.actor,
       at: entry.createdAt.toISOString(),
     })),
+    claimedHandoff:
+      latest?.claimedBy && latest.claimedAt && !latest.cancelledAt && session.status !== "RESOLVED"
+        ? { id: latest.id, claimedBy: latest.claimedBy, claimedAt: latest.claimedAt.toISOString() }
+        : null,
   };
 }
 
