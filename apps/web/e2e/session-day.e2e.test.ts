@@ -1,7 +1,7 @@
 // A real MSP day in real browsers against the real server: Alice opens a session for a ticket,
 // works it and escalates it; Sam claims it from his live queue, undoes, claims again, carries
-// on and resolves it. Every open page follows along without a reload; Bob and a VIEWER only
-// read. Also: resolving a session takes its waiting handoff out of every open queue.
+// on, releases it from the session page, takes it again and resolves it. Every open page follows
+// along without a reload, a VIEWER's too; Bob and the VIEWER only read. Also: resolving a session takes its waiting handoff out of every open queue.
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -140,6 +140,25 @@ describe("a day with Handoff", () => {
     await alicePage.getByTestId("read-only").getByText("Sam Ortiz holds this session").waitFor();
     expect(await alicePage.getByRole("textbox", { name: "Step" }).count()).toBe(0);
 
+    // A VIEWER reads along, live too (its stream carries the session's changes, not the queue).
+    const { page: viewerPage } = await openAs(app, account.viewer.email, `/sessions/${sessionId}`);
+    await waitLive(viewerPage);
+    await viewerPage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor();
+
+    // Sam hands it back from the session page itself: back in Sara's queue and on Alice's and the
+    // viewer's pages live; then he takes it again from its handoff page.
+    await samPage.getByTestId("claimed-by").getByRole("button", { name: "Release to queue" }).click();
+    await queueCards(saraQueue, summary).waitFor({ timeout: 5_000 });
+    for (const page of [alicePage, viewerPage])
+      await page.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
+    await samPage.getByTestId("open-handoff").getByRole("link", { name: "View handoff" }).click();
+    await samPage.getByRole("button", { name: "Claim & continue" }).click();
+    await samPage.getByRole("heading", { name: summary }).waitFor();
+    await samPage.getByTestId("claim-undo").getByRole("button", { name: "Dismiss" }).click();
+    await viewerPage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 5_000 });
+    await queueCards(saraQueue, summary).waitFor({ state: "detached", timeout: 5_000 });
+    await samPage.getByRole("textbox", { name: "Step" }).waitFor();
+
     // A new line of attack, a branch under it (now the active one), a step on it, and its outcome.
     await samPage.getByRole("button", { name: "New branch" }).click();
     await samPage.getByLabel("New branch").fill("Check the Entra sign-in logs");
@@ -172,12 +191,18 @@ describe("a day with Handoff", () => {
     await alicePage.getByText("high confidence").waitFor({ timeout: 5_000 });
     await alicePage.getByTestId("branch").filter({ hasText: "Reset the MFA registration" }).last().waitFor();
     expect(await samPage.getByTestId("claim-undo").count()).toBe(0);
+    // The header's actions line up with the cards below them: nothing sticks out of its column.
+    const edges = await samPage.evaluate(() =>
+      [".page-header__actions", ".handoff__layout", ".handoff__aside .panel"].map(
+        (selector) => document.querySelector(selector)?.getBoundingClientRect().right,
+      ),
+    );
+    expect(new Set(edges).size).toBe(1);
     await readmeScreenshot(samPage, "session.png");
 
     // Bob and a VIEWER read along; neither gets a single control, and the API refuses them too.
     const { page: bobPage } = await openAs(app, bob.email, `/sessions/${sessionId}`);
     await bobPage.getByTestId("read-only").getByText("Sam Ortiz holds this session").waitFor();
-    const { page: viewerPage } = await openAs(app, account.viewer.email, `/sessions/${sessionId}`);
     await viewerPage
       .getByTestId("read-only")
       .getByText("Held by Sam Ortiz. Your role is read-only.")
@@ -205,7 +230,9 @@ describe("a day with Handoff", () => {
       .fill("Stale MFA registration: reset it and the user re-registered.");
     await samPage.getByRole("dialog").getByRole("button", { name: "Resolve", exact: true }).click();
     await samPage.getByTestId("resolution").waitFor();
-    await alicePage.getByTestId("resolution").getByText("Stale MFA registration").waitFor({ timeout: 5_000 });
+    for (const page of [alicePage, viewerPage]) {
+      await page.getByTestId("resolution").getByText("Stale MFA registration").waitFor({ timeout: 5_000 });
+    }
     await samPage.getByRole("button", { name: "Reopen" }).waitFor();
     await screenshot(alicePage, "session-read-only.png");
 

@@ -14,7 +14,7 @@ import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
-import { useReleaseHandoff } from "./use-release-handoff.ts";
+import { ReleaseButton } from "./release-button.tsx";
 
 export function HandoffPage() {
   const { id = "" } = useParams();
@@ -39,7 +39,6 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
   const { snapshot } = handoff;
   const now = useNow();
   const isEscalation = handoff.intent === "escalate"; // parking has no priority
-  const viewer = useViewer();
   return (
     <article className="handoff" aria-labelledby="handoff-title">
       <Link to={back.to} className="back-link">
@@ -50,7 +49,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
           {isEscalation && <PriorityBadge priority={handoff.priority} />}
           <IntentTag intent={handoff.intent} />
           {handoff.psaTicketId && <TicketRef ticketId={handoff.psaTicketId} url={handoff.psaTicketUrl} />}
-          {canWorkHandoffs(viewer) && <LiveUpdates />}
+          <LiveUpdates />
         </div>
         <h1 id="handoff-title">{handoff.problemSummary}</h1>
         <p className="muted">
@@ -191,7 +190,7 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
         ) : (
           sessionLink
         )}
-        {(isMine || isAdmin(viewer)) && <ReleaseButton handoffId={handoff.id} />}
+        {(isMine || isAdmin(viewer)) && <ReleaseButton handoffId={handoff.id} isBlock />}
       </section>
     );
   }
@@ -222,28 +221,6 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
         </p>
       )}
     </section>
-  );
-}
-
-/** Back into the queue for someone else: the claimer's (or an admin's) way out. */
-export function ReleaseButton({ handoffId }: { handoffId: string }) {
-  const release = useReleaseHandoff();
-  return (
-    <>
-      <button
-        type="button"
-        className="button button--block"
-        disabled={release.isPending}
-        onClick={() => release.mutate({ handoffId })}
-      >
-        {release.isPending ? "Releasing…" : "Release to queue"}
-      </button>
-      {release.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(release.error)}
-        </p>
-      )}
-    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { BranchTree } from "../handoffs/branch-tree.tsx";
+import { ReleaseButton } from "../handoffs/release-button.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
@@ -55,15 +56,9 @@ function SessionView({ session }: { session: TSessionDetail }) {
   const canChange = canWorkHandoffs(viewer) && (isHolder || isAdmin(viewer));
   const canEdit = canChange && !isResolved;
   const activeBranch = session.branches.find((branch) => branch.id === session.activeBranchId) ?? null;
-  // Claiming makes the claimer the session's assignee and the session active again.
-  const claimer =
-    session.handoffCount > 0 &&
-    session.status === "active" &&
-    !session.openHandoff &&
-    session.assignee &&
-    session.assignee.id !== session.owner.id
-      ? session.assignee
-      : null;
+  const claim = session.claimedHandoff;
+  const canRelease =
+    claim !== null && canWorkHandoffs(viewer) && (claim.claimedBy.id === viewer.id || isAdmin(viewer));
 
   return (
     <article className="session" aria-labelledby="session-title">
@@ -84,7 +79,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
           </p>
         </div>
         <div className="page-header__actions">
-          {canWorkHandoffs(viewer) && <LiveUpdates />}
+          <LiveUpdates />
           {canEdit && !session.openHandoff && (
             <>
               <button type="button" className="button" onClick={() => setDialog("park")}>
@@ -125,12 +120,16 @@ function SessionView({ session }: { session: TSessionDetail }) {
             : `Held by ${session.holder.name}. Your role is read-only.`}
         </div>
       )}
-      {claimer && (
+      {claim && (
         <div className="banner banner--success" role="status" data-testid="claimed-by">
-          Claimed by {claimer.id === viewer.id ? "you" : claimer.name}
+          <span>
+            Claimed by {claim.claimedBy.id === viewer.id ? "you" : claim.claimedBy.name}{" "}
+            {formatRelativeTime(claim.claimedAt, now)}
+          </span>
+          {canRelease && <ReleaseButton handoffId={claim.id} />}
         </div>
       )}
-      {handedOff && !claimer && session.openHandoff && (
+      {handedOff && !claim && session.openHandoff && (
         <div className="banner banner--success" role="status">
           {handedOff.intent === "escalate"
             ? "Escalated. It is in the senior techs' queue now; you'll see here when someone claims it."

@@ -55,7 +55,7 @@ export function SessionsPage() {
           <p className="muted">Troubleshooting sessions, most recently active first.</p>
         </div>
         <div className="page-header__actions">
-          {canWorkHandoffs(viewer) && <LiveUpdates />}
+          <LiveUpdates />
           {canWorkHandoffs(viewer) && (
             <button type="button" className="button button--primary" onClick={() => setIsCreating(true)}>
               New session
