@@ -30,6 +30,14 @@ export type CreateDatabaseOptions = {
 
 const IN_MEMORY = "memory://";
 
+/**
+ * Interactive transactions: how long one may wait for a connection, and how long it may run.
+ * Prisma's defaults (2 s / 5 s) are too tight for a busy process, where each statement of an
+ * interactive transaction also waits for its turn on the event loop; longer ones would let a
+ * stuck transaction hold its row locks (the account's event seq) for longer than a caller waits.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
+
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl);
   if (!options.dataDir) {
@@ -48,7 +56,7 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const adapter = new PrismaPg(pool);
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
     kind: "postgres",
@@ -66,7 +74,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   // pg_trgm backs session search (a trigram index); PGlite loads extensions at start.
   const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const adapter = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
     kind: "pglite",

@@ -1,6 +1,7 @@
-// The account's escalation event log: append inside the caller's transaction, read back by seq.
+// The account's escalation event log: appended last in the caller's transaction, read back by seq.
 // Payloads are versioned (domain/payload-contracts.ts): an event this version cannot read is
 // logged and left out, so a reader moves past it instead of failing.
+import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@handoff/db";
 import type { Logger } from "../context.ts";
 import type { TEscalationBusMessage, TEventBody, TEventEnvelope } from "../domain/bus-message.ts";
@@ -9,36 +10,49 @@ import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../domain/pa
 type TLogReader = { prisma: PrismaClient; logger: Logger };
 
 /**
- * Takes the account's next seq and writes the event. Must run inside the transaction that
- * makes the change: the account row stays locked until commit, so seq order is commit order.
+ * Takes the account's next seqs and writes the events, in one statement: must be the last write of
+ * the transaction that makes the change. The account row stays locked from this statement until
+ * commit, so seq order is commit order; taking it last keeps that lock to one round trip and the
+ * commit, whatever else the transaction does (and however busy this process is meanwhile).
  */
-export async function appendEscalationEvent<TBody extends TEventBody>(
+export async function appendEscalationEvents<const TBodies extends readonly TEventBody[]>(
   tx: Prisma.TransactionClient,
   accountId: string,
-  body: TBody,
-): Promise<TEventEnvelope & TBody> {
-  const { eventSeq, eventEpoch } = await tx.account.update({
-    where: { id: accountId },
-    data: { eventSeq: { increment: 1 } },
-    select: { eventSeq: true, eventEpoch: true },
-  });
-  const event = await tx.escalationEvent.create({
-    data: {
-      accountId,
-      seq: eventSeq,
-      type: body.type,
-      handoffId: "handoff" in body ? body.handoff.id : null,
-      payload: toEventPayload(body),
-    },
-  });
-  return {
+  bodies: TBodies,
+): Promise<{ -readonly [K in keyof TBodies]: TEventEnvelope & TBodies[K] }> {
+  const at = new Date().toISOString();
+  const rows = bodies.map((body, index) => ({
+    ord: index + 1,
+    id: randomUUID(),
+    type: body.type,
+    handoffId: "handoff" in body ? body.handoff.id : null,
+    payload: toEventPayload(body),
+  }));
+  const count = rows.length;
+  const taken = await tx.$queryRaw<{ eventSeq: number; eventEpoch: string; written: number }[]>`
+    WITH "taken" AS (
+      UPDATE "Account" SET "eventSeq" = "eventSeq" + ${count}::int WHERE "id" = ${accountId}
+      RETURNING "eventSeq", "eventEpoch"
+    ), "written" AS (
+      INSERT INTO "EscalationEvent" ("id", "accountId", "seq", "type", "handoffId", "payload", "createdAt")
+      SELECT "e"."id", ${accountId}, "taken"."eventSeq" - ${count}::int + "e"."ord", "e"."type",
+             "e"."handoffId", "e"."payload", ${at}::timestamptz AT TIME ZONE 'UTC'
+      FROM "taken", jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS "e"("ord" int, "id" text, "type" text, "handoffId" text, "payload" jsonb)
+      RETURNING 1
+    )
+    SELECT "eventSeq", "eventEpoch", (SELECT count(*)::int FROM "written") AS "written" FROM "taken"`;
+  const head = taken[0];
+  if (!head || head.written !== count) throw new Error(`No account ${accountId} to append events to.`);
+  const firstSeq = head.eventSeq - count + 1;
+  return bodies.map((body, index) => ({
     v: PAYLOAD_VERSION,
     accountId,
-    epoch: eventEpoch,
-    seq: eventSeq,
-    at: event.createdAt.toISOString(),
+    epoch: head.eventEpoch,
+    seq: firstSeq + index,
+    at,
     ...body,
-  };
+  })) as { -readonly [K in keyof TBodies]: TEventEnvelope & TBodies[K] };
 }
 
 /** Events after `afterSeq`, oldest first, at most `limit` of them. */

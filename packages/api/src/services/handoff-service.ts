@@ -18,7 +18,7 @@ import type {
 } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
 import { describeClaim } from "./claim-message.ts";
-import { appendEscalationEvent } from "./event-log.ts";
+import { appendEscalationEvents } from "./event-log.ts";
 import { publishInBackground } from "./event-publisher.ts";
 import {
   handoffCardInclude,
@@ -227,17 +227,17 @@ async function announceHandoffChange(
   handoff: THandoffWithCardRelations,
   change: Pick<TSessionChangeRecord, "action" | "summary">,
 ): Promise<THandoffChangeEvents> {
-  const handoffEvent = await appendEscalationEvent(tx, viewer.accountId, {
-    type,
-    handoff: toHandoffCard(handoff),
-  });
   const sessionEvent = await recordSessionChange(tx, {
     sessionId: handoff.sessionId,
     accountId: viewer.accountId,
     actorId: viewer.id,
     ...change,
   });
-  return [handoffEvent, sessionEvent];
+  // The seq lock comes last: nothing else the transaction does waits behind it.
+  return appendEscalationEvents(tx, viewer.accountId, [
+    { type, handoff: toHandoffCard(handoff) },
+    sessionEvent,
+  ]);
 }
 
 /**

@@ -4,11 +4,11 @@
 import type { Prisma, SessionLogAction } from "@handoff/db";
 import type { ApiDeps } from "../context.ts";
 import { AppError } from "../domain/app-error.ts";
-import type { TEscalationBusMessage, TEventEnvelope } from "../domain/bus-message.ts";
+import type { TEventBody } from "../domain/bus-message.ts";
 import { assertMayChange } from "../domain/holder.ts";
 import type { TSessionSummary } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
-import { appendEscalationEvent } from "./event-log.ts";
+import { appendEscalationEvents } from "./event-log.ts";
 import { publishInBackground } from "./event-publisher.ts";
 import { loadSessionSummary, sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
 
@@ -44,11 +44,14 @@ export type TSessionChangeRecord = {
   summary: string;
 };
 
-/** Writes the log row, marks the session as just active, and appends its `session.updated` event. */
+/**
+ * Writes the log row and marks the session as just active; resolves to its `session.updated` event,
+ * which the caller appends with the change's other events as the transaction's last write.
+ */
 export async function recordSessionChange(
   tx: Prisma.TransactionClient,
   change: TSessionChangeRecord,
-): Promise<TEventEnvelope & { type: "session.updated"; session: TSessionSummary }> {
+): Promise<{ type: "session.updated"; session: TSessionSummary }> {
   await tx.sessionLogEntry.create({
     data: {
       sessionId: change.sessionId,
@@ -62,18 +65,15 @@ export async function recordSessionChange(
     data: { updatedAt: new Date() },
     include: sessionSummaryInclude,
   });
-  return appendEscalationEvent(tx, change.accountId, {
-    type: "session.updated" as const,
-    session: toSessionSummary(session),
-  });
+  return { type: "session.updated", session: toSessionSummary(session) };
 }
 
 export type TSessionChange<T> = {
   result: T;
   /** What changed, for the session log; null when nothing did (then no log row, no event). */
   log: { action: SessionLogAction; summary: string } | null;
-  /** Events the change appended itself (e.g. handoff.cancelled); they precede session.updated. */
-  events?: TEscalationBusMessage[];
+  /** Events of the change besides session.updated (e.g. handoff.cancelled); they precede it. */
+  events?: TEventBody[];
 };
 
 /**
@@ -98,7 +98,8 @@ export async function changeSession<T>(
       actorId: actor.id,
       ...change.log,
     });
-    return { result: change.result, session: updated.session, events: [...(change.events ?? []), updated] };
+    const events = await appendEscalationEvents(tx, actor.accountId, [...(change.events ?? []), updated]);
+    return { result: change.result, session: updated.session, events };
   });
   publishInBackground(deps, events);
   return { result, session };

@@ -12,6 +12,7 @@ import {
 import type { TConfidenceTier } from "../schemas/enums.ts";
 import type { TSessionDetail, TSessionEntry, TSessionSummary } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
+import { appendEscalationEvents } from "./event-log.ts";
 import { publishInBackground } from "./event-publisher.ts";
 import { recordSessionChange } from "./session-change.ts";
 import { sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
@@ -95,7 +96,7 @@ export async function createSession(
     psaTicketId?: string | undefined;
   },
 ): Promise<TSessionSummary> {
-  const event = await deps.prisma.$transaction(async (tx) => {
+  const events = await deps.prisma.$transaction(async (tx) => {
     if (input.teamId) await assertTeamInAccount(tx, viewer.accountId, input.teamId);
     const session = await tx.session.create({
       data: {
@@ -108,16 +109,17 @@ export async function createSession(
         psaTicketId: input.psaTicketId || null,
       },
     });
-    return recordSessionChange(tx, {
+    const created = await recordSessionChange(tx, {
       accountId: viewer.accountId,
       sessionId: session.id,
       actorId: viewer.id,
       action: "CREATED",
       summary: "Opened the session",
     });
+    return appendEscalationEvents(tx, viewer.accountId, [created]);
   });
-  publishInBackground(deps, [event]);
-  return event.session;
+  publishInBackground(deps, events);
+  return events[0].session;
 }
 
 export async function assertTeamInAccount(db: Prisma.TransactionClient, accountId: string, teamId: string) {

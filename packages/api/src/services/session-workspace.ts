@@ -12,7 +12,6 @@ import {
 } from "../domain/enum-mapping.ts";
 import type { TBranchStatus, TConfidenceTier, TEntryKind } from "../schemas/enums.ts";
 import type { TBranchNode, TSessionEntry, TSessionSummary } from "../schemas/outputs.ts";
-import { appendEscalationEvent } from "./event-log.ts";
 import { handoffCardInclude, toHandoffCard } from "./handoff-card.ts";
 import { changeSession, type TLockedSession, type TSessionActor } from "./session-change.ts";
 import { assertTeamInAccount, toSessionEntry } from "./session-service.ts";
@@ -221,10 +220,7 @@ export async function resolveSession(
       data: { cancelledAt: now },
       include: handoffCardInclude,
     });
-    const event = await appendEscalationEvent(tx, actor.accountId, {
-      type: "handoff.cancelled",
-      handoff: toHandoffCard(cancelled),
-    });
+    const event = { type: "handoff.cancelled" as const, handoff: toHandoffCard(cancelled) };
     const withdrawn = open.intent === "ESCALATE" ? "escalation" : "parked handoff";
     return {
       result: null,

@@ -14,7 +14,7 @@ import { createTestAccount, createTestDatabase, type TestAccount } from "@handof
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
 import type { THandoffCard } from "../../schemas/outputs.ts";
-import { appendEscalationEvent } from "../event-log.ts";
+import { appendEscalationEvents } from "../event-log.ts";
 import { createStreamHub, type TStreamItem } from "./stream-hub.ts";
 
 let database: Database;
@@ -113,9 +113,9 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
   const messages: TEscalationBusMessage[] = [];
   for (let index = 0; index < count; index += 1) {
     messages.push(
-      await database.prisma.$transaction((tx) =>
-        appendEscalationEvent(tx, account.account.id, { type: "handoff.created", handoff: card }),
-      ),
+      ...(await database.prisma.$transaction((tx) =>
+        appendEscalationEvents(tx, account.account.id, [{ type: "handoff.created", handoff: card }]),
+      )),
     );
   }
   return messages;
