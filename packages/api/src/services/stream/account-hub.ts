@@ -13,6 +13,7 @@ import type { TEscalationEvent } from "../../schemas/outputs.ts";
 import { shareAcrossSubscribers } from "../../transformer.ts";
 import { readEscalationEvents, readLatestEscalationEvents } from "../event-log.ts";
 import { RecentHistory } from "./recent-history.ts";
+import { wakeInSlices } from "./wake-queue.ts";
 
 const LOG_PAGE_SIZE = 500;
 
@@ -138,10 +139,14 @@ export class AccountHub {
     });
   }
 
+  /**
+   * Wakes every waiting reader, a slice per turn of the event loop (see wake-queue.ts). A reader
+   * woken late finds more items after its cursor; one that re-waits meanwhile waits for the next append.
+   */
   #wakeReaders(): void {
-    const waiters = [...this.#waiters];
+    if (this.#waiters.size === 0) return;
+    wakeInSlices(this.#waiters);
     this.#waiters.clear();
-    for (const wake of waiters) wake();
   }
 
   #append(message: TEscalationBusMessage): void {

@@ -1,0 +1,103 @@
+// Fan-out under load, on each database: while one process hands every event to many slow readers,
+// handoff transactions (which hold the account's seq lock until commit) still get their turns and
+// commit, and every reader gets every event once, in order.
+import { createMemoryBus } from "@handoff/bus";
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiDeps } from "../../context.ts";
+import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
+import { createHandoff } from "../handoff-service.ts";
+import { createStreamHub } from "./stream-hub.ts";
+import { READERS_PER_SLICE } from "./wake-queue.ts";
+
+const READERS = 4 * READERS_PER_SLICE;
+const ESCALATIONS = 8;
+/** What each reader spends per event on the main thread, as encoding and sending to a socket do. */
+const DELIVERY_COST_MS = 0.2;
+
+const silentLogger = { info() {}, warn() {}, error() {} };
+
+function spin(ms: number) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: the thread is taken, as by real per-subscriber work
+  }
+}
+
+describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(target);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("commits a burst of escalations while slow readers are fanned out to a slice per turn, each getting every event once, in order", async () => {
+    const account = await createTestAccount(database.prisma);
+    const accountId = account.account.id;
+    const sessions = await Promise.all(
+      Array.from({ length: ESCALATIONS }, (_, index) =>
+        database.prisma.session.create({
+          data: {
+            accountId,
+            ownerId: account.engineer.id,
+            problemSummary: `Fan-out ${index}`,
+            problemDomain: "network",
+          },
+        }),
+      ),
+    );
+    const bus = createMemoryBus<TEscalationBusMessage>();
+    const deps = {
+      prisma: database.prisma,
+      bus,
+      logger: silentLogger,
+      jobs: { kick() {} } as unknown as ApiDeps["jobs"],
+    };
+    const streams = createStreamHub({ ...deps, streamLogCheckMs: 60_000, streamHistorySize: 1_000 });
+    const controller = new AbortController();
+    // Each escalation is two events: handoff.created, then session.updated.
+    const expected = ESCALATIONS * 2;
+    const received = Array.from({ length: READERS }, () => [] as number[]);
+    // When the first reader has the first event, the next turn of the event loop is booked: how
+    // many readers have it by then says whether the fan-out let anything else run meanwhile.
+    let readersWithFirstEventAtNextTurn: number | null = null;
+    const readers = received.map(async (seqs) => {
+      for await (const item of streams.stream({ accountId, lastEventId: null, signal: controller.signal })) {
+        spin(DELIVERY_COST_MS);
+        seqs.push(item.seq);
+        if (seqs === received[0] && seqs.length === 1) {
+          setImmediate(() => {
+            readersWithFirstEventAtNextTurn = received.filter((other) => other.length > 0).length;
+          });
+        }
+        if (seqs.length === expected) return;
+      }
+    });
+    await expect.poll(() => streams.stats().readers).toBe(READERS);
+    await expect.poll(() => bus.subscriberCount(accountId)).toBe(1);
+
+    const viewer = { id: account.engineer.id, accountId, role: "engineer" as const };
+    const outcomes = await Promise.allSettled(
+      sessions.map((session) =>
+        createHandoff(deps, viewer, { sessionId: session.id, intent: "escalate", priority: "high" }),
+      ),
+    );
+    const failures = outcomes.flatMap((outcome) =>
+      outcome.status === "rejected" ? [String(outcome.reason)] : [],
+    );
+    expect(failures).toEqual([]);
+
+    await Promise.all(readers);
+    // A slice at a time, with a turn for I/O between slices.
+    expect(readersWithFirstEventAtNextTurn).toBeLessThan(READERS);
+    const { eventSeq } = await database.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+    const inOrder = Array.from({ length: expected }, (_, index) => eventSeq - expected + 1 + index);
+    for (const seqs of received) expect(seqs).toEqual(inOrder);
+    controller.abort();
+    await bus.close();
+  }, 120_000);
+});
