@@ -58,6 +58,13 @@ export type AppServer = {
 };
 
 const WS_CLOSE_SERVICE_RESTART = 1012;
+/**
+ * Connections the kernel queues until we accept them (it caps this at net.core.somaxconn). Node's
+ * default of 511 overflows when thousands of clients reconnect at once after a restart: the
+ * kernel then drops their SYNs, and each dropped client (and any request arriving meanwhile)
+ * waits out TCP's retransmit backoff, 1 s, 3 s, 7 s, 15 s, 31 s, before it is even seen.
+ */
+const LISTEN_BACKLOG = 8192;
 const WS_CLOSE_POLICY_VIOLATION = 1008;
 const TRPC_PATH = "/trpc";
 /** Never an account id (those are cuids), so no escalation subscriber shares it. */
@@ -302,7 +309,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     listen() {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(config.port, config.host, () => {
+        server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
           server.off("error", reject);
           const address = server.address();
           boundPort = typeof address === "object" && address ? address.port : config.port;
