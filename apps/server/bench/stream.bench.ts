@@ -2,11 +2,12 @@
 // number of sockets, in one run: connect time, idle CPU, heap per subscriber, escalation → all
 // receipts, deliveries/s (one event and a burst), escalate/claim latency with 0 and N subscribers,
 // and a reconnect storm after a restart — on the embedded database and on PostgreSQL.
-// Loopback only and bounded. `pnpm --filter @handoff/server bench:stream [subscribers]` (default 10000).
+// Loopback only and bounded. `pnpm --filter @handoff/server bench:stream [subscribers]` (default 10000);
+// BENCH_DATABASES=pglite (or postgres) measures one database only.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AppRouter, AUTH_COOKIE_NAME } from "@handoff/api";
@@ -424,7 +425,16 @@ function printRun(run: Awaited<ReturnType<typeof measureProduct>>, raw: TResult)
   );
 }
 
-const embedded = await measureProduct("embedded PGlite", await embeddedDatabase());
-const raw = await measureRaw(embedded.frame);
-printRun(embedded, raw);
-printRun(await measureProduct("PostgreSQL", await postgresDatabase()), raw);
+const databases = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",");
+const loadAverage = () =>
+  loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
+console.log(`load average before: ${loadAverage()} (1 / 5 / 15 min, ${availableParallelism()} cores)`);
+const runs: Awaited<ReturnType<typeof measureProduct>>[] = [];
+if (databases.includes("pglite"))
+  runs.push(await measureProduct("embedded PGlite", await embeddedDatabase()));
+if (databases.includes("postgres")) runs.push(await measureProduct("PostgreSQL", await postgresDatabase()));
+const raw = await measureRaw((runs[0] as (typeof runs)[0]).frame);
+for (const run of runs) printRun(run, raw);
+console.log(`load average after: ${loadAverage()}`);
