@@ -117,6 +117,33 @@ describe("opting in", () => {
     ]);
   });
 
+  it("push.test sends a test alert to that device at once; a device the push service says is gone is removed", async () => {
+    const account = await createTestAccount(database.prisma);
+    const senior = await clientFor(account.senior);
+    const device = await optIn(senior, "high");
+    expect(await senior.push.test({ endpoint: device.subscription.endpoint })).toEqual({
+      isDelivered: true,
+      isRemoved: false,
+      problem: null,
+    });
+    expect(messagesTo(device)).toEqual([
+      expect.objectContaining({ title: "Test alert from Handoff", reason: "test" }),
+    ]);
+
+    pushService.answer(device.subscription.endpoint, { status: 410 });
+    const gone = await senior.push.test({ endpoint: device.subscription.endpoint });
+    expect(gone).toMatchObject({
+      isDelivered: false,
+      isRemoved: true,
+      problem: expect.stringContaining("expired"),
+    });
+    expect(await senior.push.mine()).toEqual([]);
+    const other = await clientFor(account.engineer);
+    await expect(other.push.test({ endpoint: device.subscription.endpoint })).rejects.toMatchObject({
+      data: { code: "NOT_FOUND" },
+    });
+  });
+
   it("refuses endpoints outside the allowed push services, bad keys, and read-only users", async () => {
     const account = await createTestAccount(database.prisma);
     const senior = await clientFor(account.senior);
@@ -265,6 +292,23 @@ describe("a new escalation", () => {
     const [row] = await pushRowsOf(card.id);
     expect(row).toMatchObject({ status: "SKIPPED", reason: "escalated" });
     expect(row?.lastError).toContain("Claimed before it was delivered");
+  });
+  it("is not sent to someone deactivated before delivery", async () => {
+    const account = await createTestAccount(database.prisma);
+    const device = await optIn(await clientFor(account.senior), "low");
+    pushService.answer(device.subscription.endpoint, { status: 503, retryAfter: "1" });
+
+    const card = await (await clientFor(account.engineer)).handoff.escalate({
+      sessionId: account.session.id,
+      priority: "high",
+    });
+    await vi.waitFor(() => expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1));
+    await database.prisma.user.update({ where: { id: account.senior.id }, data: { active: false } });
+    await server.deps.jobs.drain();
+
+    expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1);
+    const [row] = await pushRowsOf(card.id);
+    expect(row).toMatchObject({ status: "SKIPPED", lastError: expect.stringContaining("deactivated") });
   });
 });
 

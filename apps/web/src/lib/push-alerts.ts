@@ -18,6 +18,8 @@ export type TPushState = {
   minPriority: THandoffPriority;
   isBusy: boolean;
   error: string | null;
+  /** What the last test alert did ("Sent: …" or why not). */
+  testOutcome: string | null;
 };
 
 /** The message public/sw.js posts to an open tab when a notification is clicked. */
@@ -95,6 +97,7 @@ export function usePushAlerts() {
     minPriority: "high",
     isBusy: false,
     error: null,
+    testOutcome: null,
   }));
 
   useEffect(() => {
@@ -109,7 +112,7 @@ export function usePushAlerts() {
   }, [client, state.status]);
 
   const run = useCallback(async (work: () => Promise<Partial<TPushState>>) => {
-    setState((previous) => ({ ...previous, isBusy: true, error: null }));
+    setState((previous) => ({ ...previous, isBusy: true, error: null, testOutcome: null }));
     try {
       const next = await work();
       setState((previous) => ({ ...previous, ...next, isBusy: false }));
@@ -151,7 +154,19 @@ export function usePushAlerts() {
     [client, run],
   );
 
-  return { ...state, enable, changeMinPriority, disable };
+  const sendTest = useCallback(
+    () =>
+      run(async () => {
+        const subscription = await currentSubscription();
+        if (!subscription) return { status: "off" };
+        const test = await client.push.test.mutate({ endpoint: subscription.endpoint });
+        if (test.isDelivered) return { testOutcome: "Test alert sent: it should show in a few seconds." };
+        return { testOutcome: test.problem, ...(test.isRemoved && { status: "off" as const }) };
+      }),
+    [client, run],
+  );
+
+  return { ...state, enable, changeMinPriority, disable, sendTest };
 }
 
 async function readDeviceState(client: TClient): Promise<Partial<TPushState>> {

@@ -45,6 +45,21 @@ export function PushToggle({ push }: { push: ReturnType<typeof usePushAlerts> })
           </select>
         </label>
       )}
+      {isOn && (
+        <button
+          type="button"
+          className="button button--ghost"
+          disabled={push.isBusy}
+          onClick={() => void push.sendTest()}
+        >
+          Send a test
+        </button>
+      )}
+      {push.testOutcome && (
+        <span className="muted" role="status">
+          {push.testOutcome}
+        </span>
+      )}
       {push.error && (
         <span className="push-toggle__error" role="alert">
           {push.error}

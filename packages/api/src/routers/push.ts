@@ -1,5 +1,10 @@
 import { ZPushEndpointInput, ZPushSubscribeInput } from "../schemas/inputs.ts";
-import { listDevices, subscribeDevice, unsubscribeDevice } from "../services/notifications/push-devices.ts";
+import {
+  listDevices,
+  sendTestPush,
+  subscribeDevice,
+  unsubscribeDevice,
+} from "../services/notifications/push-devices.ts";
 import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
 
 export const pushRouter = router({
@@ -17,4 +22,9 @@ export const pushRouter = router({
     .mutation(({ ctx, input }) => unsubscribeDevice(ctx.deps.prisma, ctx.viewer, input.endpoint)),
 
   mine: authedProcedure.query(({ ctx }) => listDevices(ctx.deps.prisma, ctx.viewer)),
+
+  /** A test alert to one of your devices, sent at once → `{ isDelivered, problem }`. */
+  test: authedProcedure
+    .input(ZPushEndpointInput)
+    .mutation(({ ctx, input }) => sendTestPush(ctx.deps, ctx.viewer, input.endpoint)),
 });

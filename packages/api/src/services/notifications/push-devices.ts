@@ -8,6 +8,7 @@ import { priorityToApi, priorityToDb } from "../../domain/enum-mapping.ts";
 import type { ZPushSubscribeInput } from "../../schemas/inputs.ts";
 import type { TPushDevice } from "../../schemas/outputs.ts";
 import type { TAuthedViewer } from "../auth-service.ts";
+import type { TPushWireMessage } from "./push-jobs.ts";
 import type { WebPushSender } from "./web-push-sender.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId">;
@@ -97,5 +98,54 @@ function toPushDevice(device: {
     minPriority: priorityToApi(device.minPriority),
     createdAt: device.createdAt.toISOString(),
     lastPushedAt: device.lastPushedAt?.toISOString() ?? null,
+  };
+}
+
+/** `isRemoved`: the push service said the device is gone, so it was removed (push is off there now). */
+export type TPushTestResult = { isDelivered: boolean; isRemoved: boolean; problem: string | null };
+
+/**
+ * A test alert to one of the viewer's devices, sent at once (no job, no log row): what a senior
+ * checks while setting up, not at 3 a.m. A device the push service says is gone is removed.
+ */
+export async function sendTestPush(
+  deps: { prisma: PrismaClient; webPush: Pick<WebPushSender, "send"> },
+  viewer: TViewerRef,
+  endpoint: string,
+): Promise<TPushTestResult> {
+  const device = await deps.prisma.pushSubscription.findFirst({ where: { endpoint, userId: viewer.id } });
+  if (!device) throw new AppError("NOT_FOUND", "Push alerts are not on for this device: turn them on first.");
+  const message: TPushWireMessage = {
+    title: "Test alert from Handoff",
+    body: "Push alerts reach this device, even with every Handoff tab closed.",
+    url: "/escalations",
+    tag: "handoff-test",
+    priority: null,
+    reason: "test",
+  };
+  const result = await deps.webPush.send(
+    { endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
+    JSON.stringify(message),
+    { ttlSeconds: 60, urgency: "high" },
+  );
+  if (result.ok) {
+    await deps.prisma.pushSubscription.updateMany({
+      where: { id: device.id },
+      data: { lastPushedAt: new Date() },
+    });
+    return { isDelivered: true, isRemoved: false, problem: null };
+  }
+  if (result.isGone) {
+    await deps.prisma.pushSubscription.deleteMany({ where: { id: device.id } });
+    return {
+      isDelivered: false,
+      isRemoved: true,
+      problem: "This device's push subscription has expired and was removed: turn push alerts on again.",
+    };
+  }
+  return {
+    isDelivered: false,
+    isRemoved: false,
+    problem: `The push service did not take it (${result.error}). Try again in a moment.`,
   };
 }

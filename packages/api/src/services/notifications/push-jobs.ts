@@ -201,7 +201,10 @@ export function createPushJobHandlers(options: {
         where: { id: push.notificationId },
         select: { status: true, reason: true },
       }),
-      prisma.pushSubscription.findUnique({ where: { id: push.subscriptionId } }),
+      prisma.pushSubscription.findUnique({
+        where: { id: push.subscriptionId },
+        include: { user: { select: { active: true, deletedAt: true } } },
+      }),
     ]);
     if (!notification || notification.status === "SKIPPED") return { ok: true };
     if (!device) {
@@ -213,10 +216,16 @@ export function createPushJobHandlers(options: {
       );
       return { ok: true };
     }
-    if (push.isStaleOnceClaimed && (await isClaimedOrCancelled(prisma, push.handoffId))) {
+    const whySkipped =
+      !device.user.active || device.user.deletedAt
+        ? "The recipient was deactivated before it was delivered."
+        : push.isStaleOnceClaimed && (await isClaimedOrCancelled(prisma, push.handoffId))
+          ? "Claimed before it was delivered: nothing to page about."
+          : null;
+    if (whySkipped) {
       await prisma.notification.updateMany({
         where: { id: push.notificationId, status: { in: ["PENDING", "FAILED"] } },
-        data: { status: "SKIPPED", lastError: "Claimed before it was delivered: nothing to page about." },
+        data: { status: "SKIPPED", lastError: whySkipped },
       });
       return { ok: true };
     }
