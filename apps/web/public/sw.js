@@ -11,20 +11,27 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("push", (event) => {
-  const message = readMessage(event.data);
-  event.waitUntil(
-    self.registration.showNotification(message.title, {
-      body: message.body,
-      // One notification per handoff: a re-page replaces the earlier one and alerts again.
-      tag: message.tag,
-      renotify: true,
-      // An urgent page stays on screen until someone acts on it.
-      requireInteraction: message.priority === "urgent",
-      data: { url: message.url },
-      timestamp: Date.now(),
-    }),
-  );
+  event.waitUntil(showAlert(readMessage(event.data)));
 });
+
+async function showAlert(message) {
+  // Someone looking at Handoff on this device sees it live there (and its own sound and alerts):
+  // a second, system notification would only be noise. Browsers allow this while a tab is in focus.
+  // A test alert is shown regardless: it is sent from that very tab to see one.
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const isWatched = windows.some((client) => client.focused && client.visibilityState === "visible");
+  if (isWatched && message.reason !== "test") return;
+  await self.registration.showNotification(message.title, {
+    body: message.body,
+    // One notification per handoff: a re-page replaces the earlier one and alerts again.
+    tag: message.tag,
+    renotify: true,
+    // An urgent page stays on screen until someone acts on it.
+    requireInteraction: message.priority === "urgent",
+    data: { url: message.url },
+    timestamp: Date.now(),
+  });
+}
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
@@ -48,6 +55,7 @@ function readMessage(data) {
         url: appPath(message.url),
         tag: typeof message.tag === "string" ? message.tag : "handoff",
         priority: message.priority ?? null,
+        reason: typeof message.reason === "string" ? message.reason : null,
       };
     }
   } catch {
@@ -59,6 +67,7 @@ function readMessage(data) {
     url: "/escalations",
     tag: "handoff",
     priority: null,
+    reason: null,
   };
 }
 

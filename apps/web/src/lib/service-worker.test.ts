@@ -8,7 +8,13 @@ import { describe, expect, it, vi } from "vitest";
 const SOURCE = readFileSync(new URL("../../public/sw.js", import.meta.url), "utf8");
 const ORIGIN = "https://handoff.example.com";
 
-type TWindowClient = { url: string; focus: ReturnType<typeof vi.fn>; postMessage: ReturnType<typeof vi.fn> };
+type TWindowClient = {
+  url: string;
+  focused: boolean;
+  visibilityState: "visible" | "hidden";
+  focus: ReturnType<typeof vi.fn>;
+  postMessage: ReturnType<typeof vi.fn>;
+};
 
 function loadWorker(windows: TWindowClient[] = []) {
   const listeners = new Map<string, (event: unknown) => void>();
@@ -32,8 +38,18 @@ function loadWorker(windows: TWindowClient[] = []) {
   return { scope, dispatch };
 }
 
-function tab(url: string): TWindowClient {
-  return { url, focus: vi.fn(async () => undefined), postMessage: vi.fn() };
+function tab(
+  url: string,
+  state: Partial<Pick<TWindowClient, "focused" | "visibilityState">> = {},
+): TWindowClient {
+  return {
+    url,
+    focused: false,
+    visibilityState: "hidden",
+    ...state,
+    focus: vi.fn(async () => undefined),
+    postMessage: vi.fn(),
+  };
 }
 
 const message = {
@@ -57,6 +73,27 @@ describe("the service worker", () => {
       data: { url: "/handoffs/h1" },
       timestamp: expect.any(Number),
     });
+  });
+
+  it("shows nothing while a Handoff tab on this device is in focus (it shows the arrival itself), except a test", async () => {
+    const { scope, dispatch } = loadWorker([
+      tab(`${ORIGIN}/escalations`, { focused: true, visibilityState: "visible" }),
+    ]);
+    await dispatch("push", { data: { json: () => message } });
+    expect(scope.registration.showNotification).not.toHaveBeenCalled();
+    await dispatch("push", {
+      data: { json: () => ({ ...message, reason: "test", title: "Test alert from Handoff" }) },
+    });
+    expect(scope.registration.showNotification).toHaveBeenCalledWith(
+      "Test alert from Handoff",
+      expect.anything(),
+    );
+
+    const inBackground = loadWorker([
+      tab(`${ORIGIN}/escalations`, { focused: false, visibilityState: "visible" }),
+    ]);
+    await inBackground.dispatch("push", { data: { json: () => message } });
+    expect(inBackground.scope.registration.showNotification).toHaveBeenCalledTimes(1);
   });
 
   it("shows a generic alert for a push it cannot read, and never links off the app", async () => {
