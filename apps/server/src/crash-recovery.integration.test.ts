@@ -1,13 +1,11 @@
 // kill -9 of the real server between commit and delivery: the escalation's emails were committed
 // as jobs and were in flight to the provider when the process died. After a restart every
 // recipient gets the email exactly once (the retry reuses Resend's idempotency key).
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createDatabase, type Database, migrate } from "@handoff/db";
+import { createDatabase, type Database } from "@handoff/db";
 import {
   createTestAccount,
   createTestDatabase,
+  createTestDataDir,
   type TestAccount,
   testDatabaseTargets,
 } from "@handoff/db/testing";
@@ -40,14 +38,14 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       openDatabase = async () => ({ ...database, close: async () => undefined });
       cleanup = () => database.close();
     } else {
-      const dataDir = await mkdtemp(path.join(tmpdir(), "handoff-crash-"));
+      // Migrated already (a copy of the test template); the child finds nothing to apply.
+      const { dataDir, remove } = await createTestDataDir();
       const database = await createDatabase({ dataDir });
-      await migrate(database);
       account = await createTestAccount(database.prisma);
       await database.close();
       databaseEnv = { DATA_DIR: dataDir };
       openDatabase = () => createDatabase({ dataDir });
-      cleanup = () => rm(dataDir, { recursive: true, force: true });
+      cleanup = remove;
     }
   });
   afterAll(async () => {

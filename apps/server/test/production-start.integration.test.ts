@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { createTestDataDir, type TestDataDir } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staleBuildReason } from "../scripts/build-freshness.mjs";
 import { login } from "../src/testing/index.ts";
@@ -51,19 +52,23 @@ describe("build freshness", () => {
 });
 
 describe("the compiled server", () => {
-  let dataDir: string;
+  let data: TestDataDir;
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "handoff-dist-"));
-    await promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR });
+    // An initialised PGlite with nothing migrated: the build applies every migration and seeds,
+    // without paying PGlite's initdb again (main.integration.test.ts starts from no directory at all).
+    [data] = await Promise.all([
+      createTestDataDir({ migrated: false }),
+      promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR }),
+    ]);
   });
   afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await data?.remove();
   });
 
   it("runs with plain node: migrates, seeds, serves and stops cleanly", { timeout: 120_000 }, async () => {
     const child = spawn(process.execPath, ["dist/main.js"], {
       cwd: SERVER_DIR,
-      env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: data.dataDir, PORT: "0", LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = once(child, "exit");

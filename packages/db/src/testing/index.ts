@@ -16,4 +16,6 @@ export {
   type CreateTestDatabaseOptions,
   createEmptyTestDatabase,
   createTestDatabase,
+  createTestDataDir,
+  type TestDataDir,
 } from "./test-database.ts";

@@ -1,9 +1,9 @@
 // A fresh tenant per test: every role, a team and a session with a small branch tree, with
 // unique emails so tests sharing one database never collide. Every password is TEST_PASSWORD.
 import { randomBytes } from "node:crypto";
+import { type Algorithm, hash as argon2Hash } from "@node-rs/argon2";
 import type { Account, PrismaClient, Team, User } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
-import { hashPassword } from "../passwords.ts";
 import { createSessionTree, type SessionTree } from "../session-tree.ts";
 
 export const TEST_PASSWORD = "demo";
@@ -23,14 +23,18 @@ export type TestAccount = SessionTree & {
 
 export type CreateTestAccountOverrides = { name?: string; teamName?: string };
 
-// argon2 is deliberately slow: hash the one test password once per process.
+// argon2 is deliberately slow, and a login pays it again to verify. The verifier reads the
+// cost from the stored PHC string, so test users carry a real argon2id hash made at the
+// lowest cost: every test login is still a real verification, just not a 20 MiB one.
+// (hashPassword's production cost has its own test in passwords.test.ts.)
+const ARGON2ID = 2 satisfies Algorithm;
 let passwordHash: Promise<string> | undefined;
 
 export async function createTestAccount(
   prisma: PrismaClient,
   overrides: CreateTestAccountOverrides = {},
 ): Promise<TestAccount> {
-  passwordHash ??= hashPassword(TEST_PASSWORD);
+  passwordHash ??= argon2Hash(TEST_PASSWORD, { algorithm: ARGON2ID, memoryCost: 64, timeCost: 1 });
   const hash = await passwordHash;
   const tag = randomBytes(5).toString("hex");
   const account = await prisma.account.create({ data: { name: overrides.name ?? `Test MSP ${tag}` } });

@@ -1,5 +1,6 @@
 // A migrated, isolated database per test file: a PGlite copied from a migrated template data
-// dir (booting and migrating from scratch takes seconds), or a fresh PostgreSQL database.
+// dir (booting and migrating from scratch takes seconds), or a PostgreSQL database cloned from a
+// migrated template database.
 import { createHash, randomBytes } from "node:crypto";
 import { access, cp, mkdtemp, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -32,9 +33,24 @@ export async function createEmptyTestDatabase(target: TestDatabaseTarget): Promi
   return target === "pglite" ? createPgliteCopy(null) : createPostgresDatabase(null);
 }
 
+export type TestDataDir = { dataDir: string; remove(): Promise<void> };
+
+/**
+ * A PGlite data dir that nothing has open, for another process (e.g. the server as a child) to
+ * open: a copy of the migrated template, or with `migrated: false` of the empty one (initialised,
+ * no migrations applied). Either way the child skips PGlite's initdb, seconds of CPU.
+ */
+export async function createTestDataDir(
+  options: CreateTestDatabaseOptions & { migrated?: boolean } = {},
+): Promise<TestDataDir> {
+  const migrationsDir = options.migrated === false ? null : (options.migrationsDir ?? defaultMigrationsDir);
+  const dataDir = await copyPgliteTemplate(migrationsDir);
+  return { dataDir, remove: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
 const templates = new Map<string | null, Promise<string>>();
 
-async function createPgliteCopy(migrationsDir: string | null): Promise<TestDatabase> {
+async function copyPgliteTemplate(migrationsDir: string | null): Promise<string> {
   let template = templates.get(migrationsDir);
   if (!template) {
     template = ensurePgliteTemplate(migrationsDir);
@@ -42,6 +58,11 @@ async function createPgliteCopy(migrationsDir: string | null): Promise<TestDatab
   }
   const dataDir = await mkdtemp(join(tmpdir(), "handoff-test-pglite-"));
   await cp(await template, dataDir, { recursive: true });
+  return dataDir;
+}
+
+async function createPgliteCopy(migrationsDir: string | null): Promise<TestDatabase> {
+  const dataDir = await copyPgliteTemplate(migrationsDir);
   const database = withCleanup(await createDatabase({ dataDir }), () =>
     rm(dataDir, { recursive: true, force: true }),
   );
@@ -81,25 +102,91 @@ async function ensurePgliteTemplate(migrationsDir: string | null): Promise<strin
 async function createPostgresDatabase(migrationsDir: string | null): Promise<TestDatabase> {
   const serverUrl = testDatabaseUrl();
   const name = `handoff_test_${randomBytes(6).toString("hex")}`;
-  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  // A migrated database is cloned from a migrated template (CREATE DATABASE … TEMPLATE), which
+  // is far cheaper than applying every migration to each test's database.
+  const template = migrationsDir ? await ensurePostgresTemplate(serverUrl, migrationsDir) : null;
+  await withAdminClient(serverUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`),
+  );
+  return openPostgresDatabase(serverUrl, name);
+}
+
+function databaseUrlFor(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function openPostgresDatabase(serverUrl: string, name: string): Promise<TestDatabase> {
   const dropDatabase = () =>
     withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  const databaseUrl = url.toString();
-  const database: TestDatabase = {
+  const databaseUrl = databaseUrlFor(serverUrl, name);
+  return {
     ...withCleanup(await createDatabase({ databaseUrl }), dropDatabase),
     kind: "postgres",
     databaseUrl,
   };
-  if (!migrationsDir) return database;
-  try {
-    await migrate(database, { migrationsDir });
-    return database;
-  } catch (error) {
-    await database.close();
-    throw error;
+}
+
+const postgresTemplates = new Map<string, Promise<string>>();
+
+function ensurePostgresTemplate(serverUrl: string, migrationsDir: string): Promise<string> {
+  const cacheKey = `${serverUrl}\n${migrationsDir}`;
+  let template = postgresTemplates.get(cacheKey);
+  if (!template) {
+    template = buildPostgresTemplate(serverUrl, migrationsDir);
+    // A failed build is not remembered: the next caller tries again and sees the error itself.
+    template.catch(() => postgresTemplates.delete(cacheKey));
+    postgresTemplates.set(cacheKey, template);
   }
+  return template;
+}
+
+// Named after the migrations, so every test file and process (and later runs, and other
+// checkouts with the same migrations) clone the same one; other migrations get their own.
+async function buildPostgresTemplate(serverUrl: string, migrationsDir: string): Promise<string> {
+  const migrations = await readMigrations(migrationsDir);
+  const key = createHash("sha256")
+    .update(migrations.map((m) => `${m.name}:${m.checksum}`).join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+  const template = `handoff_template_${key}`;
+  const exists = (admin: pg.Client) =>
+    admin
+      .query("SELECT 1 FROM pg_database WHERE datname = $1", [template])
+      .then((result) => (result.rowCount ?? 0) > 0);
+  return withAdminClient(serverUrl, async (admin) => {
+    if (await exists(admin)) return template;
+    // One builder at a time across processes; the others wait, then find it built.
+    const lockKey = Number.parseInt(key.slice(0, 8), 16) | 0;
+    await admin.query("SELECT pg_advisory_lock($1)", [lockKey]);
+    try {
+      if (await exists(admin)) return template;
+      // Built under another name and renamed when complete, so a clone never sees half of it.
+      const building = `${template}_building_${randomBytes(4).toString("hex")}`;
+      await admin.query(`CREATE DATABASE "${building}"`);
+      try {
+        const database = await createDatabase({ databaseUrl: databaseUrlFor(serverUrl, building) });
+        try {
+          await migrate(database, { migrationsDir });
+        } finally {
+          await database.close();
+        }
+      } catch (error) {
+        await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+        throw error;
+      }
+      // A closed pool's backends may still be exiting; a rename (and later a clone) needs none.
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [building],
+      );
+      await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+      return template;
+    } finally {
+      await admin.query("SELECT pg_advisory_unlock($1)", [lockKey]);
+    }
+  });
 }
 
 async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
