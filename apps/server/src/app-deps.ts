@@ -11,8 +11,10 @@ import {
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
+  createPsaNoteJobHandlers,
   createPushJobHandlers,
   createResendMailer,
+  createSecretBox,
   createStreamAdmission,
   createStreamHub,
   createWebPushSender,
@@ -31,6 +33,7 @@ export type TApiDepsConfig = Pick<
   TAppConfig,
   | "email"
   | "push"
+  | "psa"
   | "jobs"
   | "appOrigin"
   | "authSessionTtlMs"
@@ -72,6 +75,8 @@ export function createApiDeps(options: {
   emailRetry?: TEmailJobRetry;
   /** Web Push in tests: the local push service's TLS agent, and how often a push is tried. */
   push?: { agent?: Agent; retry?: { attempts: number } };
+  /** How often a PSA note is tried before it is shown as failed (tests). */
+  psaRetry?: { attempts: number };
   /** From createLoginStore(); without it login counters are per process. */
   loginStore?: Redis | null;
 }): ApiDeps {
@@ -91,6 +96,10 @@ export function createApiDeps(options: {
     allowedHosts: config.push.allowedHosts ?? undefined,
     agent: options.push?.agent,
   });
+  const psa = {
+    secrets: config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null,
+    http: { fetch: globalThis.fetch, timeoutMs: config.psa.timeoutMs },
+  };
   const jobs = createJobWorker({
     prisma,
     logger,
@@ -100,12 +109,14 @@ export function createApiDeps(options: {
     handlers: {
       ...createEmailJobHandlers({ prisma, mailer, appOrigin: config.appOrigin, retry: options.emailRetry }),
       ...createPushJobHandlers({ prisma, sender: webPush, retry: options.push?.retry }),
+      ...createPsaNoteJobHandlers({ prisma, psa, appOrigin: config.appOrigin, retry: options.psaRetry }),
     },
   });
   return {
     ...streamDeps,
     jobs,
     webPush,
+    psa,
     loginProtection: createLoginProtection({
       ...config.loginProtection,
       deviceSecret: config.loginProtection.deviceSecret ?? randomBytes(32).toString("hex"),

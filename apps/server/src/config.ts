@@ -3,6 +3,7 @@
 import { createECDH } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseSecretsKey } from "@handoff/api";
 import { z } from "zod";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -17,6 +18,7 @@ const SECRET_KEYS = new Set([
   "RESEND_API_KEY",
   "LOGIN_DEVICE_SECRET",
   "VAPID_PRIVATE_KEY",
+  "SECRETS_KEY",
 ]);
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -144,6 +146,14 @@ const ZHostList = z.string().transform((value, ctx) => {
   return hosts;
 });
 
+/** 32 bytes for AES-256-GCM: 64 hex characters or base64 (`openssl rand -base64 32`). */
+const ZSecretsKey = z.string().transform((value, ctx) => {
+  return (
+    parseSecretsKey(value) ??
+    fail(ctx, "expected 32 random bytes as base64 (`openssl rand -base64 32`) or 64 hex characters")
+  );
+});
+
 const ZNonEmpty = z.string().transform((value, ctx) => value.trim() || fail(ctx, "must not be blank"));
 
 const ZSecret = z
@@ -197,6 +207,8 @@ const ZEnv = z.object({
   JOB_LEASE: duration(1_000).optional(),
   JOB_RETRY_BASE: duration(10).optional(),
   JOB_RETRY_MAX: duration(100).optional(),
+  SECRETS_KEY: ZSecretsKey.optional(),
+  PSA_TIMEOUT: duration(100).optional(),
 });
 
 export type TAppConfig = {
@@ -219,6 +231,11 @@ export type TAppConfig = {
   };
   /** Background jobs: how often idle workers look for due work, how long a claim holds, retry backoff. */
   jobs: { pollIntervalMs: number; leaseMs: number; backoff: { baseDelayMs: number; maxDelayMs: number } };
+  /**
+   * PSA connections: the AES-256-GCM key their credentials are sealed with (null: none can be
+   * saved, and the server refuses to start if some exist), and how long one PSA request may take.
+   */
+  psa: { secretsKey: Buffer | null; timeoutMs: number };
   /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
   appOrigins: string[];
   appOrigin: string;
@@ -326,6 +343,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
       leaseMs: vars.JOB_LEASE ?? 2 * 60_000,
       backoff: { baseDelayMs: vars.JOB_RETRY_BASE ?? 2_000, maxDelayMs: vars.JOB_RETRY_MAX ?? 10 * 60_000 },
     },
+    psa: { secretsKey: vars.SECRETS_KEY ?? null, timeoutMs: vars.PSA_TIMEOUT ?? 15_000 },
     appOrigins,
     appOrigin,
     isSecureCookie: appOrigin.startsWith("https:"),

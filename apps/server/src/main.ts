@@ -1,6 +1,6 @@
 // Starts Handoff: config → database (migrated; demo data when embedded) → bus → job worker → server,
 // and shuts it all down gracefully on SIGTERM/SIGINT.
-import { parseEscalationBusMessage, seedDemoHandoffs } from "@handoff/api";
+import { checkPsaSecrets, createSecretBox, parseEscalationBusMessage, seedDemoHandoffs } from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
 import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
 import { createApiDeps, createLoginStore } from "./app-deps.ts";
@@ -48,6 +48,17 @@ async function main() {
     { database: database.kind, applied },
     applied.length ? "migrations applied" : "database up to date",
   );
+  // Stored PSA credentials are sealed under SECRETS_KEY: without it (or with another key) their
+  // notes could never be sent, so say so now rather than fail every note later.
+  const psaProblem = await checkPsaSecrets(
+    database.prisma,
+    config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null,
+  );
+  if (psaProblem) {
+    console.error(`Handoff cannot start: ${psaProblem}`);
+    await database.close();
+    process.exit(1);
+  }
   const isDemoSeeded = isEmbedded && (await seedDemo(database.prisma)).seeded;
 
   // Messages are checked as they are read: another version of the app may have sent them.

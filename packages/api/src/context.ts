@@ -8,6 +8,7 @@ import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
 import type { WebPushSender } from "./services/notifications/web-push-sender.ts";
+import type { PsaDeps } from "./services/psa/psa-connection.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
 
@@ -25,6 +26,8 @@ export type ApiDeps = {
   logger: Logger;
   /** Web Push: the VAPID public key browsers subscribe with, and delivery (used by the push jobs). */
   webPush: WebPushSender;
+  /** PSA connections: the box sealing their credentials (null without SECRETS_KEY) and HTTP settings. */
+  psa: PsaDeps;
   loginProtection: LoginProtection;
   /** How long a login lasts. */
   authSessionTtlMs: number;

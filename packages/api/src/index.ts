@@ -44,6 +44,12 @@ export {
   type WebPushSender,
 } from "./services/notifications/web-push-sender.ts";
 export {
+  checkPsaSecrets,
+  type PsaDeps,
+} from "./services/psa/psa-connection.ts";
+export { createPsaNoteJobHandlers } from "./services/psa/psa-notes.ts";
+export { createSecretBox, parseSecretsKey, type SecretBox } from "./services/psa/secret-box.ts";
+export {
   createStreamAdmission,
   type StreamAdmission,
   type TSocketStreams,

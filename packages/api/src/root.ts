@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
 import { jobRouter } from "./routers/job.ts";
+import { psaRouter } from "./routers/psa.ts";
 import { pushRouter } from "./routers/push.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { router } from "./trpc.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   escalation: escalationRouter,
   job: jobRouter,
   push: pushRouter,
+  psa: psaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,6 +31,8 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
    * its certificate, and tries per push.
    */
   pushService?: { host: string; agent: Agent; retry?: { attempts: number } };
+  /** How often a PSA note is tried before it is shown as failed. */
+  psaRetry?: { attempts: number };
   /** Any other mailer; without this or `resend`, email is only logged (notifications SKIPPED). */
   mailer?: Mailer;
   /** "silent" unless you are debugging a test. */
@@ -67,6 +69,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     resend,
     pushService,
     mailer,
+    psaRetry,
     logLevel,
     logger: givenLogger,
     ...overrides
@@ -113,6 +116,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     logger,
     mailer,
     emailRetry: resend?.retry,
+    psaRetry,
     push: pushService,
     loginStore,
   });

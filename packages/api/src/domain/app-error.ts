@@ -6,6 +6,7 @@ export type TAppErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
+  | "PRECONDITION_FAILED"
   | "TOO_MANY_REQUESTS";
 
 export class AppError extends Error {

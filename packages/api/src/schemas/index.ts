@@ -3,4 +3,5 @@ export * from "./enums.ts";
 export * from "./event-id.ts";
 export * from "./inputs.ts";
 export type * from "./outputs.ts";
+export * from "./psa.ts";
 export * from "./relative-time.ts";

@@ -29,6 +29,7 @@ import {
 import { enqueueJobs } from "./jobs/job-queue.ts";
 import { notifyEscalationJob } from "./notifications/email-jobs.ts";
 import { enqueueClaimPush } from "./notifications/push-jobs.ts";
+import { enqueuePsaNote } from "./psa/psa-notes.ts";
 import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
@@ -91,7 +92,18 @@ export async function createHandoff(
           handoffCount: { increment: 1 },
         },
       });
-      if (input.intent === "escalate") await enqueueJobs(tx, [notifyEscalationJob(handoff)]);
+      if (input.intent === "escalate") {
+        await enqueueJobs(tx, [notifyEscalationJob(handoff)]);
+        await enqueuePsaNote(tx, {
+          accountId: viewer.accountId,
+          sessionId: session.id,
+          handoffId: handoff.id,
+          ticketId: session.psaTicketId,
+          kind: "ESCALATED",
+          key: `escalated/${handoff.id}`,
+          details: {},
+        });
+      }
       return announceHandoffChange(tx, viewer, "handoff.created", handoff, {
         ...(input.intent === "escalate"
           ? { action: "ESCALATED", summary: `Escalated the session (${input.priority} priority)` }
@@ -116,7 +128,7 @@ export async function claimHandoff(
   viewer: TViewerRef,
   handoffId: string,
 ): Promise<THandoffCard> {
-  const { events, pushes } = await deps.prisma.$transaction(async (tx) => {
+  const { events, pushes, hasPsaNote } = await deps.prisma.$transaction(async (tx) => {
     // The session is locked before the handoff, as every session change does, so a claim and a
     // change of the same session queue up instead of deadlocking.
     const target = await findHandoffInAccount(tx, viewer, handoffId);
@@ -135,7 +147,7 @@ export async function claimHandoff(
     const session = await tx.session.update({
       where: { id: handoff.sessionId },
       data: { status: "ACTIVE", assigneeId: viewer.id },
-      select: { ownerId: true },
+      select: { ownerId: true, psaTicketId: true },
     });
     const card = toHandoffCard(handoff);
     const pushes = await enqueueClaimPush(
@@ -148,14 +160,23 @@ export async function claimHandoff(
       },
       card.problemSummary,
     );
+    const hasPsaNote = await enqueuePsaNote(tx, {
+      accountId: viewer.accountId,
+      sessionId: handoff.sessionId,
+      handoffId,
+      ticketId: session.psaTicketId,
+      kind: "CLAIMED",
+      key: `claimed/${handoffId}/${claimedAt.getTime()}`,
+      details: { claimedBy: handoff.claimedBy?.name ?? "Someone" },
+    });
     const events = await announceHandoffChange(tx, viewer, "handoff.claimed", handoff, {
       action: "CLAIMED",
       summary: "Claimed the session from the queue",
     });
-    return { events, pushes };
+    return { events, pushes, hasPsaNote };
   });
   publishInBackground(deps, events);
-  if (pushes > 0) deps.jobs.kick();
+  if (pushes > 0 || hasPsaNote) deps.jobs.kick();
   return events[0].handoff;
 }
 

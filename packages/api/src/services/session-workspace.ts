@@ -13,10 +13,11 @@ import {
 import type { TBranchStatus, TConfidenceTier, TEntryKind } from "../schemas/enums.ts";
 import type { TBranchNode, TSessionEntry, TSessionSummary } from "../schemas/outputs.ts";
 import { handoffCardInclude, toHandoffCard } from "./handoff-card.ts";
+import { enqueuePsaNote } from "./psa/psa-notes.ts";
 import { changeSession, type TLockedSession, type TSessionActor } from "./session-change.ts";
 import { assertTeamInAccount, toSessionEntry } from "./session-service.ts";
 
-type TWorkspaceDeps = Pick<ApiDeps, "prisma" | "bus" | "logger">;
+type TWorkspaceDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "jobs">;
 
 const quote = (text: string) => `“${text.length > 80 ? `${text.slice(0, 79)}…` : text}”`;
 const sentence = (parts: string[]) => {
@@ -197,41 +198,77 @@ export async function setSessionBranch(
   return result;
 }
 
-/** Resolves the session; a handoff of it still waiting in the queue is withdrawn (handoff.cancelled). */
+/**
+ * Resolves the session; a handoff of it still waiting in the queue is withdrawn (handoff.cancelled).
+ * With a PSA ticket and connection, the resolution goes to the ticket as a note (a job).
+ */
 export async function resolveSession(
   deps: TWorkspaceDeps,
   actor: TSessionActor,
   input: { sessionId: string; resolution: string },
 ): Promise<TSessionSummary> {
-  const { session } = await changeSession(deps, actor, input.sessionId, async (tx, current) => {
-    if (current.status === "RESOLVED") throw new AppError("CONFLICT", "This session is already resolved.");
-    const now = new Date();
-    await tx.session.update({
-      where: { id: current.id },
-      data: { status: "RESOLVED", resolution: input.resolution, resolvedAt: now },
-    });
-    const open = await tx.handoff.findFirst({
-      where: { sessionId: current.id, claimedAt: null, cancelledAt: null },
-    });
-    if (!open) return { result: null, log: { action: "RESOLVED", summary: "Resolved the session" } };
+  const { session, result: hasPsaNote } = await changeSession(
+    deps,
+    actor,
+    input.sessionId,
+    async (tx, current) => {
+      if (current.status === "RESOLVED") throw new AppError("CONFLICT", "This session is already resolved.");
+      const now = new Date();
+      await tx.session.update({
+        where: { id: current.id },
+        data: { status: "RESOLVED", resolution: input.resolution, resolvedAt: now },
+      });
+      const hasPsaNote = await enqueueResolutionNote(tx, actor, current, input.resolution, now);
+      const open = await tx.handoff.findFirst({
+        where: { sessionId: current.id, claimedAt: null, cancelledAt: null },
+      });
+      if (!open) return { result: hasPsaNote, log: { action: "RESOLVED", summary: "Resolved the session" } };
 
-    const cancelled = await tx.handoff.update({
-      where: { id: open.id },
-      data: { cancelledAt: now },
-      include: handoffCardInclude,
-    });
-    const event = { type: "handoff.cancelled" as const, handoff: toHandoffCard(cancelled) };
-    const withdrawn = open.intent === "ESCALATE" ? "escalation" : "parked handoff";
-    return {
-      result: null,
-      log: {
-        action: "RESOLVED",
-        summary: `Resolved the session; its ${withdrawn} left the queue`,
-      },
-      events: [event],
-    };
-  });
+      const cancelled = await tx.handoff.update({
+        where: { id: open.id },
+        data: { cancelledAt: now },
+        include: handoffCardInclude,
+      });
+      const event = { type: "handoff.cancelled" as const, handoff: toHandoffCard(cancelled) };
+      const withdrawn = open.intent === "ESCALATE" ? "escalation" : "parked handoff";
+      return {
+        result: hasPsaNote,
+        log: {
+          action: "RESOLVED",
+          summary: `Resolved the session; its ${withdrawn} left the queue`,
+        },
+        events: [event],
+      };
+    },
+  );
+  if (hasPsaNote) deps.jobs.kick();
   return session;
+}
+
+/** The resolution note for the session's PSA ticket, shown on its latest handoff's page. */
+async function enqueueResolutionNote(
+  tx: Prisma.TransactionClient,
+  actor: TSessionActor,
+  session: TLockedSession,
+  resolution: string,
+  resolvedAt: Date,
+): Promise<boolean> {
+  if (!session.psaTicketId) return false;
+  const latest = await tx.handoff.findFirst({
+    where: { sessionId: session.id },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  const resolver = await tx.user.findUniqueOrThrow({ where: { id: actor.id }, select: { name: true } });
+  return enqueuePsaNote(tx, {
+    accountId: actor.accountId,
+    sessionId: session.id,
+    handoffId: latest?.id ?? null,
+    ticketId: session.psaTicketId,
+    kind: "RESOLVED",
+    key: `resolved/${session.id}/${resolvedAt.getTime()}`,
+    details: { resolvedBy: resolver.name, resolution },
+  });
 }
 
 export async function reopenSession(
