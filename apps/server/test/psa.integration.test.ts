@@ -224,7 +224,7 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
         String(note.id),
       ]),
     );
-  });
+  }, 90_000);
 
   it("a 500 and then success adds exactly one note; so does a note stored before its answer was lost", async () => {
     const { account, engineer } = await connectedAccount(connectWise(), "50001");
