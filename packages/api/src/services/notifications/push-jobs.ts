@@ -186,10 +186,13 @@ export function createPushJobHandlers(options: {
 }): TJobHandlers {
   const { prisma, sender } = options;
 
-  /** Terminal for this device, not a success: the row fails unless another device already has it. */
+  /**
+   * A failure on one device: the row fails (when final) unless another device already has it, or the
+   * page was called off (SKIPPED) meanwhile.
+   */
   async function recordFailure(notificationId: string, attempt: number, error: string, isFinal: boolean) {
     await prisma.notification.updateMany({
-      where: { id: notificationId, status: { not: "SENT" } },
+      where: { id: notificationId, status: { in: ["PENDING", "FAILED"] } },
       data: { attempts: attempt, lastError: error, ...(isFinal && { status: "FAILED" }) },
     });
   }
