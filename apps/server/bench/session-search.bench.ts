@@ -1,10 +1,17 @@
 // Session search over 10,000 sessions on embedded PGlite, through the real server and @trpc/client
 // (`session.list` with `search`, first page of 25): prints p50/p95 per kind of query. Target: p95 ≤ 50 ms.
-// `pnpm --filter @handoff/server bench:search [sessions]` (default 10000).
+// `pnpm --filter @handoff/server bench:search [sessions] [--explain]` (default 10000); --explain
+// prints the word-search plan of each query (EXPLAIN ANALYZE) first; a search that is exactly an
+// existing ticket id is answered from the ticket index instead.
+
+import { sessionListSql } from "@handoff/api";
+import { Prisma } from "@handoff/db";
 import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
 import { createTestClient, login, startTestServer } from "../src/testing/index.ts";
 
-const SESSION_COUNT = Number(process.argv[2] ?? 10_000);
+const args = process.argv.slice(2);
+const SESSION_COUNT = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10_000);
+const isExplaining = args.includes("--explain");
 const RUNS_PER_QUERY = 60;
 const TARGET_P95_MS = 50;
 
@@ -91,6 +98,18 @@ try {
     ["no match", "kubernetes"],
   ];
   for (const [, search] of QUERIES) await client.session.list({ scope: "account", search });
+  if (isExplaining) {
+    const viewer = { id: account.engineer.id, accountId: account.account.id, team: account.team };
+    for (const [label, search] of QUERIES) {
+      const sql = sessionListSql(viewer, { scope: "account", search, limit: 25 });
+      const plan = await database.prisma.$queryRaw<{ "QUERY PLAN": string }[]>(
+        Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`,
+      );
+      console.log(
+        `\n${label} (${JSON.stringify(search)}):\n${plan.map((row) => row["QUERY PLAN"]).join("\n")}`,
+      );
+    }
+  }
 
   const all: number[] = [];
   console.log(`\nsession.list search over ${SESSION_COUNT} sessions (first page of 25, real server):`);

@@ -579,6 +579,55 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       expect(await search("_")).toEqual([ids.dns]);
     });
 
+    it("answers a search that is exactly a ticket id with that ticket's sessions, in any case", async () => {
+      const other = await createTestAccount(database.prisma);
+      const engineer = await clientFor(other.engineer);
+      const ticket = await engineer.session.create({
+        problemSummary: "Mailbox full",
+        problemDomain: "Exchange",
+        psaTicketId: "CW-51230",
+      });
+      const mention = await engineer.session.create({
+        problemSummary: "Follow-up of CW-51230",
+        problemDomain: "Exchange",
+      });
+      const list = async (search: string) =>
+        (await engineer.session.list({ scope: "account", search })).items.map((item) => item.id);
+      expect(await list("CW-51230")).toEqual([ticket.id]);
+      expect(await list("cw-51230")).toEqual([ticket.id]);
+      // Part of a ticket id, or one that no session has, is a word search (newest first).
+      expect(await list("cw-5123")).toEqual([mention.id, ticket.id]);
+      expect(await list("follow-up cw-51230")).toEqual([mention.id]);
+      // Another account's ticket is not found, exactly or not.
+      expect(await search("CW-51230")).toEqual([]);
+    });
+
+    it("suggests the account's domains for a new session, most used first, and lists its teams", async () => {
+      const other = await createTestAccount(database.prisma);
+      const engineer = await clientFor(other.engineer);
+      for (const problemDomain of ["Printing", "Network / VPN", "Printing", "DNS", "Printing", "DNS"]) {
+        await engineer.session.create({ problemSummary: "Something broke", problemDomain });
+      }
+      const viewer = await clientFor(other.viewer);
+      // The fixture's own session counts too; ties go by name.
+      const fixtureDomain = other.session.problemDomain;
+      const counts = new Map<string, number>([
+        ["Printing", 3],
+        ["DNS", 2],
+        ["Network / VPN", 1],
+      ]);
+      counts.set(fixtureDomain, (counts.get(fixtureDomain) ?? 0) + 1);
+      const expected = [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([domain]) => domain);
+      expect(await viewer.session.domains({})).toEqual(expected);
+      expect(await viewer.session.domains({ limit: 1 })).toEqual(expected.slice(0, 1));
+      await expect(viewer.session.domains({ limit: 0 })).rejects.toMatchObject({
+        data: { code: "BAD_REQUEST" },
+      });
+      expect(await viewer.account.teams()).toEqual([{ id: other.team.id, name: other.team.name }]);
+    });
+
     it("filters by scope and status, newest activity first", async () => {
       const senior = await clientFor(account.senior);
       const mine = await senior.session.list({ scope: "mine" });

@@ -43,6 +43,7 @@ export {
   vapidKeysFrom,
   type WebPushSender,
 } from "./services/notifications/web-push-sender.ts";
+export { sessionListSql } from "./services/session-list.ts";
 export {
   checkPsaSecrets,
   type PsaDeps,

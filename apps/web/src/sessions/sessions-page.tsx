@@ -1,6 +1,6 @@
 // Sessions: mine, my team's or the account's, most recent activity first, searched as you type
 // (summary, domain, ticket, owner, notes) and paged with a cursor; "New session". Live.
-import type { TSessionScope, TSessionSummary } from "@handoff/api/helpers";
+import type { TSessionScope } from "@handoff/api/helpers";
 import { keepPreviousData } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
@@ -115,22 +115,9 @@ function emptyHint(scope: TSessionScope, search: string): string {
   return "Nobody here has opened a session yet.";
 }
 
-/** Offers the domains and teams the account already uses, from its recent sessions. */
+/** Offers the account's teams and the domains its sessions use, most used first. */
 function NewSessionLauncher({ onClose }: { onClose(): void }) {
-  const recent = trpc.session.list.useQuery({ scope: "account", limit: 100 });
-  const { domains, teams } = useMemo(() => knownDomainsAndTeams(recent.data?.items ?? []), [recent.data]);
-  return <NewSessionDialog domains={domains} teams={teams} onClose={onClose} />;
-}
-
-function knownDomainsAndTeams(sessions: TSessionSummary[]) {
-  const domains = new Set<string>();
-  const teams = new Map<string, string>();
-  for (const session of sessions) {
-    domains.add(session.problemDomain);
-    if (session.team) teams.set(session.team.id, session.team.name);
-  }
-  return {
-    domains: [...domains].sort((a, b) => a.localeCompare(b)),
-    teams: [...teams].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
-  };
+  const domains = trpc.session.domains.useQuery({});
+  const teams = trpc.account.teams.useQuery();
+  return <NewSessionDialog domains={domains.data ?? []} teams={teams.data ?? []} onClose={onClose} />;
 }

@@ -44,7 +44,12 @@ export const authorKindToApi = (value: MessageAuthorKind) => toApi<TSessionEntry
 export const logActionToApi = (value: SessionLogAction) => toApi<TSessionLogAction>(value);
 
 /** The facts about a session that both its summary and a handoff snapshot show. */
-export function toSessionFacts(session: Session) {
+export function toSessionFacts(
+  session: Pick<
+    Session,
+    "problemSummary" | "problemDomain" | "status" | "stepCount" | "confidenceTier" | "psaTicketId"
+  >,
+) {
   return {
     problemSummary: session.problemSummary,
     problemDomain: session.problemDomain,

@@ -2,6 +2,7 @@ import {
   ZSessionAddEntryInput,
   ZSessionByIdInput,
   ZSessionCreateInput,
+  ZSessionDomainsInput,
   ZSessionListInput,
   ZSessionOpenBranchInput,
   ZSessionReopenInput,
@@ -9,7 +10,7 @@ import {
   ZSessionSetBranchInput,
   ZSessionUpdateInput,
 } from "../schemas/inputs.ts";
-import { listSessions } from "../services/session-list.ts";
+import { listKnownDomains, listSessions } from "../services/session-list.ts";
 import { createSession, getSession } from "../services/session-service.ts";
 import {
   addSessionEntry,
@@ -26,6 +27,10 @@ export const sessionRouter = router({
   list: authedProcedure
     .input(ZSessionListInput)
     .query(({ ctx, input }) => listSessions(ctx.deps.prisma, ctx.viewer, input)),
+
+  domains: authedProcedure
+    .input(ZSessionDomainsInput)
+    .query(({ ctx, input }) => listKnownDomains(ctx.deps.prisma, ctx.viewer.accountId, input.limit)),
 
   byId: authedProcedure
     .input(ZSessionByIdInput)

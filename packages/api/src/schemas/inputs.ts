@@ -84,6 +84,10 @@ export type TSessionListInput = z.input<typeof ZSessionListInput>;
 
 export const ZSessionByIdInput = z.object({ sessionId: ZId });
 
+export const ZSessionDomainsInput = z
+  .object({ limit: z.number().int().min(1).max(200).default(50) })
+  .default({ limit: 50 });
+
 export const ZSessionCreateInput = z.object({
   problemSummary: ZProblemSummary,
   problemDomain: ZProblemDomain,

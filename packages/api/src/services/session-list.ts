@@ -1,11 +1,11 @@
 // session.list: one page of the account's sessions, newest activity first, filtered by scope,
 // status and search words, paged with an opaque keyset cursor (stable under concurrent inserts).
-import type { Prisma, PrismaClient, SessionStatus } from "@handoff/db";
+import { Prisma, type PrismaClient } from "@handoff/db";
 import { AppError } from "../domain/app-error.ts";
 import type { TSessionScope, TSessionStatus } from "../schemas/enums.ts";
 import type { TSessionPage } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
-import { sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
+import { type TSessionSummarySource, toSessionSummary } from "./session-summary.ts";
 
 type TListViewer = Pick<TAuthedViewer, "id" | "accountId"> & { team: { id: string } | null };
 
@@ -24,33 +24,11 @@ export async function listSessions(
   viewer: TListViewer,
   query: TSessionListQuery,
 ): Promise<TSessionPage> {
-  const after = query.cursor ? parseCursor(query.cursor) : null;
-  const statuses = query.status === undefined ? [] : [query.status].flat();
-  const where: Prisma.SessionWhereInput = {
-    accountId: viewer.accountId,
-    ...scopeFilter(viewer, query.scope),
-    ...(statuses.length > 0 && { status: { in: statuses.map((s) => s.toUpperCase() as SessionStatus) } }),
-    AND: [
-      // Each word must appear somewhere; searchText is lowercased and trigram-indexed.
-      ...searchWords(query.search).map((word) => ({ searchText: { contains: word } })),
-      ...(after
-        ? [
-            {
-              OR: [
-                { updatedAt: { lt: after.updatedAt } },
-                { updatedAt: after.updatedAt, id: { lt: after.id } },
-              ],
-            },
-          ]
-        : []),
-    ],
-  };
-  const rows = await prisma.session.findMany({
-    where,
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
-    include: sessionSummaryInclude,
-    take: query.limit + 1,
+  const sql = sessionListSql(viewer, {
+    ...query,
+    ticketIds: await ticketIdsFound(prisma, viewer.accountId, query.search),
   });
+  const rows = await prisma.$queryRaw<TListRow[]>(sql);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -59,15 +37,133 @@ export async function listSessions(
   };
 }
 
-function scopeFilter(viewer: TListViewer, scope: TSessionScope): Prisma.SessionWhereInput {
+/**
+ * A search that is exactly one ticket id of the account (as typed, or upper/lower-cased) lists that
+ * ticket's sessions, the way a PSA's ticket box does, straight from the (accountId, psaTicketId)
+ * index; anything else is a word search. Returns the ticket ids to match, or null.
+ */
+async function ticketIdsFound(
+  prisma: PrismaClient,
+  accountId: string,
+  search: string | undefined,
+): Promise<string[] | null> {
+  const word = search?.trim() ?? "";
+  if (word.length === 0 || /\s/.test(word)) return null;
+  const ticketIds = [...new Set([word, word.toUpperCase(), word.toLowerCase()])];
+  const found = await prisma.session.findFirst({
+    where: { accountId, psaTicketId: { in: ticketIds } },
+    select: { id: true },
+  });
+  return found ? ticketIds : null;
+}
+
+/**
+ * The one query behind a page (one row more than the limit, to tell whether another page follows).
+ * Exported for the search bench, which prints its plan.
+ */
+export function sessionListSql(
+  viewer: TListViewer,
+  query: TSessionListQuery & { ticketIds?: string[] | null },
+): Prisma.Sql {
+  const after = query.cursor ? parseCursor(query.cursor) : null;
+  const statuses = query.status === undefined ? [] : [query.status].flat();
+  const conditions = [
+    Prisma.sql`"accountId" = ${viewer.accountId}`,
+    scopeFilter(viewer, query.scope),
+    ...(statuses.length > 0
+      ? [
+          Prisma.sql`"status" IN (${Prisma.join(statuses.map((status) => Prisma.sql`${status.toUpperCase()}::"SessionStatus"`))})`,
+        ]
+      : []),
+    ...(query.ticketIds
+      ? [Prisma.sql`"psaTicketId" IN (${Prisma.join(query.ticketIds)})`]
+      : // Each word must appear somewhere; searchText is lowercased and trigram-indexed.
+        searchWords(query.search).map((word) => Prisma.sql`"searchText" LIKE ${`%${word}%`}`)),
+    ...(after
+      ? [
+          Prisma.sql`("updatedAt", "id") < (${after.updatedAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})`,
+        ]
+      : []),
+  ];
+  // One query for the page and everything its rows show (rather than one per relation), the page
+  // cut first; the rows' people, team and branch are looked up by primary key (26 rows at most)
+  // rather than joined, which keeps the statement cheap to plan: PGlite plans every one afresh.
+  return Prisma.sql`
+    SELECT s.*,
+      (SELECT json_build_object('psaTicketUrlTemplate', a."psaTicketUrlTemplate") FROM "Account" a WHERE a."id" = s."accountId") AS "account",
+      (SELECT json_build_object('id', o."id", 'name', o."name") FROM "User" o WHERE o."id" = s."ownerId") AS "owner",
+      (SELECT json_build_object('id', u."id", 'name', u."name") FROM "User" u WHERE u."id" = s."assigneeId") AS "assignee",
+      (SELECT json_build_object('id', t."id", 'name', t."name") FROM "Team" t WHERE t."id" = s."teamId") AS "team",
+      (SELECT json_build_object('id', b."id", 'label', b."label") FROM "SessionBranch" b WHERE b."id" = s."activeBranchId") AS "activeBranch",
+      COALESCE((
+        SELECT json_agg(json_build_object('id', h."id", 'intent', h."intent", 'priority', h."priority"))
+        FROM "Handoff" h
+        WHERE h."sessionId" = s."id" AND h."claimedAt" IS NULL AND h."cancelledAt" IS NULL
+      ), '[]') AS "handoffs"
+    FROM (
+      SELECT ${SUMMARY_COLUMNS} FROM "Session"
+      WHERE ${Prisma.join(conditions, " AND ")}
+      ORDER BY "updatedAt" DESC, "id" DESC
+      LIMIT ${query.limit + 1}
+    ) s
+    ORDER BY s."updatedAt" DESC, s."id" DESC`;
+}
+
+/** The list row: the session's own columns (not its search text) and what sessionSummaryInclude loads. */
+type TListRow = TSessionSummarySource;
+
+const SUMMARY_COLUMNS = Prisma.raw(
+  [
+    "id",
+    "accountId",
+    "teamId",
+    "ownerId",
+    "assigneeId",
+    "problemSummary",
+    "problemDomain",
+    "status",
+    "stepCount",
+    "confidenceTier",
+    "activeBranchId",
+    "psaTicketId",
+    "handoffCount",
+    "resolution",
+    "resolvedAt",
+    "createdAt",
+    "updatedAt",
+  ]
+    .map((column) => `"${column}"`)
+    .join(", "),
+);
+
+/**
+ * The problem domains the account's sessions use, most used first (ties by name): suggestions for
+ * a new session. Counted on the (accountId, problemDomain) index, without reading the sessions.
+ */
+export async function listKnownDomains(
+  prisma: PrismaClient,
+  accountId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await prisma.session.groupBy({
+    by: ["problemDomain"],
+    where: { accountId },
+    _count: { _all: true },
+    orderBy: [{ _count: { problemDomain: "desc" } }, { problemDomain: "asc" }],
+    take: limit,
+  });
+  return rows.map((row) => row.problemDomain);
+}
+
+function scopeFilter(viewer: TListViewer, scope: TSessionScope): Prisma.Sql {
   switch (scope) {
     case "mine":
-      return { OR: [{ ownerId: viewer.id }, { assigneeId: viewer.id }] };
+      return Prisma.sql`("ownerId" = ${viewer.id} OR "assigneeId" = ${viewer.id})`;
     case "team":
       // No team, no team sessions (rather than everyone's team-less ones).
-      return viewer.team ? { teamId: viewer.team.id } : { id: { in: [] } };
+      return viewer.team ? Prisma.sql`"teamId" = ${viewer.team.id}` : Prisma.sql`FALSE`;
     case "account":
-      return {};
+      return Prisma.sql`TRUE`;
   }
 }
 

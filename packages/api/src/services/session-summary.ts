@@ -23,7 +23,10 @@ export const sessionSummaryInclude = {
 
 export type TSessionWithSummary = Prisma.SessionGetPayload<{ include: typeof sessionSummaryInclude }>;
 
-export function toSessionSummary(session: TSessionWithSummary): TSessionSummary {
+/** What a summary is built from: a row loaded with sessionSummaryInclude, or the list's one-query row. */
+export type TSessionSummarySource = Omit<TSessionWithSummary, "searchText">;
+
+export function toSessionSummary(session: TSessionSummarySource): TSessionSummary {
   const open = session.handoffs[0];
   return {
     id: session.id,
