@@ -1,9 +1,7 @@
 // The real entry point as a child process: bad config fails fast and clearly; the embedded default
 // migrates, seeds once (demo escalations included), prints the URL and demo logins, serves, and shuts
 // down cleanly on SIGTERM.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { createTestDataDir, type TestDataDir } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClient, login } from "./testing/index.ts";
 import { logLines, runMain, waitForUrl } from "./testing/run-main.ts";
@@ -20,16 +18,18 @@ describe("main.ts", () => {
   });
 
   describe("on the embedded default", () => {
-    let dataDir: string;
+    let data: TestDataDir;
 
     beforeAll(async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), "handoff-main-"));
+      // An initialised PGlite with nothing migrated, as createDatabase leaves a new DATA_DIR (its
+      // own test covers creating one); the child skips PGlite's initdb, seconds of CPU.
+      data = await createTestDataDir({ migrated: false });
     });
     afterAll(async () => {
-      await rm(dataDir, { recursive: true, force: true });
+      await data?.remove();
     });
 
-    const env = () => ({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" });
+    const env = () => ({ DATA_DIR: data.dataDir, PORT: "0", LOG_LEVEL: "info" });
 
     it("migrates, seeds the demo, prints the URL and logins, serves, and stops cleanly on SIGTERM", async () => {
       const run = runMain(env());
@@ -72,7 +72,7 @@ describe("main.ts", () => {
       } finally {
         run.child.kill("SIGKILL");
       }
-      // A first start migrates and seeds from nothing in a child process: slow on a busy machine.
+      // A first start migrates and seeds an empty database in a child process: slow on a busy machine.
     }, 90_000);
 
     it("on a second start migrates nothing and seeds nothing, but still shows the logins", async () => {

@@ -55,7 +55,7 @@ describe("the compiled server", () => {
   let data: TestDataDir;
   beforeAll(async () => {
     // An initialised PGlite with nothing migrated: the build applies every migration and seeds,
-    // without paying PGlite's initdb again (main.integration.test.ts starts from no directory at all).
+    // without paying PGlite's initdb again (packages/db's createDatabase test creates a data dir).
     [data] = await Promise.all([
       createTestDataDir({ migrated: false }),
       promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR }),
