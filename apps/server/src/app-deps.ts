@@ -11,6 +11,7 @@ import {
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
+  createPresenceHub,
   createPsaNoteJobHandlers,
   createPushJobHandlers,
   createResendMailer,
@@ -19,8 +20,8 @@ import {
   createStreamHub,
   createWebPushSender,
   type Mailer,
+  type TBusMessage,
   type TEmailJobRetry,
-  type TEscalationBusMessage,
   vapidKeysFrom,
 } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
@@ -43,6 +44,7 @@ export type TApiDepsConfig = Pick<
   | "streamLogCheckMs"
   | "streamHistorySize"
   | "streamLimits"
+  | "presenceHeartbeatMs"
 >;
 
 /** Resend when an API key is configured; otherwise delivery is only logged (and recorded as skipped). */
@@ -69,7 +71,7 @@ export function createLoginStore(redisUrl: string | null, logger: Logger): Redis
 export function createApiDeps(options: {
   config: TApiDepsConfig;
   prisma: PrismaClient;
-  bus: EscalationBus<TEscalationBusMessage>;
+  bus: EscalationBus<TBusMessage>;
   logger: Logger;
   mailer?: Mailer;
   emailRetry?: TEmailJobRetry;
@@ -114,6 +116,7 @@ export function createApiDeps(options: {
   });
   return {
     ...streamDeps,
+    appOrigin: config.appOrigin,
     jobs,
     webPush,
     psa,
@@ -124,6 +127,7 @@ export function createApiDeps(options: {
     }),
     authSessionTtlMs: config.authSessionTtlMs,
     streams: createStreamHub(streamDeps),
+    presence: createPresenceHub({ bus, logger, heartbeatMs: config.presenceHeartbeatMs }),
     connectionLogins: createConnectionLogins(prisma, config.authRecheckMs),
     logins: createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs }),
     streamAdmission: createStreamAdmission(config.streamLimits, logger),

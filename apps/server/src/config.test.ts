@@ -54,6 +54,7 @@ describe("loadConfig", () => {
       isProxyTrusted: false,
       streamBufferSize: null,
       streamLogCheckMs: 3_000,
+      presenceHeartbeatMs: 5_000,
     });
     expect(config.wsKeepAlive.pongWaitMs).toBeLessThan(config.wsKeepAlive.pingMs);
   });
@@ -87,6 +88,7 @@ describe("loadConfig", () => {
       AUTH_SESSION_TTL: "12h",
       AUTH_RECHECK_INTERVAL: "5s",
       STREAM_LOG_CHECK_INTERVAL: "2s",
+      PRESENCE_HEARTBEAT_INTERVAL: "3s",
       LOGIN_FREE_FAILURES: "3",
       LOGIN_MAX_DELAY: "30s",
       LOGIN_ADDRESS_FAILURES: "40",
@@ -134,6 +136,7 @@ describe("loadConfig", () => {
       authSessionTtlMs: 12 * 3_600_000,
       authRecheckMs: 5_000,
       streamLogCheckMs: 2_000,
+      presenceHeartbeatMs: 3_000,
       loginProtection: {
         freeFailures: 3,
         maxDelayMs: 30_000,

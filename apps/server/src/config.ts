@@ -185,6 +185,7 @@ const ZEnv = z.object({
   AUTH_SESSION_TTL: duration(60_000).optional(),
   AUTH_RECHECK_INTERVAL: duration(100).optional(),
   STREAM_LOG_CHECK_INTERVAL: duration(100).optional(),
+  PRESENCE_HEARTBEAT_INTERVAL: duration(100).optional(),
   LOGIN_FREE_FAILURES: integer(1, 10_000).optional(),
   LOGIN_MAX_DELAY: duration(1_000).optional(),
   LOGIN_ADDRESS_FAILURES: integer(1, 1_000_000).optional(),
@@ -246,6 +247,8 @@ export type TAppConfig = {
   authRecheckMs: number;
   /** How often an idle stream checks the event log for events whose publish was lost. */
   streamLogCheckMs: number;
+  /** How often a process re-announces its viewers; other replicas forget them after three missed beats. */
+  presenceHeartbeatMs: number;
   /** Failed sign-ins: see packages/api/src/services/login-protection.ts. */
   loginProtection: {
     freeFailures: number;
@@ -351,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     authSessionTtlMs: vars.AUTH_SESSION_TTL ?? 7 * DURATION_UNITS_MS.d,
     authRecheckMs: vars.AUTH_RECHECK_INTERVAL ?? 30_000,
     streamLogCheckMs: vars.STREAM_LOG_CHECK_INTERVAL ?? 3_000,
+    presenceHeartbeatMs: vars.PRESENCE_HEARTBEAT_INTERVAL ?? 5_000,
     loginProtection: {
       freeFailures: vars.LOGIN_FREE_FAILURES ?? 5,
       maxDelayMs: vars.LOGIN_MAX_DELAY ?? 60_000,

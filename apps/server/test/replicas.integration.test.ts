@@ -1,7 +1,7 @@
 // Scale-out: two server replicas sharing one database and one Redis. A senior connected to
 // replica B sees, live, an escalation made on replica A.
 import { randomUUID } from "node:crypto";
-import type { TEscalationBusMessage, TEscalationEvent } from "@handoff/api";
+import type { TBusMessage, TEscalationEvent } from "@handoff/api";
 import { createRedisBus } from "@handoff/bus";
 import { isTestRedisReachable, testRedisUrl } from "@handoff/bus/testing";
 import type { Database } from "@handoff/db";
@@ -17,7 +17,7 @@ describe.runIf(hasRedis)("replicas on a Redis bus", () => {
   const replicas: TestServer[] = [];
   // A channel prefix of our own keeps parallel runs on one Redis apart.
   const channelPrefix = `handoff-test:${randomUUID()}:`;
-  const buses = [0, 1].map(() => createRedisBus<TEscalationBusMessage>({ url: testRedisUrl, channelPrefix }));
+  const buses = [0, 1].map(() => createRedisBus<TBusMessage>({ url: testRedisUrl, channelPrefix }));
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
@@ -58,5 +58,31 @@ describe.runIf(hasRedis)("replicas on a Redis bus", () => {
     });
     subscription.unsubscribe();
     engineerSubscription.unsubscribe();
+  });
+
+  it("shows a senior on replica A who else views the handoff from replica B, and when they leave", async () => {
+    const [replicaA, replicaB] = replicas as [TestServer, TestServer];
+    const account = await createTestAccount(database.prisma);
+    const engineer = createTestClient(replicaA, { token: await login(replicaA, account.engineer.email) });
+    const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+    const viewsOf = async (replica: TestServer, email: string) => {
+      const client = createTestClient(replica, { token: await login(replica, email) });
+      const seen: Array<{ viewers: Array<{ name: string }> }> = [];
+      const subscription = client.presence.view.subscribe(
+        { handoffId: card.id },
+        { onData: (value) => seen.push(value) },
+      );
+      return { names: () => (seen.at(-1)?.viewers ?? []).map((viewer) => viewer.name).sort(), subscription };
+    };
+    const sid = await viewsOf(replicaA, account.senior.email);
+    await vi.waitFor(() => expect(sid.names()).toEqual(["Sid Senior"]));
+    const olivia = await viewsOf(replicaB, account.owner.email);
+    await vi.waitFor(() => expect(olivia.names()).toEqual(["Olivia Owner", "Sid Senior"]), {
+      timeout: 2_000,
+    });
+    await vi.waitFor(() => expect(sid.names()).toEqual(["Olivia Owner", "Sid Senior"]), { timeout: 2_000 });
+    olivia.subscription.unsubscribe();
+    await vi.waitFor(() => expect(sid.names()).toEqual(["Sid Senior"]), { timeout: 2_000 });
+    sid.subscription.unsubscribe();
   });
 });

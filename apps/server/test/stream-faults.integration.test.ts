@@ -50,7 +50,11 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     return { events, subscription };
   }
 
-  async function untilSubscribers(bus: EscalationBus<TBusMessage>, accountId: string, count: number) {
+  async function untilSubscribers(
+    bus: Pick<EscalationBus, "subscriberCount">,
+    accountId: string,
+    count: number,
+  ) {
     await vi.waitFor(() => expect(bus.subscriberCount(accountId)).toBe(count), {
       timeout: 10_000,
       interval: 5,

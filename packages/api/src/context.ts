@@ -2,12 +2,13 @@
 // and what the transport learned about the caller. The API knows no transport.
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
-import type { TEscalationBusMessage } from "./domain/bus-message.ts";
+import type { TBusMessage } from "./domain/bus-message.ts";
 import type { ConnectionLogins } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
 import type { LoginWatcher } from "./services/login-watch.ts";
 import type { WebPushSender } from "./services/notifications/web-push-sender.ts";
+import type { PresenceHub } from "./services/presence/presence-hub.ts";
 import type { PsaDeps } from "./services/psa/psa-connection.ts";
 import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
 import type { StreamHub } from "./services/stream/stream-hub.ts";
@@ -20,7 +21,7 @@ export type Logger = {
 
 export type ApiDeps = {
   prisma: PrismaClient;
-  bus: EscalationBus<TEscalationBusMessage>;
+  bus: EscalationBus<TBusMessage>;
   /** Runs durable background work; services enqueue in their transaction, then kick it. */
   jobs: JobWorker;
   logger: Logger;
@@ -28,6 +29,8 @@ export type ApiDeps = {
   webPush: WebPushSender;
   /** PSA connections: the box sealing their credentials (null without SECRETS_KEY) and HTTP settings. */
   psa: PsaDeps;
+  /** The web app's origin: links in emails and in an invitation's answer. */
+  appOrigin: string;
   loginProtection: LoginProtection;
   /** How long a login lasts. */
   authSessionTtlMs: number;
@@ -44,6 +47,8 @@ export type ApiDeps = {
   connectionLogins: ConnectionLogins;
   /** This process's live streams: one hub per account. */
   streams: StreamHub;
+  /** Who is viewing which handoff or session: this process's viewers, and the other replicas' by the bus. */
+  presence: PresenceHub;
   /** Re-checks the logins of live streams, in batches. */
   logins: LoginWatcher;
   /** Caps live streams per socket and per login. */

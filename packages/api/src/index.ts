@@ -4,7 +4,12 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
 export { type ApiDeps, type Context, createContext, type Logger, type TransportInfo } from "./context.ts";
-export type { TEscalationBusMessage, TEventBody } from "./domain/bus-message.ts";
+export type {
+  TBusMessage,
+  TEscalationBusMessage,
+  TEventBody,
+  TPresenceBusMessage,
+} from "./domain/bus-message.ts";
 export { parseEscalationBusMessage } from "./domain/payload-contracts.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
@@ -43,13 +48,14 @@ export {
   vapidKeysFrom,
   type WebPushSender,
 } from "./services/notifications/web-push-sender.ts";
-export { sessionListSql } from "./services/session-list.ts";
+export { createPresenceHub, type PresenceHub } from "./services/presence/presence-hub.ts";
 export {
   checkPsaSecrets,
   type PsaDeps,
 } from "./services/psa/psa-connection.ts";
 export { createPsaNoteJobHandlers } from "./services/psa/psa-notes.ts";
 export { createSecretBox, parseSecretsKey, type SecretBox } from "./services/psa/secret-box.ts";
+export { sessionListSql } from "./services/session-list.ts";
 export {
   createStreamAdmission,
   type StreamAdmission,

@@ -4,9 +4,13 @@ import { authRouter } from "./routers/auth.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
 import { jobRouter } from "./routers/job.ts";
+import { notificationRouter } from "./routers/notification.ts";
+import { presenceRouter } from "./routers/presence.ts";
 import { psaRouter } from "./routers/psa.ts";
 import { pushRouter } from "./routers/push.ts";
 import { sessionRouter } from "./routers/session.ts";
+import { teamRouter } from "./routers/team.ts";
+import { userRouter } from "./routers/user.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -18,6 +22,10 @@ export const appRouter = router({
   job: jobRouter,
   push: pushRouter,
   psa: psaRouter,
+  user: userRouter,
+  team: teamRouter,
+  notification: notificationRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,8 +6,8 @@ import {
   type ApiDeps,
   type Mailer,
   parseEscalationBusMessage,
+  type TBusMessage,
   type TEmailJobRetry,
-  type TEscalationBusMessage,
 } from "@handoff/api";
 import { createMemoryBus, type EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
@@ -23,7 +23,7 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
   database: { prisma: PrismaClient };
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
-  bus?: EscalationBus<TEscalationBusMessage>;
+  bus?: EscalationBus<TBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
   resend?: { baseUrl: string; apiKey?: string; retry?: TEmailJobRetry };
   /**
@@ -49,7 +49,7 @@ export type TestServer = {
   readonly port: number;
   readonly config: TAppConfig;
   readonly deps: ApiDeps;
-  readonly bus: EscalationBus<TEscalationBusMessage>;
+  readonly bus: EscalationBus<TBusMessage>;
   /** Graceful stop (as on SIGTERM): WebSocket clients are told to reconnect and start retrying. */
   stop(): Promise<void>;
   /** Listens again on the same port with the same deps. */

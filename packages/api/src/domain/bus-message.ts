@@ -22,3 +22,25 @@ export type TEventEnvelope = {
 };
 
 export type TEscalationBusMessage = TEventEnvelope & TEventBody;
+
+/** Presence: who is looking at which handoff or session, per replica. Never stored, never in the event log. */
+export type TPresenceBusMessage = {
+  v: 1;
+  kind: "presence";
+  accountId: string;
+  /** The process that sent it: each one's viewers are its own, and expire with its heartbeat. */
+  replica: string;
+} & (
+  | { op: "join" | "leave"; target: string; viewer: { id: string; name: string } }
+  /** A replica's whole list of viewers in the account: its heartbeat, and its answer to "hello". */
+  | { op: "state"; ttlMs: number; viewers: Array<{ target: string; viewer: { id: string; name: string } }> }
+  /** A replica that just started following the account asks the others for their state. */
+  | { op: "hello" }
+);
+
+/** Everything the bus carries: committed events on the account's channel, presence on its own. */
+export type TBusMessage = TEscalationBusMessage | TPresenceBusMessage;
+
+export function isPresenceMessage(message: TBusMessage): message is TPresenceBusMessage {
+  return "kind" in message && message.kind === "presence";
+}

@@ -18,7 +18,7 @@ import type {
   TSessionSnapshot,
   TSessionSummary,
 } from "../schemas/outputs.ts";
-import type { TEscalationBusMessage, TEventBody } from "./bus-message.ts";
+import type { TBusMessage, TEventBody } from "./bus-message.ts";
 
 export const PAYLOAD_VERSION = 1;
 
@@ -119,10 +119,25 @@ const ZEnvelope = {
   seq: z.number().int(),
   at: z.string(),
 };
+const ZPresenceViewer = z.object({ target: z.string().max(200), viewer: ZRef });
+const ZPresenceEnvelope = {
+  v: z.literal(PAYLOAD_VERSION),
+  kind: z.literal("presence"),
+  accountId: z.string(),
+  replica: z.string(),
+};
 const ZBusMessage = z.union([
   z.object({ ...ZEnvelope, type: ZHandoffEventType, handoff: ZHandoffCard }),
   z.object({ ...ZEnvelope, type: z.literal("session.updated"), session: ZSessionSummary }),
-]);
+  z.object({ ...ZPresenceEnvelope, op: z.enum(["join", "leave"]), ...ZPresenceViewer.shape }),
+  z.object({
+    ...ZPresenceEnvelope,
+    op: z.literal("state"),
+    ttlMs: z.number().int().positive(),
+    viewers: z.array(ZPresenceViewer),
+  }),
+  z.object({ ...ZPresenceEnvelope, op: z.literal("hello") }),
+]) satisfies z.ZodType<TBusMessage>;
 
 export class UnknownPayloadError extends Error {
   override name = "UnknownPayloadError";
@@ -171,7 +186,7 @@ export function parseSnapshotPayload(payload: unknown): TSessionSnapshot {
   return snapshot;
 }
 
-/** Messages on the escalation bus: a MessageParser for @handoff/bus. */
-export function parseEscalationBusMessage(value: unknown): TEscalationBusMessage {
+/** Messages on the bus (events and presence): a MessageParser for @handoff/bus. */
+export function parseEscalationBusMessage(value: unknown): TBusMessage {
   return parseWith(ZBusMessage, "A bus message", value);
 }

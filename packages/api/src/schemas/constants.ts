@@ -17,6 +17,9 @@ export const LIMITS = {
   password: 200,
   pushEndpoint: 2048,
   deviceLabel: 80,
+  newPasswordMin: 10,
+  personName: 100,
+  teamName: 60,
 } as const;
 
 /** Lowest to highest: the queue shows the highest first. */

@@ -8,6 +8,7 @@ import {
   ZEntryKind,
   ZHandoffIntent,
   ZHandoffPriority,
+  ZRole,
   ZSessionScope,
   ZSessionStatus,
 } from "./enums.ts";
@@ -259,3 +260,71 @@ export const ZPushSubscribeInput = z.object({
 export type TPushSubscribeInput = z.input<typeof ZPushSubscribeInput>;
 
 export const ZPushEndpointInput = z.object({ endpoint: z.string().trim().min(1).max(LIMITS.pushEndpoint) });
+
+// ---- admin: users, teams, invitations, the notification log ----------------------------------
+
+const ZEmail = z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email("Enter a valid email address"));
+const ZPersonName = ZTitle("A name", { min: 1, max: LIMITS.personName, tooShort: "Enter their name" });
+const ZTeamName = ZTitle("A team name", { min: 1, max: LIMITS.teamName, tooShort: "Name the team" });
+
+/** Inviting an email already invited (and not yet joined) sends a fresh link and withdraws the old one. */
+export const ZUserInviteInput = z.object({
+  email: ZEmail,
+  name: ZPersonName,
+  role: ZRole.default("engineer"),
+  isSeniorTech: z.boolean().default(false),
+  teamId: ZId.nullable().optional(),
+});
+export type TUserInviteInput = z.input<typeof ZUserInviteInput>;
+
+const USER_FIELDS = ["name", "role", "isSeniorTech", "teamId"] as const;
+
+/** Only the fields given change; `teamId: null` takes them out of their team. */
+export const ZUserUpdateInput = z
+  .object({
+    userId: ZId,
+    name: ZPersonName.optional(),
+    role: ZRole.optional(),
+    isSeniorTech: z.boolean().optional(),
+    teamId: ZId.nullable().optional(),
+  })
+  .refine((input) => hasAChange(input, USER_FIELDS), {
+    message: `Nothing to change: give at least one of ${USER_FIELDS.join(", ")}`,
+  });
+export type TUserUpdateInput = z.input<typeof ZUserUpdateInput>;
+
+export const ZUserIdInput = z.object({ userId: ZId });
+
+export const ZTeamCreateInput = z.object({ name: ZTeamName });
+export const ZTeamUpdateInput = z.object({ teamId: ZId, name: ZTeamName });
+
+export const ZNotificationListInput = z
+  .object({
+    status: z.enum(["pending", "sent", "failed", "skipped"]).optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(LIMITS.pageSize).default(50),
+  })
+  .default({ limit: 50 });
+export type TNotificationListInput = z.input<typeof ZNotificationListInput>;
+
+const ZInviteToken = z.string().trim().min(16, "That invitation link is incomplete").max(200);
+
+export const ZInvitationInput = z.object({ token: ZInviteToken });
+
+export const ZAcceptInviteInput = z.object({
+  token: ZInviteToken,
+  password: z
+    .string()
+    .min(LIMITS.newPasswordMin, `Choose a password of at least ${LIMITS.newPasswordMin} characters`)
+    .max(LIMITS.password, `A password can be at most ${LIMITS.password} characters`),
+  mode: z.enum(["cookie", "token"]).default("cookie"),
+});
+export type TAcceptInviteInput = z.input<typeof ZAcceptInviteInput>;
+
+/** presence.view: the page being looked at, a handoff's or a session's. */
+export const ZPresenceViewInput = z.union([
+  z.object({ handoffId: ZId }).strict(),
+  z.object({ sessionId: ZId }).strict(),
+]);
+export type TPresenceViewInput = z.input<typeof ZPresenceViewInput>;

@@ -170,3 +170,52 @@ export type TEscalationEvent =
   | { kind: "session"; type: TSessionEventType; seq: number; at: string; session: TSessionSummary }
   /** The client's lastEventId came from another event log (e.g. a reset database): refetch the queue. */
   | { kind: "resync"; reason: string };
+
+/** A user as the admin screens show them. "invited": has not used their invitation yet. */
+export type TUserStatus = "active" | "invited" | "deactivated";
+
+export type TUserSummary = {
+  id: string;
+  name: string;
+  email: string;
+  role: TRole;
+  isSeniorTech: boolean;
+  team: { id: string; name: string } | null;
+  status: TUserStatus;
+  /** The open invitation of an invited user: when its link stops working. */
+  inviteExpiresAt: string | null;
+  createdAt: string;
+};
+
+export type TTeamSummary = { id: string; name: string; memberCount: number; createdAt: string };
+
+export type TNotificationStatus = "pending" | "sent" | "failed" | "skipped";
+
+/** One delivery in the notification log: who got which message, on which channel, and how it went. */
+export type TNotificationLogEntry = {
+  id: string;
+  kind: "escalation" | "invite";
+  /** "email" or "push". */
+  channel: string;
+  /** Why it was sent: "escalated", "claimed", a re-page ("overdue:2"), or "invite". */
+  reason: string;
+  recipient: { id: string; name: string; email: string };
+  /** What it was about: the handoff's problem summary, or the invitation. */
+  subject: string;
+  handoff: { id: string; problemSummary: string } | null;
+  status: TNotificationStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** A failed delivery whose job gave up: `job.retry({ jobId })` sends it again. */
+  retryJobId: string | null;
+};
+
+export type TNotificationPage = { items: TNotificationLogEntry[]; nextCursor: string | null };
+
+/** What a presence is about: a handoff's page or a session's page. */
+export type TPresenceTarget = { kind: "handoff" | "session"; id: string };
+
+/** Who is looking at one target now (everyone, the caller too); an empty list: nobody any more. */
+export type TPresenceChange = { target: TPresenceTarget; viewers: TPersonRef[] };

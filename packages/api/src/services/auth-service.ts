@@ -38,14 +38,23 @@ export async function login(
     throw new AppError("UNAUTHORIZED", INVALID_LOGIN);
   }
 
+  const started = await startAuthSession(deps, usableUser.id);
+  const deviceToken = await attempt.succeeded();
+  return { ...started, deviceToken };
+}
+
+/** A new login for a user who just proved who they are (a password, an accepted invitation). */
+export async function startAuthSession(
+  deps: { prisma: Pick<PrismaClient, "authSession">; authSessionTtlMs: number },
+  userId: string,
+): Promise<{ viewer: TAuthedViewer; token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + deps.authSessionTtlMs);
   const session = await deps.prisma.authSession.create({
-    data: { tokenHash: hashToken(token), userId: usableUser.id, expiresAt },
+    data: { tokenHash: hashToken(token), userId, expiresAt },
     include: viewerInclude,
   });
-  const deviceToken = await attempt.succeeded();
-  return { viewer: toViewer(session), token, expiresAt, deviceToken };
+  return { viewer: toViewer(session), token, expiresAt };
 }
 
 export async function logout(prisma: PrismaClient, token: string | null): Promise<void> {
@@ -92,7 +101,11 @@ function createWaiter(): TWaiter {
 }
 
 /** Looks up the logins behind WebSocket connections (see createConnectionLogins). */
-export type ConnectionLogins = { viewerOf(token: string | null): Promise<TAuthedViewer | null> };
+export type ConnectionLogins = {
+  viewerOf(token: string | null): Promise<TAuthedViewer | null>;
+  /** Drops a login found revoked, so the connection's next call is refused at once, not at maxAge. */
+  forget(token: string): void;
+};
 
 /**
  * The logins of long-lived connections (WebSockets), looked up in batches: connections that open in
@@ -151,6 +164,9 @@ export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): 
         if (cache.get(hash) === entry) cache.delete(hash);
       });
       return waiter.promise;
+    },
+    forget(token) {
+      cache.delete(hashToken(token));
     },
   };
 }

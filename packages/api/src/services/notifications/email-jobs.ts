@@ -1,21 +1,45 @@
 // Escalation email as durable jobs: "escalation.notify" fans a handoff out into one Notification
 // row and one "email.send" job per recipient, and the push to their devices (push-jobs.ts), in
-// one transaction, so a retry adds nothing; "email.send" delivers one row. Resend's idempotency
-// key makes a repeated send one email.
-import type { PrismaClient } from "@handoff/db";
+// one transaction, so a retry adds nothing; "email.send" delivers one row (an escalation's, or an
+// invitation's: see services/admin/users.ts). Resend's idempotency key makes a repeated send one email.
+import type { Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { escalationEmail } from "./escalation-email.ts";
+import { inviteEmail } from "./invite-email.ts";
 import type { Mailer } from "./mailer.ts";
 import { enqueueEscalationPush } from "./push-jobs.ts";
 
 export const NOTIFY_ESCALATION_JOB = "escalation.notify";
-const SEND_EMAIL_JOB = "email.send";
+export const SEND_EMAIL_JOB = "email.send";
 
 const ZHandoffPayload = z.object({ handoffId: z.string() });
-const ZNotificationPayload = z.object({ notificationId: z.string() });
+/** An invitation's email also carries its one-time token: only its hash is stored with the invite. */
+const ZNotificationPayload = z.object({ notificationId: z.string(), token: z.string().optional() });
+
+const notificationToSendInclude = {
+  recipient: { select: { email: true, name: true } },
+  handoff: { include: handoffCardInclude },
+  invite: { include: { account: { select: { name: true } }, sentBy: { select: { name: true } } } },
+} as const;
+type TNotificationToSend = Prisma.NotificationGetPayload<{ include: typeof notificationToSendInclude }>;
+
+/** Sends one notification's email (a row created in the caller's transaction). */
+export function sendEmailJob(notification: { id: string; accountId: string }, token?: string): TJobRequest {
+  return {
+    accountId: notification.accountId,
+    kind: SEND_EMAIL_JOB,
+    payload: token ? { notificationId: notification.id, token } : { notificationId: notification.id },
+    dedupeKey: `${SEND_EMAIL_JOB}/${notification.id}`,
+  };
+}
+
+/** The invitee's link: the token in the fragment, which browsers never send to a server or a log. */
+export function inviteUrl(appOrigin: string, token: string): string {
+  return new URL(`/invite#${token}`, appOrigin).toString();
+}
 
 export function notifyEscalationJob(handoff: { id: string; accountId: string }): TJobRequest {
   return {
@@ -78,35 +102,68 @@ export function createEmailJobHandlers(options: {
       });
       await enqueueJobs(
         tx,
-        rows.map(
-          (row): TJobRequest => ({
-            accountId: handoff.accountId,
-            kind: SEND_EMAIL_JOB,
-            payload: { notificationId: row.id },
-            dedupeKey: `${SEND_EMAIL_JOB}/${row.id}`,
-          }),
-        ),
+        rows.map((row) => sendEmailJob({ id: row.id, accountId: handoff.accountId })),
       );
     });
     return { ok: true };
   }
 
+  /** The email a notification stands for: an escalation, or an invitation (its token rides in the payload). */
+  async function compose(
+    notification: TNotificationToSend,
+    token: string | undefined,
+  ): Promise<{ subject: string; text: string; html: string; idempotencyKey: string } | null> {
+    if (notification.handoff) {
+      return {
+        ...escalationEmail(toHandoffCard(notification.handoff), options.appOrigin),
+        idempotencyKey: `escalation/${notification.handoff.id}/${notification.recipientId}`,
+      };
+    }
+    const { invite } = notification;
+    // An invitation that was accepted, replaced or withdrawn meanwhile is not worth an email.
+    if (!invite || !token || invite.acceptedAt || invite.revokedAt) return null;
+    return {
+      ...inviteEmail({
+        inviteeName: notification.recipient.name,
+        accountName: invite.account.name,
+        sentByName: invite.sentBy?.name ?? null,
+        url: inviteUrl(options.appOrigin, token),
+        expiresAt: invite.expiresAt,
+      }),
+      idempotencyKey: `invite/${invite.id}`,
+    };
+  }
+
   async function send(payload: unknown, job: TJobRun): Promise<TJobResult> {
-    const { notificationId } = ZNotificationPayload.parse(payload);
+    const { notificationId, token } = ZNotificationPayload.parse(payload);
     const notification = await prisma.notification.findUnique({
       where: { id: notificationId },
-      include: { recipient: { select: { email: true } }, handoff: { include: handoffCardInclude } },
+      include: notificationToSendInclude,
     });
     if (!notification || notification.status === "SENT") return { ok: true };
-    const result = await mailer.send({
-      to: notification.recipient.email,
-      ...escalationEmail(toHandoffCard(notification.handoff), options.appOrigin),
-      idempotencyKey: `escalation/${notification.handoffId}/${notification.recipientId}`,
-    });
+    const email = await compose(notification, token);
+    if (!email) {
+      await prisma.notification.update({
+        where: { id: notificationId },
+        data: { status: "SKIPPED", lastError: "The invitation was used or withdrawn before it was sent." },
+      });
+      return { ok: true };
+    }
+    const result = await mailer.send({ to: notification.recipient.email, ...email });
     if (result.ok) {
       await prisma.notification.update({
         where: { id: notificationId },
         data: { status: "SENT", attempts: job.attempt, providerId: result.providerId, lastError: null },
+      });
+      // Once delivered, an invitation's token need not sit in the job table any longer.
+      if (token) await prisma.job.update({ where: { id: job.id }, data: { payload: { notificationId } } });
+      return { ok: true };
+    }
+    if (isSkipped) {
+      // No provider configured: recorded as skipped, as an escalation's emails are.
+      await prisma.notification.update({
+        where: { id: notificationId },
+        data: { status: "SKIPPED", attempts: job.attempt, lastError: result.error },
       });
       return { ok: true };
     }

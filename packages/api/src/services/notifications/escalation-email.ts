@@ -1,5 +1,6 @@
 // The email a teammate receives when a session is escalated.
 import type { THandoffCard } from "../../schemas/outputs.ts";
+import { asHeaderText, escapeHtml } from "./email-text.ts";
 
 export function escalationEmail(
   handoff: THandoffCard,
@@ -24,22 +25,4 @@ export function escalationEmail(
 <strong>Reason:</strong> ${escapeHtml(reason)}</p>
 <p><a href="${escapeHtml(queueUrl)}">Open the escalation queue</a></p>`;
   return { subject, text, html };
-}
-
-const SUBJECT_TEXT_MAX = 150;
-
-/**
- * Text fit for a header: a line break (or any control character) in a session title must never
- * reach the Subject line, where it would start a new header or body.
- */
-function asHeaderText(value: string): string {
-  const oneLine = value
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return oneLine.length > SUBJECT_TEXT_MAX ? `${oneLine.slice(0, SUBJECT_TEXT_MAX - 1)}…` : oneLine;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BusGapError, BusUnavailableError } from "@handoff/bus";
 import type { ApiDeps } from "../../context.ts";
-import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
+import { isPresenceMessage, type TBusMessage, type TEscalationBusMessage } from "../../domain/bus-message.ts";
 import { formatEventId, parseEventId } from "../../schemas/event-id.ts";
 import type { TEscalationEvent } from "../../schemas/outputs.ts";
 import { shareAcrossSubscribers } from "../../transformer.ts";
@@ -256,7 +256,7 @@ export class AccountHub {
     }
   }
 
-  async #follow(subscription: AsyncIterable<TEscalationBusMessage>): Promise<void> {
+  async #follow(subscription: AsyncIterable<TBusMessage>): Promise<void> {
     const checkMs = this.#deps.streamLogCheckMs;
     const idleCheck = setInterval(() => {
       // Never more than one check at a time, however slow the database is.
@@ -269,7 +269,8 @@ export class AccountHub {
     try {
       for await (const message of subscription) {
         this.#lastHeardAt = performance.now();
-        if (message.epoch !== this.epoch) continue;
+        // Presence has a channel of its own; anything else here is not an event of this log.
+        if (isPresenceMessage(message) || message.epoch !== this.epoch) continue;
         // A failed gap read leaves the message out; the idle check brings it from the log.
         await this.#runExclusive(() => this.#accept(message)).catch((error: unknown) =>
           this.#deps.logger.warn(
