@@ -10,6 +10,8 @@ import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { LiveUpdates } from "../live/live-updates.tsx";
+import { PresenceNote } from "../live/presence-note.tsx";
+import { usePresence } from "../live/use-presence.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { BranchTree } from "./branch-tree.tsx";
@@ -39,6 +41,8 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
   const { snapshot } = handoff;
   const now = useNow();
   const isEscalation = handoff.intent === "escalate"; // parking has no priority
+  const viewer = useViewer();
+  const others = usePresence(canWorkHandoffs(viewer) ? { handoffId: handoff.id } : null);
   return (
     <article className="handoff" aria-labelledby="handoff-title">
       <Link to={back.to} className="back-link">
@@ -59,6 +63,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
           </time>
           {handoff.team && <> · {handoff.team.name}</>}
         </p>
+        <PresenceNote viewers={others} />
       </header>
 
       <div className="handoff__layout">

@@ -10,6 +10,7 @@ import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ConnectionPill } from "../live/connection-pill.tsx";
 import { useEscalationStream } from "../live/use-escalation-stream.ts";
+import { useAccountPresence } from "../live/use-presence.ts";
 import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
@@ -56,6 +57,7 @@ export function EscalationQueuePage() {
   const push = usePushAlerts();
   const canClaim = canWorkHandoffs(viewer);
   const offerClaimUndo = useOfferClaimUndo();
+  const presence = useAccountPresence(canClaim);
 
   const { connection, snapshot, retry } = useEscalationStream({
     loadSnapshot: async () => {
@@ -223,6 +225,7 @@ export function EscalationQueuePage() {
                 isHidden={isHidden}
                 isActive={keyboard.activeId === entry.card.id}
                 canClaim={canClaim}
+                viewers={presence.get(`handoff:${entry.card.id}`)}
                 onClaim={claim}
                 onSeen={markSeen}
                 onDismiss={dismiss}

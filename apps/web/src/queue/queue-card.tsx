@@ -1,9 +1,11 @@
 // One handoff in the queue: what, how urgent, from whom and how long ago, and Claim.
 // A new arrival is highlighted until it has been on screen a while or focused; a claim shows
 // as the viewer's at once and says so if it had to be rolled back.
+import type { TPersonRef } from "@handoff/api/helpers";
 import { type Ref, useEffect } from "react";
 import { Link } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
+import { PresenceNote } from "../live/presence-note.tsx";
 import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import type { TQueueEntry } from "./queue-state.ts";
@@ -20,6 +22,8 @@ type TQueueCardProps = {
   isHidden: boolean;
   isActive: boolean;
   canClaim: boolean;
+  /** Who else has this handoff open right now. */
+  viewers?: TPersonRef[];
   /** Stable callbacks taking the handoff id, so the timers below are not reset by re-renders. */
   onClaim(handoffId: string): void;
   onSeen(handoffId: string): void;
@@ -34,6 +38,7 @@ export function QueueCard({
   isHidden,
   isActive,
   canClaim,
+  viewers = [],
   onClaim,
   onSeen,
   onDismiss,
@@ -101,6 +106,7 @@ export function QueueCard({
         <div className="queue-card__from">
           from <strong>{card.handedOffBy.name}</strong>
         </div>
+        <PresenceNote viewers={viewers} isCompact />
       </div>
       <div className="queue-card__actions">
         <time

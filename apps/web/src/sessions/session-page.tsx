@@ -13,6 +13,8 @@ import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { LiveUpdates } from "../live/live-updates.tsx";
+import { PresenceNote } from "../live/presence-note.tsx";
+import { usePresence } from "../live/use-presence.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
@@ -50,6 +52,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
   const [dialog, setDialog] = useState<THandoffIntent | "resolve" | null>(null);
   const [handedOff, setHandedOff] = useState<THandoffCard | null>(null);
   const [editing, setEditing] = useState<TBranchEditing>(null);
+  const others = usePresence(canWorkHandoffs(viewer) ? { sessionId: session.id } : null);
 
   const isResolved = session.status === "resolved";
   const isHolder = session.holder.id === viewer.id;
@@ -77,6 +80,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
             {session.holder.id !== session.owner.id && <> · held by {session.holder.name}</>} · updated{" "}
             {formatRelativeTime(session.updatedAt, now)}
           </p>
+          <PresenceNote viewers={others} />
         </div>
         <div className="page-header__actions">
           <LiveUpdates />
