@@ -79,7 +79,7 @@ describe("presence", () => {
     await vi.waitFor(() => expect(namesOf(oliviaView.seen.at(-1)?.viewers)).toEqual(both), {
       timeout: 2_000,
     });
-    await vi.waitFor(() => expect(namesOf(sidView.seen.at(-1)?.viewers)).toEqual(both), { timeout: 2_000 });
+    await vi.waitFor(() => expect(namesOf(sidView.seen.at(-1)?.viewers)).toEqual(both), { timeout: 5_000 });
     await vi.waitFor(() => {
       const last = queue.seen.findLast((change) => change.target.id === handoffId);
       expect(last?.target.kind).toBe("handoff");
@@ -93,13 +93,13 @@ describe("presence", () => {
       timeout: 2_000,
       interval: 10,
     });
-    expect(performance.now() - leftAt).toBeLessThan(1_000);
+    expect(performance.now() - leftAt).toBeLessThan(2_000);
 
     // Olivia's socket drops: the queue sees nobody left.
     await olivia.close();
     await vi.waitFor(
       () => expect(queue.seen.findLast((change) => change.target.id === handoffId)?.viewers).toEqual([]),
-      { timeout: 2_000 },
+      { timeout: 5_000 },
     );
     watching.unsubscribe();
     oliviaSubscription.unsubscribe();
