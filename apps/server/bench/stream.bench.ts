@@ -212,12 +212,15 @@ async function mapWithConcurrency<T>(
   return results;
 }
 
-async function retryOnReset<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!String((error as { cause?: { cause?: unknown } }).cause?.cause).includes("ECONNRESET")) throw error;
-    return work();
+/** Retries a request whose reused keep-alive connection was reset (a few times on a loaded machine). */
+async function retryOnReset<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const isReset = String((error as { cause?: { cause?: unknown } }).cause?.cause).includes("ECONNRESET");
+      if (!isReset || attempt === attempts) throw error;
+    }
   }
 }
 
