@@ -74,6 +74,20 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string) {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/**
+ * What a WebSocket connection keeps of its upgrade request. tRPC's adapter holds the request it is
+ * handed for the connection's whole life, and a full IncomingMessage (headers, raw headers, stream
+ * state) costs kilobytes per socket; this is what the adapter reads (url, host) and what our
+ * context needs, worked out once at the upgrade.
+ */
+type TUpgradeFacts = {
+  url: string;
+  headers: { host?: string | undefined };
+  authToken: string | null;
+  clientIp: string;
+  deviceToken: string | null;
+};
+
 function tokenFromConnectionParams(params: Record<string, string | undefined> | null): string | null {
   const token = params?.token;
   return typeof token === "string" && token !== "" ? token : null;
@@ -160,12 +174,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // (a socket without a valid login is closed after WS_AUTH_TIMEOUT). A throwing createContext
     // makes tRPC close the socket, and wsLink then retries forever (#4774).
     createContext: async ({ req, res: socket, info }) => {
-      const authToken = tokenFromConnectionParams(info.connectionParams) ?? authTokenFromRequest(req);
+      const upgrade = req as unknown as TUpgradeFacts;
+      const authToken = tokenFromConnectionParams(info.connectionParams) ?? upgrade.authToken;
       if (await deps.connectionLogins.viewerOf(authToken).catch(() => null)) signedInSockets.add(socket);
       return createContext(deps, {
         authToken,
-        clientIp: clientIpOf(req, config),
-        deviceToken: deviceTokenFromRequest(req),
+        clientIp: upgrade.clientIp,
+        deviceToken: upgrade.deviceToken,
         isLongLived: true,
         socketStreams: {
           live: 0,
@@ -183,10 +198,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
   });
 
   let connectionCounter = 0;
-  wss.on("connection", (socket, req) => {
+  wss.on("connection", (socket, upgrade: TUpgradeFacts) => {
     const connectionId = ++connectionCounter;
     const openedAt = Date.now();
-    const ip = clientIpOf(req, config);
+    const ip = upgrade.clientIp;
     logger.info({ connectionId, ip }, "websocket connected");
     connectionsByAddress.add(ip);
     const loginDeadline = setTimeout(() => {
@@ -271,7 +286,14 @@ export function createAppServer(options: AppServerOptions): AppServer {
     if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
       return rejectUpgrade(socket, 429, "Too Many Requests");
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    const upgrade: TUpgradeFacts = {
+      url: req.url ?? TRPC_PATH,
+      headers: { host: req.headers.host },
+      authToken: authTokenFromRequest(req),
+      clientIp: clientIpOf(req, config),
+      deviceToken: deviceTokenFromRequest(req),
+    };
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, upgrade));
   });
 
   server.on("clientError", (error, socket) => {
