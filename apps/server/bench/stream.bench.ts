@@ -435,9 +435,18 @@ const loadAverage = () =>
     .join(" / ");
 console.log(`load average before: ${loadAverage()} (1 / 5 / 15 min, ${availableParallelism()} cores)`);
 const runs: Awaited<ReturnType<typeof measureProduct>>[] = [];
-if (databases.includes("pglite"))
-  runs.push(await measureProduct("embedded PGlite", await embeddedDatabase()));
-if (databases.includes("postgres")) runs.push(await measureProduct("PostgreSQL", await postgresDatabase()));
-const raw = await measureRaw((runs[0] as (typeof runs)[0]).frame);
-for (const run of runs) printRun(run, raw);
+/** A run that fails (e.g. a mutation refused under load) is reported, and the others still print. */
+async function attempt(label: string, setUp: () => Promise<TDatabaseSetup>) {
+  try {
+    runs.push(await measureProduct(label, await setUp()));
+  } catch (error) {
+    console.log(`\n${label}: FAILED (load average ${loadAverage()}): ${String(error)}`);
+  }
+}
+if (databases.includes("pglite")) await attempt("embedded PGlite", embeddedDatabase);
+if (databases.includes("postgres")) await attempt("PostgreSQL", postgresDatabase);
+if (runs[0]) {
+  const raw = await measureRaw(runs[0].frame);
+  for (const run of runs) printRun(run, raw);
+}
 console.log(`load average after: ${loadAverage()}`);
