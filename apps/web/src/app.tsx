@@ -1,8 +1,10 @@
 // The app's providers and routes. Routes are a contract (emails and tests link to them):
-// /login, /sessions, /sessions/:id, /escalations, /handoffs/:id; "/" redirects by role.
+// /login, /invite, /sessions, /sessions/:id, /escalations, /handoffs/:id, /admin/*; "/" redirects by role.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { AdminPage } from "./admin/admin-page.tsx";
+import { ADMIN_TABS } from "./admin/admin-tabs.tsx";
 import { AuthProvider, homePathFor, signOutIfUnauthorized, useAuth } from "./auth/auth-context.tsx";
 import { RequireAuth } from "./auth/require-auth.tsx";
 import { HandoffPage } from "./handoffs/handoff-page.tsx";
@@ -10,6 +12,7 @@ import { AppShell } from "./layout/app-shell.tsx";
 import { createApiClient } from "./lib/api-client.ts";
 import { errorCode } from "./lib/api-errors.ts";
 import { trpc } from "./lib/trpc.ts";
+import { InvitePage } from "./login/invite-page.tsx";
 import { LoginPage } from "./login/login-page.tsx";
 import { EscalationQueuePage } from "./queue/escalation-queue-page.tsx";
 import { SessionPage } from "./sessions/session-page.tsx";
@@ -54,6 +57,7 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/invite" element={<InvitePage />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppShell />}>
           <Route index element={<HomeRedirect />} />
@@ -61,6 +65,12 @@ function AppRoutes() {
           <Route path="/sessions/:id" element={<SessionPage />} />
           <Route path="/escalations" element={<EscalationQueuePage />} />
           <Route path="/handoffs/:id" element={<HandoffPage />} />
+          <Route path="/admin" element={<AdminPage />}>
+            <Route index element={<Navigate to={ADMIN_TABS[0]?.path ?? "users"} replace />} />
+            {ADMIN_TABS.map((tab) => (
+              <Route key={tab.path} path={tab.path} element={tab.element} />
+            ))}
+          </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Route>

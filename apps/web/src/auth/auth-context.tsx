@@ -14,6 +14,8 @@ type TAuth = {
   isLoading: boolean;
   error: Error | null;
   signIn(email: string, password: string): Promise<TViewer>;
+  /** Uses an invitation link: sets the password and signs in. */
+  acceptInvite(token: string, password: string): Promise<TViewer>;
   signOut(): Promise<void>;
   /**
    * For calls made outside React Query (the queue's snapshot, claims and stream): if the error
@@ -86,6 +88,15 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
     [client, queryClient, resetConnection],
   );
 
+  const acceptInvite = useCallback(
+    async (token: string, password: string) => {
+      const { viewer } = await client.auth.acceptInvite.mutate({ token, password });
+      setSignedInViewer(queryClient, resetConnection, viewer);
+      return viewer;
+    },
+    [client, queryClient, resetConnection],
+  );
+
   const signedInId = me.data?.id;
   const signOut = useCallback(async () => {
     // Someone else may sit down at this desk next: unsent drafts leave with the user.
@@ -108,10 +119,11 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
       isLoading: me.isPending,
       error: me.error,
       signIn,
+      acceptInvite,
       signOut,
       signOutIfUnauthorized: onUnauthorized,
     }),
-    [me.data, me.isPending, me.error, signIn, signOut, onUnauthorized],
+    [me.data, me.isPending, me.error, signIn, acceptInvite, signOut, onUnauthorized],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

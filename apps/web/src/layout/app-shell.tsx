@@ -1,6 +1,6 @@
 // The signed-in frame: brand, navigation, who is signed in (name, role, account), sign-out.
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
+import { canWorkHandoffs, isAdmin, useAuth, useViewer } from "../auth/auth-context.tsx";
 import { ClaimUndoProvider } from "../handoffs/claim-undo.tsx";
 import { useOpenFromPushNotification } from "../lib/push-alerts.ts";
 
@@ -30,6 +30,7 @@ export function AppShell() {
         <nav className="topbar__nav" aria-label="Main">
           <NavLink to="/sessions">{viewer.role === "viewer" ? "Sessions" : "My sessions"}</NavLink>
           {canWorkHandoffs(viewer) && <NavLink to="/escalations">Escalation queue</NavLink>}
+          {isAdmin(viewer) && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <div className="topbar__user" data-testid="current-user">
           <div className="topbar__who">
