@@ -19,25 +19,23 @@ export function BranchTree({ branches, activeBranchId, renderTools }: TBranchTre
   const roots = branches.filter((branch) => branch.parentId === null || !ids.has(branch.parentId));
   return (
     <ul className="branch-tree" aria-label="Branch map">
-      {roots.map((branch) => (
-        <BranchItem
-          key={branch.id}
-          branch={branch}
-          branches={branches}
-          activeBranchId={activeBranchId}
-          renderTools={renderTools}
-        />
-      ))}
+      <BranchItems
+        items={roots}
+        branches={branches}
+        activeBranchId={activeBranchId}
+        renderTools={renderTools}
+      />
     </ul>
   );
 }
 
-function BranchItem({
-  branch,
-  branches,
-  activeBranchId,
-  renderTools,
-}: { branch: TBranchNode } & TBranchTreeProps) {
+/** One level of the tree; each item nests the level below it. */
+function BranchItems({ items, ...tree }: { items: TBranchNode[] } & TBranchTreeProps) {
+  return items.map((branch) => <BranchItem key={branch.id} branch={branch} {...tree} />);
+}
+
+function BranchItem({ branch, ...tree }: { branch: TBranchNode } & TBranchTreeProps) {
+  const { branches, activeBranchId, renderTools } = tree;
   const children = branches.filter((candidate) => candidate.parentId === branch.id);
   const isActive = branch.id === activeBranchId;
   return (
@@ -58,15 +56,7 @@ function BranchItem({
       {renderTools?.(branch, isActive)}
       {children.length > 0 && (
         <ul>
-          {children.map((child) => (
-            <BranchItem
-              key={child.id}
-              branch={child}
-              branches={branches}
-              activeBranchId={activeBranchId}
-              renderTools={renderTools}
-            />
-          ))}
+          <BranchItems items={children} {...tree} />
         </ul>
       )}
     </li>

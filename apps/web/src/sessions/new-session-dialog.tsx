@@ -27,6 +27,8 @@ type TForm = {
   confidenceTier: TConfidenceTier;
 };
 
+type TTextField = "problemSummary" | "problemDomain" | "psaTicketId";
+
 type TNewSessionDialogProps = {
   /** Domains the account already uses, offered as suggestions. */
   domains: string[];
@@ -74,6 +76,18 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
     }
   };
 
+  /** A one-line text field of the form, bound to its value and saved in the draft as it changes. */
+  const textInput = (name: TTextField, placeholder: string, list?: string) => (
+    <input
+      name={name}
+      list={list}
+      autoComplete="off"
+      placeholder={placeholder}
+      value={form[name]}
+      onChange={(event) => update({ [name]: event.target.value })}
+    />
+  );
+
   const teamOptions = withViewerTeam(teams, viewer.team);
   return (
     <ModalDialog labelledBy="new-session-title" isBusy={create.isPending} onClose={onClose}>
@@ -84,24 +98,11 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
         </header>
         <fieldset className="dialog__body" disabled={create.isPending}>
           <Field label="Problem" problem={problems.problemSummary}>
-            <input
-              name="problemSummary"
-              autoComplete="off"
-              placeholder="e.g. Outlook keeps asking for the password"
-              value={form.problemSummary}
-              onChange={(event) => update({ problemSummary: event.target.value })}
-            />
+            {textInput("problemSummary", "e.g. Outlook keeps asking for the password")}
           </Field>
           <div className="field-row">
             <Field label="Domain" problem={problems.problemDomain}>
-              <input
-                name="problemDomain"
-                list="known-domains"
-                autoComplete="off"
-                placeholder="e.g. Microsoft 365"
-                value={form.problemDomain}
-                onChange={(event) => update({ problemDomain: event.target.value })}
-              />
+              {textInput("problemDomain", "e.g. Microsoft 365", "known-domains")}
               <datalist id="known-domains">
                 {domains.map((domain) => (
                   <option key={domain} value={domain} />
@@ -109,13 +110,7 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
               </datalist>
             </Field>
             <Field label="PSA ticket" problem={problems.psaTicketId}>
-              <input
-                name="psaTicketId"
-                autoComplete="off"
-                placeholder="e.g. 48213"
-                value={form.psaTicketId}
-                onChange={(event) => update({ psaTicketId: event.target.value })}
-              />
+              {textInput("psaTicketId", "e.g. 48213")}
             </Field>
           </div>
           <Field label="Team" problem={problems.teamId}>
