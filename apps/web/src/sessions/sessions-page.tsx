@@ -118,6 +118,6 @@ function emptyHint(scope: TSessionScope, search: string): string {
 /** Offers the account's teams and the domains its sessions use, most used first. */
 function NewSessionLauncher({ onClose }: { onClose(): void }) {
   const domains = trpc.session.domains.useQuery({});
-  const teams = trpc.account.teams.useQuery();
+  const teams = trpc.team.list.useQuery();
   return <NewSessionDialog domains={domains.data ?? []} teams={teams.data ?? []} onClose={onClose} />;
 }

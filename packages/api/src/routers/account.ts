@@ -1,11 +1,9 @@
 import { ZAccountUpdateInput } from "../schemas/inputs.ts";
-import { getAccountSettings, listAccountTeams, updateAccountSettings } from "../services/account-service.ts";
+import { getAccountSettings, updateAccountSettings } from "../services/account-service.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 export const accountRouter = router({
   get: authedProcedure.query(({ ctx }) => getAccountSettings(ctx.deps.prisma, ctx.viewer.accountId)),
-
-  teams: authedProcedure.query(({ ctx }) => listAccountTeams(ctx.deps.prisma, ctx.viewer.accountId)),
 
   update: adminProcedure
     .input(ZAccountUpdateInput)

@@ -1,4 +1,4 @@
-// The caller's account: its settings (the PSA ticket link) and its teams.
+// The caller's account and its settings (the PSA ticket link).
 import type { PrismaClient } from "@handoff/db";
 import type { TAccountSettings } from "../schemas/outputs.ts";
 
@@ -18,17 +18,5 @@ export function updateAccountSettings(
     where: { id: accountId },
     data: { psaTicketUrlTemplate: input.psaTicketUrlTemplate || null },
     select: settingsSelect,
-  });
-}
-
-/** The account's teams by name: what a session can be filed under. */
-export function listAccountTeams(
-  prisma: PrismaClient,
-  accountId: string,
-): Promise<{ id: string; name: string }[]> {
-  return prisma.team.findMany({
-    where: { accountId },
-    select: { id: true, name: true },
-    orderBy: { name: "asc" },
   });
 }
