@@ -1,6 +1,6 @@
 // Around the claim, in a real browser against the real server: the undo bar after a claim puts
 // the handoff back in every queue, "Release to queue" does the same later, the park/escalate
-// dialog keeps its draft, "New session" starts one, and the sessions list fits a phone.
+// dialog keeps its draft, two seniors on one handoff see each other (presence), "New session" starts one, and the sessions list fits a phone.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type App, apiAs, createAccount, openAs, openQueue, queueCards, startApp } from "./harness.ts";
 
@@ -94,6 +94,40 @@ describe("live pages", () => {
     await erin.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
     expect(await erin.getByTestId("claimed-by").count()).toBe(0);
     await sara.getByRole("button", { name: "Claim & continue" }).waitFor({ timeout: 5_000 });
+  });
+});
+
+describe("presence", () => {
+  it("shows two seniors on one handoff each other within 2 s, on the queue card too, and its end within 10 s of one closing the page", async () => {
+    const account = await createAccount(app);
+    const engineer = await apiAs(app, account.engineer.email);
+    const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
+    const { page: queue } = await openQueue(app, account.owner.email);
+    const { page: sid } = await openAs(app, account.senior.email, `/handoffs/${handoff.id}`);
+    const { page: sara } = await openAs(app, account.senior2.email, `/handoffs/${handoff.id}`);
+
+    await sid
+      .getByTestId("presence")
+      .getByText(`${account.senior2.name} is viewing`)
+      .waitFor({ timeout: 2_000 });
+    await sara
+      .getByTestId("presence")
+      .getByText(`${account.senior.name} is viewing`)
+      .waitFor({ timeout: 2_000 });
+    const card = queueCards(queue, account.session.problemSummary);
+    await card
+      .getByTestId("presence")
+      .getByText(/are viewing/)
+      .waitFor({ timeout: 2_000 });
+
+    const closedAt = Date.now();
+    await sara.close();
+    await sid.getByTestId("presence").waitFor({ state: "detached", timeout: 10_000 });
+    await card
+      .getByTestId("presence")
+      .getByText(`${account.senior.name} is viewing`)
+      .waitFor({ timeout: 10_000 });
+    expect(Date.now() - closedAt).toBeLessThan(10_000);
   });
 });
 
