@@ -7,5 +7,6 @@ export type * from "./schemas/enums.ts";
 export { formatEventId, parseEventId, type TEventPosition } from "./schemas/event-id.ts";
 export type * from "./schemas/inputs.ts";
 export type * from "./schemas/outputs.ts";
+export type * from "./schemas/psa.ts";
 export { createRetryDelay, type TRetryDelayOptions } from "./schemas/reconnect-delay.ts";
 export { formatRelativeTime } from "./schemas/relative-time.ts";

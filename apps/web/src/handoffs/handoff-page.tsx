@@ -16,6 +16,7 @@ import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
+import { PsaNotesPanel } from "./psa-notes-panel.tsx";
 import { ReleaseButton } from "./release-button.tsx";
 
 export function HandoffPage() {
@@ -135,6 +136,10 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
             </dl>
           </section>
           <Assessment assessment={handoff.assessment} />
+          <PsaNotesPanel
+            handoffId={handoff.id}
+            version={`${handoff.claimedAt}|${handoff.releasedAt}|${handoff.cancelledAt}`}
+          />
         </aside>
       </div>
     </article>
