@@ -1,6 +1,9 @@
-// kill -9 of the real server between commit and delivery: the escalation's emails were committed
-// as jobs and were in flight to the provider when the process died. After a restart every
-// recipient gets the email exactly once (the retry reuses Resend's idempotency key).
+// kill -9 of the real server between commit and delivery: the escalation's emails and its PSA
+// ticket note were committed as jobs and were in flight when the process died (the PSA had even
+// stored the note, its answer never arrived). After a restart every recipient gets the email
+// exactly once (the retry reuses Resend's idempotency key), and the ticket has exactly one note
+// (the retry finds it by its marker). Without SECRETS_KEY the server then refuses to start.
+import { randomBytes } from "node:crypto";
 import { createDatabase, type Database } from "@handoff/db";
 import {
   createTestAccount,
@@ -10,6 +13,7 @@ import {
   testDatabaseTargets,
 } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CW, type PsaStandIn, startPsaStandIn } from "../test/support/psa-stand-in.ts";
 import {
   type ResendStandIn,
   startResendStandIn,
@@ -23,6 +27,7 @@ const isFor = (email: TReceivedEmail, handoffId: string) =>
 
 describe.each(await testDatabaseTargets())("a crash between commit and delivery on %s", (target) => {
   let resend: ResendStandIn;
+  let psa: PsaStandIn;
   let account: TestAccount;
   let databaseEnv: Record<string, string>;
   /** Opens the database the child processes use (PGlite allows one process at a time). */
@@ -31,6 +36,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
 
   beforeAll(async () => {
     resend = await startResendStandIn();
+    psa = await startPsaStandIn();
     if (target === "postgres") {
       const database = await createTestDatabase("postgres");
       account = await createTestAccount(database.prisma);
@@ -50,12 +56,17 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
   });
   afterAll(async () => {
     await resend?.close();
+    await psa?.close();
     await cleanup?.();
   });
 
-  it("delivers each email exactly once after the restart", async () => {
+  const secretsKey = randomBytes(32).toString("base64");
+  const TICKET = 48213;
+
+  it("delivers each email and the PSA note exactly once after the restart", async () => {
     const env = {
       ...databaseEnv,
+      SECRETS_KEY: secretsKey,
       PORT: "0",
       LOG_LEVEL: "warn",
       RESEND_API_KEY: "re_test_key",
@@ -63,8 +74,13 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       // A dead worker's claim is taken over once its lease ends.
       JOB_LEASE: "2s",
       JOB_POLL_INTERVAL: "100ms",
+      // A retry that meets a busy machine (the PSA's answer slow in coming) comes round again soon.
+      JOB_RETRY_BASE: "100ms",
+      JOB_RETRY_MAX: "2s",
     };
     resend.respondWith("never");
+    // The PSA stores the note and never answers: the job dies with it "in flight".
+    psa.failNextNotes("hold");
     const first = runMain(env);
     let handoffId: string;
     try {
@@ -73,6 +89,13 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
         { token: await login({ url }, account.engineer.email) },
       );
+      const admin = createTestClient(
+        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
+        { token: await login({ url }, account.admin.email) },
+      );
+      await admin.psa.update({ provider: "connectwise", siteUrl: psa.baseUrl, ...CW });
+      await admin.close();
+      await engineer.session.update({ sessionId: account.session.id, psaTicketId: String(TICKET) });
       handoffId = (await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" })).id;
       await engineer.close();
       // Committed, and the sends are on the wire, unanswered: now the process dies.
@@ -82,6 +105,9 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
           timeout: 20_000,
         },
       );
+      await vi.waitFor(() => expect(psa.notes.filter((note) => note.ticketId === TICKET)).toHaveLength(1), {
+        timeout: 20_000,
+      });
     } finally {
       first.child.kill("SIGKILL");
     }
@@ -102,6 +128,11 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
           expect(new Set(retried.map((email) => email.idempotencyKey)).size).toBe(3);
         },
         { timeout: 30_000 },
+      );
+      await vi.waitFor(
+        async () =>
+          expect(await admin.psa.notes({ handoffId })).toMatchObject([{ kind: "escalated", status: "sent" }]),
+        { timeout: 60_000, interval: 200 },
       );
       // What an ADMIN sees: nothing left to do, nothing that gave up.
       await vi.waitFor(
@@ -124,6 +155,9 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       .flatMap((email) => email.to)
       .sort();
     expect(recipients).toEqual([account.owner.email, account.admin.email, account.senior.email].sort());
+    const notes = psa.notes.filter((note) => note.ticketId === TICKET);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.text).toContain("Escalated in Handoff by");
     const database = await openDatabase();
     try {
       const rows = await database.prisma.notification.findMany({ where: { handoffId } });
@@ -137,4 +171,21 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       await database.close();
     }
   }, 180_000);
+
+  // Runs after the test above, which stored a PSA connection sealed under `secretsKey`.
+  it("refuses to start without SECRETS_KEY, or with another key, while a PSA connection is stored", async () => {
+    for (const key of [undefined, randomBytes(32).toString("hex")]) {
+      const run = runMain({ ...databaseEnv, PORT: "0", LOG_LEVEL: "warn", ...(key && { SECRETS_KEY: key }) });
+      try {
+        expect(await run.exited).toBe(1);
+        expect(run.errors()).toContain(
+          key
+            ? "SECRETS_KEY does not open the stored PSA credentials"
+            : "SECRETS_KEY is not set, but PSA connections are stored",
+        );
+      } finally {
+        run.child.kill("SIGKILL");
+      }
+    }
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 // Internal notes on a session's PSA ticket, as durable jobs: escalate, claim and resolve each add a
 // PsaNote row and a "psa.note" job in the transaction of the change (nothing without a ticket or
-// a connection). Delivery is idempotent: a note already SENT is never posted again, and once a try
-// may have reached the PSA (attempts > 0), the ticket is searched for the note's marker before
-// posting, so a crash between the PSA's answer and our commit adds no second note.
+// a connection). Delivery is idempotent: a note already SENT is never posted again, and before
+// posting, the ticket is searched for the note's marker, so a crash between the PSA's answer and
+// our commit adds no second note.
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, PsaNote, PsaNoteKind } from "@handoff/db";
 import { z } from "zod";
@@ -121,12 +121,12 @@ export function createPsaNoteJobHandlers(options: {
     if (!provider.ok) return settle(note, provider, job);
 
     const marker = noteMarker(note.id);
-    if (note.attempts > 0) {
-      // An earlier try may have added the note and died before recording it.
-      const found = await provider.value.findNote(ticket, marker, job.signal);
-      if (!found.ok) return settle(note, found, job);
-      if (found.value !== null) return markSent(note, found.value);
-    }
+    // An earlier try may have added the note and died before recording it. Looked up on every
+    // try, not only when `attempts` says one was made: that count is written just before posting,
+    // and a database that loses its last commit in a crash (PGlite under kill -9) may lose it too.
+    const found = await provider.value.findNote(ticket, marker, job.signal);
+    if (!found.ok) return settle(note, found, job);
+    if (found.value !== null) return markSent(note, found.value);
     const text = await noteText(note, marker);
     if (text === null) return fail("The handoff or session this note was about no longer exists.");
     // Recorded before posting: from here on a retry looks for the note first.
