@@ -20,7 +20,9 @@ describe("createDatabase", () => {
     );
   });
 
-  it("creates the PGlite data dir and keeps data across restarts", async () => {
+  // The one test that runs PGlite's initdb (the test helpers copy an initialised data dir):
+  // seconds of CPU, far longer on a busy machine.
+  it("creates the PGlite data dir and keeps data across restarts", { timeout: 90_000 }, async () => {
     const dataDir = join(await parent, "nested", "data");
     const first = await createDatabase({ dataDir });
     try {
