@@ -1,13 +1,16 @@
 // Wires the API's dependencies from config: the mailer (Resend or log-only), the Web Push sender,
+// the assistant (language model or rules),
 // the job worker with its handlers, and the login protection. Shared by main.ts and the test harness so both run the
 // same wiring. The worker is returned stopped: whoever runs the server starts it.
 import { randomBytes } from "node:crypto";
 import type { Agent } from "node:https";
 import {
   type ApiDeps,
+  createAssistantJobHandlers,
   createConnectionLogins,
   createEmailJobHandlers,
   createJobWorker,
+  createLanguageModelClient,
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
@@ -36,6 +39,7 @@ export type TApiDepsConfig = Pick<
   | "push"
   | "psa"
   | "jobs"
+  | "ai"
   | "appOrigin"
   | "authSessionTtlMs"
   | "authRecheckMs"
@@ -102,6 +106,10 @@ export function createApiDeps(options: {
     secrets: config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null,
     http: { fetch: globalThis.fetch, timeoutMs: config.psa.timeoutMs },
   };
+  const assistant = {
+    model: config.ai.model ? createLanguageModelClient(config.ai.model) : null,
+    isAssessing: config.ai.isAssessing,
+  };
   const jobs = createJobWorker({
     prisma,
     logger,
@@ -112,12 +120,14 @@ export function createApiDeps(options: {
       ...createEmailJobHandlers({ prisma, mailer, appOrigin: config.appOrigin, retry: options.emailRetry }),
       ...createPushJobHandlers({ prisma, sender: webPush, retry: options.push?.retry }),
       ...createPsaNoteJobHandlers({ prisma, psa, appOrigin: config.appOrigin, retry: options.psaRetry }),
+      ...createAssistantJobHandlers({ prisma, bus, logger, assistant }),
     },
   });
   return {
     ...streamDeps,
     appOrigin: config.appOrigin,
     jobs,
+    assistant,
     webPush,
     psa,
     loginProtection: createLoginProtection({

@@ -106,6 +106,13 @@ describe("loadConfig", () => {
       JOB_LEASE: "5m",
       JOB_RETRY_BASE: "1s",
       JOB_RETRY_MAX: "1h",
+      AI_PROVIDER: "openai",
+      AI_MODEL: "gpt-4.1",
+      AI_API_KEY: "sk-test",
+      AI_BASE_URL: "https://llm-gateway.example.com/v1",
+      AI_TIMEOUT: "45s",
+      AI_MAX_OUTPUT_TOKENS: "2000",
+      AI_ASSESSMENT: "false",
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: "mailto:oncall@example.com",
@@ -128,6 +135,17 @@ describe("loadConfig", () => {
         pollIntervalMs: 250,
         leaseMs: 300_000,
         backoff: { baseDelayMs: 1_000, maxDelayMs: 3_600_000 },
+      },
+      ai: {
+        model: {
+          provider: "openai",
+          model: "gpt-4.1",
+          apiKey: "sk-test",
+          baseUrl: "https://llm-gateway.example.com/v1",
+          timeoutMs: 45_000,
+          maxOutputTokens: 2_000,
+        },
+        isAssessing: false,
       },
       appOrigins: ["https://handoff.example.com", "https://admin.example.com:8443"],
       appOrigin: "https://handoff.example.com",
@@ -184,6 +202,47 @@ describe("loadConfig", () => {
       'VAPID_PUBLIC_KEY: expected a VAPID public key (65 bytes, base64url), as `npx web-push generate-vapid-keys` prints (got "abc")',
       "VAPID_PRIVATE_KEY: expected a VAPID private key (32 bytes, base64url), as `npx web-push generate-vapid-keys` prints",
       'VAPID_SUBJECT: expected "mailto:you@example.com" or an https: URL (got "oncall@example.com")',
+    ]);
+  });
+
+  it("configures a language model only when asked to, and refuses a half-configured one", () => {
+    expect(loadConfig({}).ai).toEqual({ model: null, isAssessing: true });
+    expect(loadConfig({ AI_ASSESSMENT: "false" }).ai.isAssessing).toBe(false);
+    expect(loadConfig({ AI_PROVIDER: "anthropic", AI_API_KEY: "sk-ant-x" }).ai.model).toEqual({
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+      apiKey: "sk-ant-x",
+      baseUrl: null,
+      timeoutMs: 30_000,
+      maxOutputTokens: 1_000,
+    });
+    expect(
+      loadConfig({
+        AI_PROVIDER: "openai-compatible",
+        AI_BASE_URL: "http://127.0.0.1:11434/v1",
+        AI_MODEL: "llama3.2",
+        AI_TIMEOUT: "90s",
+        AI_MAX_OUTPUT_TOKENS: "800",
+      }).ai.model,
+    ).toEqual({
+      provider: "openai-compatible",
+      model: "llama3.2",
+      apiKey: null,
+      baseUrl: "http://127.0.0.1:11434/v1",
+      timeoutMs: 90_000,
+      maxOutputTokens: 800,
+    });
+    expect(problemsOf({ AI_API_KEY: "sk-x" })).toEqual([
+      "AI_API_KEY: set AI_PROVIDER too (anthropic, openai, openai-compatible)",
+    ]);
+    expect(problemsOf({ AI_PROVIDER: "openai" })).toEqual(["AI_API_KEY: required with AI_PROVIDER=openai"]);
+    expect(problemsOf({ AI_PROVIDER: "openai-compatible", AI_TIMEOUT: "5m" })).toEqual([
+      "AI_BASE_URL: required with AI_PROVIDER=openai-compatible",
+      "AI_MODEL: required with AI_PROVIDER=openai-compatible",
+      "AI_TIMEOUT: must be shorter than JOB_LEASE",
+    ]);
+    expect(problemsOf({ AI_PROVIDER: "gemini", AI_API_KEY: "secret-key" })).toEqual([
+      'AI_PROVIDER: expected one of anthropic, openai, openai-compatible (got "gemini")',
     ]);
   });
 

@@ -3,7 +3,7 @@
 import { createECDH } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSecretsKey } from "@handoff/api";
+import { parseSecretsKey, type TAiProvider, type TLanguageModelConfig } from "@handoff/api";
 import { z } from "zod";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -19,7 +19,15 @@ const SECRET_KEYS = new Set([
   "LOGIN_DEVICE_SECRET",
   "VAPID_PRIVATE_KEY",
   "SECRETS_KEY",
+  "AI_API_KEY",
 ]);
+
+const AI_PROVIDERS = ["anthropic", "openai", "openai-compatible"] as const satisfies readonly TAiProvider[];
+/** A model per hosted provider when AI_MODEL is unset: fast, cheap, and with structured output. */
+const DEFAULT_AI_MODELS: Partial<Record<TAiProvider, string>> = {
+  anthropic: "claude-haiku-4-5",
+  openai: "gpt-4.1-mini",
+};
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const SIZE_UNITS_BYTES = { b: 1, kb: 1_024, mb: 1_048_576 } as const;
@@ -210,6 +218,13 @@ const ZEnv = z.object({
   JOB_RETRY_MAX: duration(100).optional(),
   SECRETS_KEY: ZSecretsKey.optional(),
   PSA_TIMEOUT: duration(100).optional(),
+  AI_PROVIDER: z.enum(AI_PROVIDERS, { error: `expected one of ${AI_PROVIDERS.join(", ")}` }).optional(),
+  AI_MODEL: ZNonEmpty.optional(),
+  AI_API_KEY: ZNonEmpty.optional(),
+  AI_BASE_URL: urlWithProtocols(["http:", "https:"], "http://127.0.0.1:11434/v1").optional(),
+  AI_TIMEOUT: duration(100).optional(),
+  AI_MAX_OUTPUT_TOKENS: integer(64, 64_000).optional(),
+  AI_ASSESSMENT: ZBoolean.optional(),
 });
 
 export type TAppConfig = {
@@ -230,6 +245,11 @@ export type TAppConfig = {
     /** Push services the server may POST to; null = the major browsers' (see the API's sender). */
     allowedHosts: string[] | null;
   };
+  /**
+   * The assistant: `model` null means rules write assessments and briefings (no key configured);
+   * `isAssessing` false turns assessments off (no job, no handoff.assessed).
+   */
+  ai: { model: TLanguageModelConfig | null; isAssessing: boolean };
   /** Background jobs: how often idle workers look for due work, how long a claim holds, retry backoff. */
   jobs: { pollIntervalMs: number; leaseMs: number; backoff: { baseDelayMs: number; maxDelayMs: number } };
   /**
@@ -325,6 +345,12 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     throw new ConfigError(["WS_PONG_TIMEOUT: must be shorter than WS_PING_INTERVAL"]);
   }
 
+  const jobs = {
+    pollIntervalMs: vars.JOB_POLL_INTERVAL ?? 1_000,
+    leaseMs: vars.JOB_LEASE ?? 2 * 60_000,
+    backoff: { baseDelayMs: vars.JOB_RETRY_BASE ?? 2_000, maxDelayMs: vars.JOB_RETRY_MAX ?? 10 * 60_000 },
+  };
+
   return {
     port,
     host: vars.HOST ?? "127.0.0.1",
@@ -341,12 +367,9 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
       subject: vars.VAPID_SUBJECT ?? defaultVapidSubject(appOrigin, emailFrom),
       allowedHosts: vars.PUSH_SERVICE_HOSTS ?? null,
     },
-    jobs: {
-      pollIntervalMs: vars.JOB_POLL_INTERVAL ?? 1_000,
-      leaseMs: vars.JOB_LEASE ?? 2 * 60_000,
-      backoff: { baseDelayMs: vars.JOB_RETRY_BASE ?? 2_000, maxDelayMs: vars.JOB_RETRY_MAX ?? 10 * 60_000 },
-    },
+    jobs,
     psa: { secretsKey: vars.SECRETS_KEY ?? null, timeoutMs: vars.PSA_TIMEOUT ?? 15_000 },
+    ai: { model: languageModelOf(vars, jobs.leaseMs), isAssessing: vars.AI_ASSESSMENT ?? true },
     appOrigins,
     appOrigin,
     isSecureCookie: appOrigin.startsWith("https:"),
@@ -373,6 +396,38 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     shutdownGraceMs: vars.SHUTDOWN_GRACE ?? 10_000,
     webDistDir: resolveFromRepo(vars.WEB_DIST_DIR ?? "apps/web/dist"),
     isProxyTrusted: vars.TRUST_PROXY ?? false,
+  };
+}
+
+/**
+ * The language model, or null when none is configured (rules write assessments and briefings).
+ * A half-configured one is refused at start rather than quietly falling back to rules.
+ */
+function languageModelOf(vars: z.infer<typeof ZEnv>, leaseMs: number): TLanguageModelConfig | null {
+  const provider = vars.AI_PROVIDER;
+  if (!provider) {
+    const stray = (["AI_API_KEY", "AI_MODEL", "AI_BASE_URL"] as const).find((key) => vars[key] !== undefined);
+    if (stray) throw new ConfigError([`${stray}: set AI_PROVIDER too (${AI_PROVIDERS.join(", ")})`]);
+    return null;
+  }
+  const problems: string[] = [];
+  if (provider === "openai-compatible") {
+    if (!vars.AI_BASE_URL) problems.push("AI_BASE_URL: required with AI_PROVIDER=openai-compatible");
+  } else if (!vars.AI_API_KEY) {
+    problems.push(`AI_API_KEY: required with AI_PROVIDER=${provider}`);
+  }
+  const model = vars.AI_MODEL ?? DEFAULT_AI_MODELS[provider];
+  if (!model) problems.push(`AI_MODEL: required with AI_PROVIDER=${provider}`);
+  const timeoutMs = vars.AI_TIMEOUT ?? 30_000;
+  if (timeoutMs >= leaseMs) problems.push("AI_TIMEOUT: must be shorter than JOB_LEASE");
+  if (problems.length > 0 || !model) throw new ConfigError(problems);
+  return {
+    provider,
+    model,
+    apiKey: vars.AI_API_KEY ?? null,
+    baseUrl: vars.AI_BASE_URL ?? null,
+    timeoutMs,
+    maxOutputTokens: vars.AI_MAX_OUTPUT_TOKENS ?? 1_000,
   };
 }
 

@@ -88,6 +88,7 @@ async function main() {
       database: database.kind,
       bus: config.redisUrl ? "redis" : "memory",
       email: config.email.resendApiKey ? "resend" : "log only",
+      assistant: config.ai.model ? `${config.ai.model.provider}:${config.ai.model.model}` : "rules",
     },
     "listening",
   );

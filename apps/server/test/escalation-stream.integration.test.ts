@@ -60,6 +60,8 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       // A first escalation on a fresh server pays for compiling its queries; that is not delivery.
       const warmUp = await engineer.session.create({ problemSummary: "Warm-up", problemDomain: "test" });
       await engineer.handoff.escalate({ sessionId: warmUp.id, priority: "low" });
+      // …and its assessment (handoff.assessed), which would otherwise arrive on the stream below.
+      await server.deps.jobs.drain();
       const mine = subscribe(senior);
       const theirs = subscribe(outsider);
       await untilListening(server.bus, acme.account.id);
@@ -193,6 +195,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         await other.close();
       }
       await server.start();
+      // Each escalation's assessment follows it as handoff.assessed, written by a job (some by the
+      // other replica before it closed, the rest here): wait until all are.
+      await server.deps.jobs.drain();
 
       // Each session opened and each escalation also announces its session (session.updated).
       const logged = await database.prisma.escalationEvent.findMany({
@@ -200,9 +205,10 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         orderBy: { seq: "asc" },
       });
       expect(logged.filter((event) => event.type === "handoff.created")).toHaveLength(7);
+      expect(logged.filter((event) => event.type === "handoff.assessed")).toHaveLength(7);
       const items = await senior.events.waitForCount(logged.length, 15_000);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(handoffEvents(items)).toHaveLength(7);
+      expect(handoffEvents(items)).toHaveLength(14);
       const seqs = seqsOf(items);
       expect(seqs).toEqual(logged.map((event) => event.seq));
       senior.subscription.unsubscribe();

@@ -6,7 +6,13 @@ import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import type { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  type TestServer,
+  WITHOUT_ASSESSMENTS,
+} from "../src/testing/index.ts";
 
 const targets = await testDatabaseTargets();
 
@@ -16,7 +22,8 @@ describe.each(targets)("handoffs on %s", (target) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(target);
-    server = await startTestServer({ database });
+    // Exact event sequences below: see WITHOUT_ASSESSMENTS.
+    server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
   });
   afterAll(async () => {
     await server?.close();
@@ -200,8 +207,8 @@ describe.each(targets)("handoffs on %s", (target) => {
     expect(detail.snapshot.branches.length).toBeGreaterThan(0);
     expect(detail.snapshot.activeBranchId).toBe(account.session.activeBranchId);
     expect(detail.notes).toBe("Customer is the CFO");
-    expect(detail.briefing).toContain(account.engineer.name);
-    expect(detail.briefing).toContain(account.session.problemSummary);
+    expect(detail.briefing.text).toContain(account.engineer.name);
+    expect(detail.briefing.text).toContain(account.session.problemSummary);
   });
 
   describe("bad input writes nothing", () => {

@@ -10,6 +10,7 @@ import {
   login,
   startTestServer,
   type TestServer,
+  WITHOUT_ASSESSMENTS,
 } from "../src/testing/index.ts";
 import { collectEvents } from "./support/event-collector.ts";
 
@@ -19,7 +20,8 @@ const logs = createLogCapture();
 
 beforeAll(async () => {
   database = await createTestDatabase("pglite");
-  server = await startTestServer({ database, logger: logs.logger });
+  // The seqs below are exact: see WITHOUT_ASSESSMENTS.
+  server = await startTestServer({ database, logger: logs.logger, ...WITHOUT_ASSESSMENTS });
 });
 afterAll(async () => {
   await server?.close();

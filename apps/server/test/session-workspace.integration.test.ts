@@ -12,7 +12,13 @@ import {
 } from "@handoff/db/testing";
 import type { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  type TestServer,
+  WITHOUT_ASSESSMENTS,
+} from "../src/testing/index.ts";
 import { collectEvents, seqsOf } from "./support/event-collector.ts";
 
 describe.each(await testDatabaseTargets())("the session workspace on %s", (target) => {
@@ -21,7 +27,8 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
 
   beforeAll(async () => {
     database = await createTestDatabase(target);
-    server = await startTestServer({ database });
+    // Exact event sequences below: see WITHOUT_ASSESSMENTS.
+    server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
   });
   afterAll(async () => {
     await server?.close();
@@ -295,7 +302,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     const nextCard = await owner.handoff.escalate({ sessionId: next.id, priority: "normal" });
     await queue.waitForCount(5);
     await server.stop();
-    const other = await startTestServer({ database });
+    const other = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
     try {
       const ownerOnOther = createTestClient(other, { token: await login(other, account.engineer.email) });
       await ownerOnOther.session.resolve({ sessionId: next.id, resolution: "New app password for the MFP" });

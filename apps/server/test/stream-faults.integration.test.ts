@@ -5,7 +5,13 @@ import { BusUnavailableError, createMemoryBus, type EscalationBus } from "@hando
 import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  type TestServer,
+  WITHOUT_ASSESSMENTS,
+} from "../src/testing/index.ts";
 import { collectEvents, seqsOf } from "./support/event-collector.ts";
 
 type TBusMessage = TEscalationBusMessage;
@@ -64,7 +70,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
   describe("a subscriber that falls behind", () => {
     it("is resumed from the event log and still gets every event once", async () => {
       const faulty = createFaultyBus();
-      const server = await startTestServer({ database, bus: faulty.bus, streamBufferSize: 2 });
+      const server = await startTestServer({
+        database,
+        ...WITHOUT_ASSESSMENTS,
+        bus: faulty.bus,
+        streamBufferSize: 2,
+      });
       try {
         const account = await createTestAccount(database.prisma);
         const senior = subscribe(await clientFor(server, account.senior));
@@ -122,7 +133,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
   describe("a bus that cannot publish", () => {
     async function escalateWhilePublishFails(streamLogCheckMs: number) {
       const faulty = createFaultyBus();
-      const server = await startTestServer({ database, bus: faulty.bus, streamLogCheckMs });
+      const server = await startTestServer({
+        database,
+        ...WITHOUT_ASSESSMENTS,
+        bus: faulty.bus,
+        streamLogCheckMs,
+      });
       const account = await createTestAccount(database.prisma);
       const seniorClient = await clientFor(server, account.senior);
       const senior = subscribe(seniorClient);
@@ -195,7 +211,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       const faulty = createFaultyBus();
       faulty.state.isSubscribeFailing = true;
       faulty.state.isPublishFailing = true;
-      const server = await startTestServer({ database, bus: faulty.bus, streamLogCheckMs: 300 });
+      const server = await startTestServer({
+        database,
+        ...WITHOUT_ASSESSMENTS,
+        bus: faulty.bus,
+        streamLogCheckMs: 300,
+      });
       try {
         const account = await createTestAccount(database.prisma);
         const senior = subscribe(await clientFor(server, account.senior));
@@ -227,7 +248,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     it.each(["revoked", "expired"] as const)(
       "gets UNAUTHORIZED when its session is %s and leaves no subscriber behind",
       async (how) => {
-        const server = await startTestServer({ database, authRecheckMs: 200 });
+        const server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS, authRecheckMs: 200 });
         try {
           const account = await createTestAccount(database.prisma);
           const token = await login(server, account.senior.email);
@@ -253,7 +274,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
   describe("access that changes while streaming", () => {
     it("ends the stream with FORBIDDEN when the user is demoted to VIEWER", async () => {
-      const server = await startTestServer({ database, authRecheckMs: 200 });
+      const server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS, authRecheckMs: 200 });
       try {
         const account = await createTestAccount(database.prisma);
         const senior = subscribe(await clientFor(server, account.senior));
@@ -271,7 +292,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
   describe("subscription lifecycle", () => {
     it("leaves no subscriber and no growing heap after many subscribe/unsubscribe cycles", async () => {
-      const server = await startTestServer({ database });
+      const server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
       try {
         const account = await createTestAccount(database.prisma);
         const token = await login(server, account.senior.email);

@@ -1,5 +1,5 @@
 // The live EscalationQueue in a real browser against the real server: arrivals without a
-// reload, none lost between the snapshot and the stream, surviving a server restart, the
+// reload (and their assessments seconds later), none lost between the snapshot and the stream, surviving a server restart, the
 // optimistic claim and its race, an ended login, the hidden-tab title and reduced motion.
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -62,6 +62,10 @@ describe("EscalationQueue", () => {
     expect(await senior.getByTestId("queue-announcer").textContent()).toBe(
       `New high escalation: ${account.session.problemSummary}, from ${account.engineer.name}.`,
     );
+    // Seconds later its assessment arrives on the same card, live (handoff.assessed).
+    const assessment = card.getByTestId("card-assessment");
+    await assessment.waitFor({ timeout: 10_000 });
+    expect(await assessment.textContent()).toMatch(/^Likely cause: Not known yet.*Rules$/);
     expect(await senior.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
       "still the same page",
     );
@@ -308,6 +312,7 @@ describe("EscalationQueue", () => {
       notes: "Full Access re-granted with no change. Next step was removing and re-adding automapping.",
     });
     await expect.poll(() => queueCards(page).count()).toBe(examples.length + 1);
+    await expect.poll(() => page.getByTestId("card-assessment").count()).toBe(examples.length + 1);
     await page.waitForTimeout(400); // let the slide-in finish
     const queueShot = await screenshot(page, "queue.png");
     await mkdir(path.dirname(README_SCREENSHOT), { recursive: true });
@@ -318,6 +323,9 @@ describe("EscalationQueue", () => {
     await page.waitForURL(`**/handoffs/${handoff.id}`);
     await page.getByRole("heading", { name: "What was tried" }).waitFor();
     expect(await page.locator(".branch--active").textContent()).toContain("Remove and re-add automapping");
+    expect(await page.getByTestId("next-checks").locator("li").first().textContent()).toBe(
+      "Pick up where it stopped: Remove and re-add automapping",
+    );
     await screenshot(page, "handoff-context.png");
 
     await page.getByRole("button", { name: "Claim & continue" }).click();

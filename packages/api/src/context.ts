@@ -3,6 +3,7 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TBusMessage } from "./domain/bus-message.ts";
+import type { TAssistant } from "./services/assistant/assistant-jobs.ts";
 import type { ConnectionLogins } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
 import type { LoginProtection } from "./services/login-protection.ts";
@@ -25,6 +26,8 @@ export type ApiDeps = {
   /** Runs durable background work; services enqueue in their transaction, then kick it. */
   jobs: JobWorker;
   logger: Logger;
+  /** Writes assessments and briefings (jobs): the configured language model, or rules. */
+  assistant: TAssistant;
   /** Web Push: the VAPID public key browsers subscribe with, and delivery (used by the push jobs). */
   webPush: WebPushSender;
   /** PSA connections: the box sealing their credentials (null without SECRETS_KEY) and HTTP settings. */

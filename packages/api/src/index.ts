@@ -13,6 +13,17 @@ export type {
 export { parseEscalationBusMessage } from "./domain/payload-contracts.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
+export {
+  createAssistantJobHandlers,
+  type TAssistant,
+} from "./services/assistant/assistant-jobs.ts";
+export {
+  AI_PROVIDERS,
+  createLanguageModelClient,
+  type LanguageModelClient,
+  type TAiProvider,
+  type TLanguageModelConfig,
+} from "./services/assistant/language-model.ts";
 export { type ConnectionLogins, createConnectionLogins } from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
 export {

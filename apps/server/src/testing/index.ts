@@ -17,6 +17,7 @@ export {
   startTestServer,
   TEST_APP_ORIGIN,
   type TestServer,
+  WITHOUT_ASSESSMENTS,
 } from "./start-test-server.ts";
 export {
   createTestClient,

@@ -16,6 +16,13 @@ import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
 import { createLogger, type Logger } from "../logger.ts";
 
+/**
+ * Config for tests that assert exact event sequences where the assessment is not the point: an
+ * escalation's `handoff.assessed` is appended by a job a moment later, at a seq no test can predict.
+ * Assessments have their own tests (test/assistant.integration.test.ts).
+ */
+export const WITHOUT_ASSESSMENTS = { ai: { model: null, isAssessing: false } } satisfies Partial<TAppConfig>;
+
 /** The browser origin test servers accept and put in email links. */
 export const TEST_APP_ORIGIN = "http://handoff.test";
 

@@ -1,6 +1,7 @@
 // The handoff context screen ("the magic moment"): everything a senior needs to carry on
-// without asking: briefing, notes, snapshot, branch map, who handed off and when, and Claim.
-import type { THandoffDetail } from "@handoff/api/helpers";
+// without asking: briefing (rewritable by the claimer), the assessment with its next checks (both
+// arrive live), notes, snapshot, branch map, who handed off and when, and Claim.
+import type { TAssessment, THandoffDetail } from "@handoff/api/helpers";
 import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
@@ -14,6 +15,7 @@ import { PresenceNote } from "../live/presence-note.tsx";
 import { usePresence } from "../live/use-presence.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
+import { WrittenBy } from "../ui/written-by.tsx";
 import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
 import { PsaNotesPanel } from "./psa-notes-panel.tsx";
@@ -69,10 +71,8 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
 
       <div className="handoff__layout">
         <div className="handoff__main">
-          <section className="panel" aria-labelledby="briefing-title">
-            <h2 id="briefing-title">Briefing</h2>
-            <p className="briefing">{handoff.briefing}</p>
-          </section>
+          <Briefing handoff={handoff} />
+          <Assessment assessment={handoff.assessment} isEscalation={isEscalation} />
 
           <section className="panel" aria-labelledby="notes-title">
             <h2 id="notes-title">Engineer's notes</h2>
@@ -135,7 +135,6 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
               <dd>{formatDateTime(handoff.createdAt)}</dd>
             </dl>
           </section>
-          <Assessment assessment={handoff.assessment} />
           <PsaNotesPanel
             handoffId={handoff.id}
             version={`${handoff.claimedAt}|${handoff.releasedAt}|${handoff.cancelledAt}`}
@@ -234,29 +233,96 @@ function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
   );
 }
 
-/** The assessment's shape is the API's to evolve: show its plain fields, skip the rest. */
-function Assessment({ assessment }: { assessment: unknown }) {
-  if (!assessment || typeof assessment !== "object") return null;
-  const fields = Object.entries(assessment).filter((entry): entry is [string, string | number | boolean] =>
-    ["string", "number", "boolean"].includes(typeof entry[1]),
-  );
-  if (fields.length === 0) return null;
+/** The briefing, and for the claimer a way to have it written again (it arrives live). */
+function Briefing({ handoff }: { handoff: THandoffDetail }) {
+  const viewer = useViewer();
+  const utils = trpc.useUtils();
+  const regenerate = trpc.handoff.regenerateBriefing.useMutation({
+    onSuccess: (detail) => utils.handoff.byId.setData({ handoffId: handoff.id }, detail),
+  });
+  const { briefing } = handoff;
+  const isClaimer = handoff.claimedBy?.id === viewer.id;
+  const isRewriting = briefing.isRewriting || regenerate.isPending;
   return (
-    <section className="panel" aria-labelledby="assessment-title">
-      <h2 id="assessment-title">Assessment</h2>
-      <dl className="facts">
-        {fields.map(([key, value]) => (
-          <div key={key} className="facts__row">
-            <dt>{humanize(key)}</dt>
-            <dd>{String(value)}</dd>
-          </div>
-        ))}
-      </dl>
+    <section className="panel" aria-labelledby="briefing-title" data-testid="briefing">
+      <div className="panel__title-row">
+        <h2 id="briefing-title">
+          Briefing <WrittenBy source={briefing.source} model={briefing.model} />
+        </h2>
+        {isClaimer && (
+          <button
+            type="button"
+            className="button button--small"
+            disabled={isRewriting}
+            onClick={() => regenerate.mutate({ handoffId: handoff.id })}
+          >
+            {isRewriting ? "Rewriting…" : "Rewrite"}
+          </button>
+        )}
+      </div>
+      <p className="briefing">{briefing.text}</p>
+      {regenerate.error && (
+        <p className="form-error" role="alert">
+          {errorMessage(regenerate.error)}
+        </p>
+      )}
     </section>
   );
 }
 
-function humanize(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+const LEVEL_WORDS = { low: "Low", medium: "Medium", high: "High" } as const;
+
+/** What the model (or the rules) made of an escalation. Every field is plain text. */
+function Assessment({ assessment, isEscalation }: { assessment: TAssessment | null; isEscalation: boolean }) {
+  if (!isEscalation) return null;
+  if (!assessment) {
+    return (
+      <section className="panel" aria-labelledby="assessment-title" data-testid="assessment">
+        <h2 id="assessment-title">Assessment</h2>
+        <p className="muted" role="status">
+          Being written…
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel" aria-labelledby="assessment-title" data-testid="assessment">
+      <h2 id="assessment-title">
+        Assessment <WrittenBy source={assessment.source} model={assessment.model} />
+      </h2>
+      <p className="assessment__cause">
+        <strong>Likely cause:</strong> {assessment.likelyCause}
+      </p>
+      {assessment.nextChecks.length > 0 && (
+        <>
+          <h3 className="panel__subtitle">Next checks</h3>
+          <ol className="assessment__list" data-testid="next-checks">
+            {assessment.nextChecks.map((check, index) => (
+              <li key={index}>{check}</li>
+            ))}
+          </ol>
+        </>
+      )}
+      {assessment.missingInformation.length > 0 && (
+        <>
+          <h3 className="panel__subtitle">Missing information</h3>
+          <ul className="assessment__list">
+            {assessment.missingInformation.map((item, index) => (
+              <li key={index}>{item}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <dl className="facts">
+        <dt>Risk</dt>
+        <dd title={assessment.riskReason}>{LEVEL_WORDS[assessment.risk]}</dd>
+        <dt>Confidence</dt>
+        <dd>{LEVEL_WORDS[assessment.confidence]}</dd>
+      </dl>
+      {assessment.riskReason && <p className="assessment__note">Risk: {assessment.riskReason}</p>}
+      {assessment.fallbackReason && (
+        <p className="assessment__note">Written by rules instead: {assessment.fallbackReason}</p>
+      )}
+    </section>
+  );
 }

@@ -22,6 +22,7 @@ const card: THandoffCard = {
   createdAt: "2025-03-01T10:00:00.000Z",
   claimedBy: null,
   claimedAt: null,
+  assessment: null,
 };
 
 function renderCard(
@@ -123,5 +124,28 @@ describe("QueueCard", () => {
     const { onSeen } = renderCard({ isNew: true, isHidden: true });
     act(() => vi.advanceTimersByTime(60_000));
     expect(onSeen).not.toHaveBeenCalled();
+  });
+});
+
+describe("assessment", () => {
+  it("shows the likely cause as plain text, labelled with who wrote it", () => {
+    renderCard({
+      card: {
+        assessment: {
+          likelyCause: "<img src=x onerror=alert(1)> A transport rule",
+          risk: "medium",
+          confidence: "low",
+          source: "rules",
+        },
+      },
+    });
+    const line = screen.getByTestId("card-assessment");
+    expect(line.textContent).toBe("Likely cause: <img src=x onerror=alert(1)> A transport rule Rules");
+    expect(line.querySelector("img")).toBeNull();
+  });
+
+  it("shows nothing until the assessment arrives", () => {
+    renderCard();
+    expect(screen.queryByTestId("card-assessment")).toBeNull();
   });
 });

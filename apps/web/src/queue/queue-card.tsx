@@ -1,4 +1,5 @@
-// One handoff in the queue: what, how urgent, from whom and how long ago, and Claim.
+// One handoff in the queue: what, how urgent, from whom and how long ago, its likely cause once
+// assessed (it arrives live, seconds after the card), and Claim.
 // A new arrival is highlighted until it has been on screen a while or focused; a claim shows
 // as the viewer's at once and says so if it had to be rolled back.
 import type { TPersonRef } from "@handoff/api/helpers";
@@ -8,6 +9,7 @@ import { formatRelativeTime } from "../lib/relative-time.ts";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
+import { WrittenBy } from "../ui/written-by.tsx";
 import type { TQueueEntry } from "./queue-state.ts";
 
 /** How long a visible new card keeps its highlight when nobody focuses it. */
@@ -103,6 +105,12 @@ export function QueueCard({
           {card.psaTicketId && <TicketRef ticketId={card.psaTicketId} url={card.psaTicketUrl} />}
         </div>
         {card.notes && <p className="queue-card__notes">{card.notes}</p>}
+        {card.assessment && (
+          <p className="queue-card__assessment" data-testid="card-assessment">
+            <span className="queue-card__assessment-label">Likely cause:</span> {card.assessment.likelyCause}{" "}
+            <WrittenBy source={card.assessment.source} />
+          </p>
+        )}
         <div className="queue-card__from">
           from <strong>{card.handedOffBy.name}</strong>
         </div>

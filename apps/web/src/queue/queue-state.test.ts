@@ -32,15 +32,12 @@ function card(id: string, overrides: Partial<THandoffCard> = {}): THandoffCard {
     createdAt: "2025-03-01T10:00:00.000Z",
     claimedBy: null,
     claimedAt: null,
+    assessment: null,
     ...overrides,
   };
 }
 
-function event(
-  seq: number,
-  type: "handoff.created" | "handoff.claimed" | "handoff.released",
-  handoff: THandoffCard,
-) {
+function event(seq: number, type: THandoffEvent["type"], handoff: THandoffCard) {
   const payload: THandoffEvent = { kind: "handoff", type, seq, at: "2025-03-01T10:00:00.000Z", handoff };
   return { type: "eventReceived", eventId: `epoch1:${seq}`, event: payload } as const;
 }
@@ -148,6 +145,39 @@ describe("claims by others", () => {
     ]);
     expect(ids(state)).toEqual(["h1"]);
     expect(state.lastArrival?.text).toMatch(/^Back in the queue/);
+  });
+});
+
+describe("assessments", () => {
+  const assessment = {
+    likelyCause: "Expired cert",
+    risk: "high",
+    confidence: "medium",
+    source: "model",
+  } as const;
+
+  it("shows a card's assessment when it arrives, without announcing the card again", () => {
+    const created = run([event(1, "handoff.created", card("h1"))]);
+    const assessed = run([event(3, "handoff.assessed", card("h1", { assessment }))], created);
+    expect(assessed.entries.h1?.card.assessment).toEqual(assessment);
+    expect(assessed.entries.h1?.isNew).toBe(true);
+    expect(assessed.lastArrival).toBe(created.lastArrival);
+  });
+
+  it("does not bring back a card that left the queue before its assessment was written", () => {
+    const claimed = run([
+      event(1, "handoff.created", card("h1")),
+      event(2, "handoff.claimed", card("h1", { claimedBy: { id: "user-bob", name: "Bob" } })),
+    ]);
+    const state = run(
+      [
+        event(3, "handoff.assessed", card("h1", { assessment })),
+        event(4, "handoff.briefed", card("h1", { assessment })),
+      ],
+      claimed,
+    );
+    expect(ids(state)).toEqual([]);
+    expect(state.lastSeq).toBe(4);
   });
 });
 

@@ -118,6 +118,11 @@ function applyEvent(state: TQueueState, eventId: string, event: THandoffEvent): 
   if (event.type === "handoff.claimed") return applyClaimed(positioned, handoff);
   // Its session was resolved: the card leaves the queue.
   if (event.type === "handoff.cancelled") return removeEntry(positioned, handoff.id);
+  // Written after it arrived (its assessment, a briefing): a card still in the queue shows it;
+  // one that has left (claimed, cancelled) does not come back.
+  if (event.type === "handoff.assessed" || event.type === "handoff.briefed") {
+    return updateEntry(positioned, handoff.id, (entry) => ({ ...entry, card: handoff }));
+  }
   return applyArrival(positioned, handoff, event.type === "handoff.released");
 }
 

@@ -12,6 +12,7 @@ import {
   ZSessionStatus,
 } from "../schemas/enums.ts";
 import type {
+  TAssessment,
   TEscalationEventType,
   THandoffCard,
   THandoffEventType,
@@ -27,6 +28,32 @@ const ZUnversioned = { v: z.never().optional() };
 const ZCurrent = { v: z.literal(PAYLOAD_VERSION) };
 
 const ZRef = z.object({ id: z.string(), name: z.string() });
+
+const ZAssessmentLevel = z.enum(["low", "medium", "high"]);
+const ZWrittenBy = z.enum(["model", "rules"]);
+const ZAssessmentSummary = z.object({
+  likelyCause: z.string(),
+  risk: ZAssessmentLevel,
+  confidence: ZAssessmentLevel,
+  source: ZWrittenBy,
+});
+const ZAssessment = ZAssessmentSummary.extend({
+  nextChecks: z.array(z.string()),
+  riskReason: z.string(),
+  missingInformation: z.array(z.string()),
+  model: z.string().nullable(),
+  fallbackReason: z.string().nullable(),
+  assessedAt: z.string(),
+}) satisfies z.ZodType<TAssessment>;
+const ZBriefing = z.object({
+  text: z.string(),
+  source: ZWrittenBy,
+  model: z.string().nullable(),
+  writtenAt: z.string(),
+  /** The job that wrote it: a retry of that job finds it done. */
+  jobId: z.string(),
+});
+export type TStoredBriefing = z.infer<typeof ZBriefing>;
 
 const ZHandoffCard = z.object({
   id: z.string(),
@@ -46,6 +73,8 @@ const ZHandoffCard = z.object({
   createdAt: z.string(),
   claimedBy: ZRef.nullable(),
   claimedAt: z.string().nullable(),
+  // Cards written before assessments had none.
+  assessment: ZAssessmentSummary.nullable().default(null),
 }) satisfies z.ZodType<THandoffCard>;
 
 const ZSessionSnapshot = z.object({
@@ -96,6 +125,8 @@ const EVENT_TYPES = {
   "handoff.claimed": true,
   "handoff.released": true,
   "handoff.cancelled": true,
+  "handoff.assessed": true,
+  "handoff.briefed": true,
   "session.updated": true,
 } satisfies Record<TEscalationEventType, true>;
 const HANDOFF_EVENT_TYPES = Object.keys(EVENT_TYPES).filter((type) => type.startsWith("handoff.")) as [
@@ -184,6 +215,34 @@ export function toSnapshotPayload(snapshot: TSessionSnapshot) {
 export function parseSnapshotPayload(payload: unknown): TSessionSnapshot {
   const { v: _version, ...snapshot } = parseWith(ZSnapshotPayload, "A handoff snapshot", payload);
   return snapshot;
+}
+
+/** The handoff's assessment column. */
+export function toAssessmentPayload(assessment: TAssessment) {
+  return { v: PAYLOAD_VERSION, ...assessment };
+}
+
+/** null when there is none yet, or a version this code cannot read wrote it (shown as not assessed). */
+export function parseAssessmentPayload(payload: unknown): TAssessment | null {
+  if (payload === null || payload === undefined) return null;
+  const parsed = ZAssessment.extend(ZCurrent).safeParse(payload);
+  if (!parsed.success) return null;
+  const { v: _version, ...assessment } = parsed.data;
+  return assessment;
+}
+
+/** The handoff's briefing column. */
+export function toBriefingPayload(briefing: TStoredBriefing) {
+  return { v: PAYLOAD_VERSION, ...briefing };
+}
+
+/** null when none was stored, or a version this code cannot read wrote it (written from the snapshot instead). */
+export function parseBriefingPayload(payload: unknown): TStoredBriefing | null {
+  if (payload === null || payload === undefined) return null;
+  const parsed = ZBriefing.extend(ZCurrent).safeParse(payload);
+  if (!parsed.success) return null;
+  const { v: _version, ...briefing } = parsed.data;
+  return briefing;
 }
 
 /** Messages on the bus (events and presence): a MessageParser for @handoff/bus. */

@@ -5,6 +5,7 @@ import {
   createHandoff,
   getHandoff,
   listQueue,
+  regenerateBriefing,
   releaseHandoff,
 } from "../services/handoff-service.ts";
 import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
@@ -33,6 +34,11 @@ export const handoffRouter = router({
         input.handoffId,
       ),
     ),
+
+  /** The claimer asks for the briefing to be written again; it arrives as `handoff.briefed`. */
+  regenerateBriefing: engineerProcedure
+    .input(ZHandoffIdInput)
+    .mutation(({ ctx, input }) => regenerateBriefing(ctx.deps, ctx.viewer, input.handoffId)),
 
   queue: engineerProcedure
     .input(ZQueueInput)

@@ -43,6 +43,44 @@ export type THandoffCard = {
   createdAt: string;
   claimedBy: TPersonRef | null;
   claimedAt: string | null;
+  /** What the card shows of the handoff's assessment (escalations, once written; see TAssessment). */
+  assessment: TAssessmentSummary | null;
+};
+
+export type TAssessmentLevel = "low" | "medium" | "high";
+
+/** Who wrote an assessment or a briefing: the configured language model, or rules applied to the snapshot. */
+export type TWrittenBy = "model" | "rules";
+
+export type TAssessmentSummary = {
+  likelyCause: string;
+  risk: TAssessmentLevel;
+  confidence: TAssessmentLevel;
+  source: TWrittenBy;
+};
+
+/** What the language model (or, without one, rules) made of an escalated session. Plain text throughout. */
+export type TAssessment = TAssessmentSummary & {
+  /** Most useful first. */
+  nextChecks: string[];
+  riskReason: string;
+  missingInformation: string[];
+  /** The model that wrote it; null when rules did. */
+  model: string | null;
+  /** Why rules wrote it although a model is configured (its answer was unusable, or it never came). */
+  fallbackReason: string | null;
+  assessedAt: string;
+};
+
+/** The briefing for whoever takes the handoff over. */
+export type TBriefing = {
+  text: string;
+  source: TWrittenBy;
+  model: string | null;
+  /** null: not stored, written from the snapshot as it is read. */
+  writtenAt: string | null;
+  /** A new one is being written (handoff.regenerateBriefing, or the model's first one); it arrives as handoff.briefed. */
+  isRewriting: boolean;
 };
 
 export type TBranchNode = {
@@ -70,13 +108,13 @@ export type TSessionSnapshot = TSessionFacts & {
   recentMessages: Array<{ author: string; body: string; at: string }>;
 };
 
-export type THandoffDetail = THandoffCard & {
+export type THandoffDetail = Omit<THandoffCard, "assessment"> & {
   snapshot: TSessionSnapshot;
-  assessment: unknown;
+  assessment: TAssessment | null;
   releasedAt: string | null;
   /** Set when its session was resolved while it waited in the queue: it can no longer be claimed. */
   cancelledAt: string | null;
-  briefing: string;
+  briefing: TBriefing;
 };
 
 /** A background job as an ADMIN sees it (its payload holds only ids, so it is not shown). */
@@ -161,7 +199,11 @@ export type THandoffEventType =
   | "handoff.created"
   | "handoff.claimed"
   | "handoff.released"
-  | "handoff.cancelled";
+  | "handoff.cancelled"
+  /** The assessment was written: the card now carries it. */
+  | "handoff.assessed"
+  /** A briefing was written: handoff.byId has it. */
+  | "handoff.briefed";
 export type TSessionEventType = "session.updated";
 export type TEscalationEventType = THandoffEventType | TSessionEventType;
 

@@ -2,9 +2,13 @@
 // session comes from the snapshot taken at handoff, so a card reads the same in every event and query.
 import type { Prisma } from "@handoff/db";
 import { intentToApi, priorityToApi } from "../domain/enum-mapping.ts";
-import { parseSnapshotPayload } from "../domain/payload-contracts.ts";
+import {
+  parseAssessmentPayload,
+  parseBriefingPayload,
+  parseSnapshotPayload,
+} from "../domain/payload-contracts.ts";
 import { psaTicketUrl } from "../domain/psa-ticket-url.ts";
-import type { THandoffCard, THandoffDetail } from "../schemas/outputs.ts";
+import type { TAssessment, TAssessmentSummary, THandoffCard, THandoffDetail } from "../schemas/outputs.ts";
 import { writeBriefing } from "./briefing.ts";
 
 export const handoffCardInclude = {
@@ -35,18 +39,41 @@ export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard 
     createdAt: handoff.createdAt.toISOString(),
     claimedBy: handoff.claimedBy,
     claimedAt: handoff.claimedAt?.toISOString() ?? null,
+    assessment: summarise(parseAssessmentPayload(handoff.assessment)),
   };
 }
 
-export function toHandoffDetail(handoff: THandoffWithCardRelations): THandoffDetail {
+function summarise(assessment: TAssessment | null): TAssessmentSummary | null {
+  if (!assessment) return null;
+  const { likelyCause, risk, confidence, source } = assessment;
+  return { likelyCause, risk, confidence, source };
+}
+
+/** `isRewriting`: a briefing job for it is pending (its result will arrive as handoff.briefed). */
+export function toHandoffDetail(handoff: THandoffWithCardRelations, isRewriting = false): THandoffDetail {
   const card = toHandoffCard(handoff);
   const snapshot = parseSnapshotPayload(handoff.snapshot);
+  const stored = parseBriefingPayload(handoff.briefing);
   return {
     ...card,
     snapshot,
-    assessment: handoff.assessment,
+    assessment: parseAssessmentPayload(handoff.assessment),
     releasedAt: handoff.releasedAt?.toISOString() ?? null,
     cancelledAt: handoff.cancelledAt?.toISOString() ?? null,
-    briefing: writeBriefing(card, snapshot),
+    briefing: stored
+      ? {
+          text: stored.text,
+          source: stored.source,
+          model: stored.model,
+          writtenAt: stored.writtenAt,
+          isRewriting,
+        }
+      : {
+          text: writeBriefing(card, snapshot),
+          source: "rules",
+          model: null,
+          writtenAt: null,
+          isRewriting,
+        },
   };
 }

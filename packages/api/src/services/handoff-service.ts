@@ -16,6 +16,7 @@ import type {
   THandoffEventType,
   TSessionSnapshot,
 } from "../schemas/outputs.ts";
+import { assistantJobsFor, isBriefingPending, requestBriefing } from "./assistant/assistant-jobs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
 import { describeClaim } from "./claim-message.ts";
 import { appendEscalationEvents } from "./event-log.ts";
@@ -35,7 +36,7 @@ import { findSessionInAccount } from "./session-service.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
 type THandoffEvent = Extract<TEscalationBusMessage, { handoff: THandoffCard }>;
-type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger">;
+type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger" | "assistant">;
 
 export type TCreateHandoffInput = {
   sessionId: string;
@@ -92,8 +93,11 @@ export async function createHandoff(
           handoffCount: { increment: 1 },
         },
       });
+      await enqueueJobs(tx, [
+        ...(input.intent === "escalate" ? [notifyEscalationJob(handoff)] : []),
+        ...assistantJobsFor(deps.assistant, { ...handoff, intent: input.intent }),
+      ]);
       if (input.intent === "escalate") {
-        await enqueueJobs(tx, [notifyEscalationJob(handoff)]);
         await enqueuePsaNote(tx, {
           accountId: viewer.accountId,
           sessionId: session.id,
@@ -119,7 +123,7 @@ export async function createHandoff(
   }
 
   publishInBackground(deps, events);
-  if (input.intent === "escalate") deps.jobs.kick();
+  deps.jobs.kick();
   return events[0].handoff;
 }
 
@@ -303,7 +307,18 @@ export async function getHandoff(
   viewer: TViewerRef,
   handoffId: string,
 ): Promise<THandoffDetail> {
-  return toHandoffDetail(await findHandoffInAccount(prisma, viewer, handoffId));
+  const handoff = await findHandoffInAccount(prisma, viewer, handoffId);
+  return toHandoffDetail(handoff, await isBriefingPending(prisma, handoffId));
+}
+
+/** The claimer asks for a new briefing: written by a job, it arrives as `handoff.briefed`. */
+export async function regenerateBriefing(
+  deps: Pick<ApiDeps, "prisma" | "jobs">,
+  viewer: TViewerRef,
+  handoffId: string,
+): Promise<THandoffDetail> {
+  if (await requestBriefing(deps.prisma, viewer, handoffId)) deps.jobs.kick();
+  return getHandoff(deps.prisma, viewer, handoffId);
 }
 
 async function findHandoffInAccount(db: Prisma.TransactionClient, viewer: TViewerRef, handoffId: string) {

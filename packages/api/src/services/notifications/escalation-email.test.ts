@@ -19,6 +19,7 @@ const card: THandoffCard = {
   createdAt: "2026-11-23T10:00:00.000Z",
   claimedBy: null,
   claimedAt: null,
+  assessment: null,
 };
 
 describe("escalation email", () => {

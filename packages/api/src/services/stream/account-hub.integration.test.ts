@@ -109,6 +109,7 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
     createdAt: handoff.createdAt.toISOString(),
     claimedBy: null,
     claimedAt: null,
+    assessment: null,
   };
   const messages: TEscalationBusMessage[] = [];
   for (let index = 0; index < count; index += 1) {

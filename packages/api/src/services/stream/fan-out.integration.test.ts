@@ -56,6 +56,8 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
       bus,
       logger: silentLogger,
       jobs: { kick() {} } as unknown as ApiDeps["jobs"],
+      // No assessments: every event the readers count is an escalation's handoff.created.
+      assistant: { model: null, isAssessing: false },
     };
     const streams = createStreamHub({ ...deps, streamLogCheckMs: 60_000, streamHistorySize: 1_000 });
     const controller = new AbortController();

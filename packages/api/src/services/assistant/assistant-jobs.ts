@@ -1,0 +1,258 @@
+// The assessment and the briefing as durable jobs. "handoff.assess" (enqueued with the escalation)
+// asks the model, or rules without one, stores the assessment and appends `handoff.assessed` in one
+// transaction; "handoff.brief" does the same for the claimer's briefing (`handoff.briefed`). Both
+// are idempotent: a retry, or a second worker after a crash, finds the work done and adds nothing.
+// A model that fails for good (unusable answer, last try, a refusal) is replaced by the rules.
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient } from "@handoff/db";
+import { z } from "zod";
+import type { ApiDeps } from "../../context.ts";
+import { AppError } from "../../domain/app-error.ts";
+import { intentToApi, priorityToApi } from "../../domain/enum-mapping.ts";
+import {
+  parseAssessmentPayload,
+  parseBriefingPayload,
+  parseSnapshotPayload,
+  toAssessmentPayload,
+  toBriefingPayload,
+} from "../../domain/payload-contracts.ts";
+import type { TAssessment } from "../../schemas/outputs.ts";
+import { writeBriefing } from "../briefing.ts";
+import { appendEscalationEvents } from "../event-log.ts";
+import { publishInBackground } from "../event-publisher.ts";
+import { handoffCardInclude, type THandoffWithCardRelations, toHandoffCard } from "../handoff-card.ts";
+import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
+import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
+import { lockSession } from "../session-change.ts";
+import type { LanguageModelClient, TModelOutcome, TSessionForModel } from "./language-model.ts";
+import { assessByRules } from "./rules-assessment.ts";
+
+export const ASSESS_JOB = "handoff.assess";
+export const BRIEF_JOB = "handoff.brief";
+
+/** What writes assessments and briefings: the configured model, or (null) rules alone. */
+export type TAssistant = {
+  model: LanguageModelClient | null;
+  /** false: escalations get no assessment at all (no job, no `handoff.assessed`). */
+  isAssessing: boolean;
+};
+
+const ZHandoffPayload = z.object({ handoffId: z.string() });
+
+export function assessJob(handoff: { id: string; accountId: string }): TJobRequest {
+  return {
+    accountId: handoff.accountId,
+    kind: ASSESS_JOB,
+    payload: { handoffId: handoff.id },
+    dedupeKey: `${ASSESS_JOB}/${handoff.id}`,
+  };
+}
+
+/** `tag` tells one writing of the briefing from another ("first", or a regeneration's own id). */
+export function briefJob(handoff: { id: string; accountId: string }, tag: string): TJobRequest {
+  return {
+    accountId: handoff.accountId,
+    kind: BRIEF_JOB,
+    payload: { handoffId: handoff.id },
+    dedupeKey: `${briefJobPrefix(handoff.id)}${tag}`,
+  };
+}
+
+function briefJobPrefix(handoffId: string): string {
+  return `${BRIEF_JOB}/${handoffId}/`;
+}
+
+/** The background work a new handoff causes for the assistant. */
+export function assistantJobsFor(
+  assistant: TAssistant,
+  handoff: { id: string; accountId: string; intent: "park" | "escalate" },
+): TJobRequest[] {
+  if (handoff.intent === "escalate" && assistant.isAssessing) return [assessJob(handoff)];
+  // The model's briefing follows its assessment (the assess job enqueues it); without one, now.
+  return assistant.model ? [briefJob(handoff, "first")] : [];
+}
+
+/** Whether a briefing is being written for the handoff (its result will arrive as `handoff.briefed`). */
+export async function isBriefingPending(db: Prisma.TransactionClient, handoffId: string): Promise<boolean> {
+  const pending = await db.job.count({
+    where: {
+      kind: BRIEF_JOB,
+      status: { in: ["PENDING", "RUNNING"] },
+      dedupeKey: { startsWith: briefJobPrefix(handoffId) },
+    },
+  });
+  return pending > 0;
+}
+
+/**
+ * The claimer asks for the briefing to be written again. One rewrite at a time: asking while one is
+ * pending adds nothing. Returns whether a new one was enqueued (the caller kicks the worker).
+ */
+export async function requestBriefing(
+  prisma: PrismaClient,
+  viewer: { id: string; accountId: string },
+  handoffId: string,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const handoff = await tx.handoff.findUnique({
+      where: { id: handoffId },
+      select: { id: true, accountId: true, sessionId: true, claimedById: true },
+    });
+    if (!handoff) throw new AppError("NOT_FOUND", "No handoff with that id.");
+    if (handoff.accountId !== viewer.accountId) {
+      throw new AppError("FORBIDDEN", "That handoff belongs to another account.");
+    }
+    // Serialised with claims and releases of the same session, so the claimer checked is current.
+    await lockSession(tx, viewer.accountId, handoff.sessionId);
+    const { claimedById } = await tx.handoff.findUniqueOrThrow({
+      where: { id: handoffId },
+      select: { claimedById: true },
+    });
+    if (claimedById !== viewer.id) {
+      throw new AppError(
+        "FORBIDDEN",
+        "Only the engineer who claimed this handoff can have its briefing rewritten.",
+      );
+    }
+    if (await isBriefingPending(tx, handoffId)) return false;
+    await enqueueJobs(tx, [briefJob(handoff, randomUUID())]);
+    return true;
+  });
+}
+
+export function createAssistantJobHandlers(
+  options: Pick<ApiDeps, "prisma" | "bus" | "logger"> & { assistant: TAssistant; attempts?: number },
+): TJobHandlers {
+  const { prisma, assistant } = options;
+  const maxAttempts = options.attempts ?? 4;
+
+  /** The model's answer, or a retry to ask for, or null: the rules write it. */
+  function settle<T>(outcome: TModelOutcome<T>, job: TJobRun): { value: T } | { retry: TJobResult } | null {
+    if (outcome.ok) return { value: outcome.value };
+    if (outcome.isRetryable && !job.isLastAttempt) {
+      return {
+        retry: { ok: false, error: outcome.error, isRetryable: true, retryAfterMs: outcome.retryAfterMs },
+      };
+    }
+    options.logger.warn(
+      { jobId: job.id, error: outcome.error },
+      "the model's answer was not used; rules wrote it",
+    );
+    return null;
+  }
+
+  async function assess(payload: unknown, job: TJobRun): Promise<TJobResult> {
+    const { handoffId } = ZHandoffPayload.parse(payload);
+    const handoff = await prisma.handoff.findUnique({
+      where: { id: handoffId },
+      include: handoffCardInclude,
+    });
+    if (!handoff || handoff.assessment !== null) return { ok: true };
+    const input = modelInputOf(handoff);
+    const assessedAt = () => new Date().toISOString();
+    let assessment: TAssessment;
+    const byModel = assistant.model ? await assistant.model.assess(input, job.signal) : null;
+    const settled = byModel && assistant.model ? settle(byModel, job) : null;
+    if (settled && "retry" in settled) return settled.retry;
+    if (settled && assistant.model) {
+      assessment = {
+        ...settled.value,
+        source: "model",
+        model: assistant.model.name,
+        fallbackReason: null,
+        assessedAt: assessedAt(),
+      };
+    } else {
+      assessment = {
+        ...assessByRules(input),
+        source: "rules",
+        model: null,
+        fallbackReason: byModel && !byModel.ok ? byModel.error : null,
+        assessedAt: assessedAt(),
+      };
+    }
+
+    const events = await prisma.$transaction(async (tx) => {
+      await lockSession(tx, handoff.accountId, handoff.sessionId);
+      const current = await tx.handoff.findUniqueOrThrow({
+        where: { id: handoffId },
+        select: { assessment: true },
+      });
+      if (current.assessment !== null) return []; // another run of this job got there first
+      const updated = await tx.handoff.update({
+        where: { id: handoffId },
+        data: { assessment: toAssessmentPayload(assessment) },
+        include: handoffCardInclude,
+      });
+      if (assistant.model) await enqueueJobs(tx, [briefJob(updated, "first")]);
+      // The seq lock comes last (see appendEscalationEvents).
+      return appendEscalationEvents(tx, updated.accountId, [
+        { type: "handoff.assessed", handoff: toHandoffCard(updated) },
+      ]);
+    });
+    publishInBackground(options, events);
+    return { ok: true };
+  }
+
+  async function brief(payload: unknown, job: TJobRun): Promise<TJobResult> {
+    const { handoffId } = ZHandoffPayload.parse(payload);
+    const handoff = await prisma.handoff.findUnique({
+      where: { id: handoffId },
+      include: handoffCardInclude,
+    });
+    if (!handoff || parseBriefingPayload(handoff.briefing)?.jobId === job.id) return { ok: true };
+    const byModel = assistant.model
+      ? await assistant.model.brief(
+          modelInputOf(handoff),
+          parseAssessmentPayload(handoff.assessment),
+          job.signal,
+        )
+      : null;
+    const settled = byModel && assistant.model ? settle(byModel, job) : null;
+    if (settled && "retry" in settled) return settled.retry;
+    const briefing =
+      settled && assistant.model
+        ? { text: settled.value, source: "model" as const, model: assistant.model.name }
+        : {
+            text: writeBriefing(toHandoffCard(handoff), parseSnapshotPayload(handoff.snapshot)),
+            source: "rules" as const,
+            model: null,
+          };
+
+    const events = await prisma.$transaction(async (tx) => {
+      await lockSession(tx, handoff.accountId, handoff.sessionId);
+      const current = await tx.handoff.findUniqueOrThrow({
+        where: { id: handoffId },
+        select: { briefing: true },
+      });
+      if (parseBriefingPayload(current.briefing)?.jobId === job.id) return [];
+      const updated = await tx.handoff.update({
+        where: { id: handoffId },
+        data: {
+          briefing: toBriefingPayload({ ...briefing, writtenAt: new Date().toISOString(), jobId: job.id }),
+        },
+        include: handoffCardInclude,
+      });
+      // The seq lock comes last (see appendEscalationEvents).
+      return appendEscalationEvents(tx, updated.accountId, [
+        { type: "handoff.briefed", handoff: toHandoffCard(updated) },
+      ]);
+    });
+    publishInBackground(options, events);
+    return { ok: true };
+  }
+
+  return {
+    [ASSESS_JOB]: { maxAttempts, run: assess },
+    [BRIEF_JOB]: { maxAttempts, run: brief },
+  };
+}
+
+function modelInputOf(handoff: THandoffWithCardRelations): TSessionForModel {
+  return {
+    intent: intentToApi(handoff.intent),
+    priority: priorityToApi(handoff.priority),
+    notes: handoff.engineerNotes,
+    snapshot: parseSnapshotPayload(handoff.snapshot),
+  };
+}
