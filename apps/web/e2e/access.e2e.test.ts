@@ -1,6 +1,6 @@
 // Who may use the live queue, and what happens to its stream: a VIEWER gets no claim controls
-// and the server refuses them the queue; an ended login sends the user to sign in; leaving the
-// page frees the server-side subscription.
+// and the server refuses them the queue and its cards; an ended login sends the user to sign in;
+// leaving the page frees the server-side subscription.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type App, apiAs, createAccount, openAs, openQueue, startApp } from "./harness.ts";
 
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("access to the live queue", () => {
-  it("gives a VIEWER no claim controls, and the server refuses them the queue and the stream", async () => {
+  it("gives a VIEWER no claim controls, refuses them the queue, and streams them no queue cards", async () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
     const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
@@ -43,29 +43,48 @@ describe("access to the live queue", () => {
     expect(await page.getByTestId("claim-button").count()).toBe(0);
     expect(await page.getByTestId("queue-card").count()).toBe(0);
 
-    // And the stream itself, asked for directly over the page's own WebSocket (with its cookie).
-    const answer = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/trpc`);
-          const subscribe = { path: "escalation.onEvent", input: { json: {} } };
-          socket.onopen = () =>
-            socket.send(JSON.stringify({ id: 1, method: "subscription", params: subscribe }));
-          socket.onmessage = (message) => {
-            if (JSON.parse(message.data).id !== 1) return;
-            socket.close();
-            resolve(message.data);
-          };
-          socket.onerror = () => reject(new Error("the WebSocket failed"));
-          setTimeout(() => reject(new Error("no answer to the subscription")), 5_000);
-        }),
-    );
-    expect(JSON.parse(answer)).toMatchObject({ error: { json: { data: { code: "FORBIDDEN" } } } });
-
     await page.goto(`/handoffs/${handoff.id}`);
     await page.getByTestId("claim-panel").waitFor();
     expect(await page.getByRole("button", { name: "Claim & continue" }).count()).toBe(0);
     expect(await page.getByTestId("claim-panel").textContent()).toContain("read-only");
+
+    // The stream itself, asked for directly over the page's own WebSocket (with its cookie), is
+    // open to a VIEWER for the pages they read, but it carries no queue cards: a senior's claim
+    // reaches them only as the session's update.
+    const senior = await apiAs(app, account.senior.email);
+    await page.exposeFunction("claimAsSenior", async () => {
+      await senior.handoff.claim({ handoffId: handoff.id });
+    });
+    const eventTypes = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/trpc`);
+          const subscribe = { path: "escalation.onEvent", input: { json: {} } };
+          const types: string[] = [];
+          socket.onopen = () =>
+            socket.send(JSON.stringify({ id: 1, method: "subscription", params: subscribe }));
+          socket.onmessage = (message) => {
+            const answer = JSON.parse(message.data);
+            if (answer.id !== 1) return;
+            if (answer.error) return reject(new Error(JSON.stringify(answer.error)));
+            if (answer.result.type === "started") {
+              (window as unknown as { claimAsSenior: () => Promise<void> }).claimAsSenior();
+              return;
+            }
+            types.push(answer.result.data.json.data.type);
+            if (types.includes("session.updated")) {
+              // The claim's other events share its transaction: they come before its session's update.
+              setTimeout(() => {
+                socket.close();
+                resolve(types);
+              }, 500);
+            }
+          };
+          socket.onerror = () => reject(new Error("the WebSocket failed"));
+          setTimeout(() => reject(new Error("no session update on the stream")), 10_000);
+        }),
+    );
+    expect(eventTypes).toEqual(["session.updated"]);
   });
 
   it("sends a senior whose login ended to sign in, and back to the queue afterwards", async () => {
