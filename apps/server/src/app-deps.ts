@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "node:https";
 import {
   type ApiDeps,
+  type Clock,
   createAssistantJobHandlers,
   createConnectionLogins,
   createEmailJobHandlers,
@@ -14,6 +15,7 @@ import {
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
+  createPolicyJobHandlers,
   createPresenceHub,
   createPsaNoteJobHandlers,
   createPushJobHandlers,
@@ -23,6 +25,7 @@ import {
   createStreamHub,
   createWebPushSender,
   type Mailer,
+  systemClock,
   type TBusMessage,
   type TEmailJobRetry,
   vapidKeysFrom,
@@ -85,8 +88,11 @@ export function createApiDeps(options: {
   psaRetry?: { attempts: number };
   /** From createLoginStore(); without it login counters are per process. */
   loginStore?: Redis | null;
+  /** Tests move time with a manual clock; the job worker then runs timers by it too. */
+  clock?: Clock;
 }): ApiDeps {
   const { config, prisma, bus, logger } = options;
+  const clock = options.clock ?? systemClock;
   const mailer = options.mailer ?? createMailer(config.email, logger);
   const streamDeps = {
     prisma,
@@ -116,16 +122,26 @@ export function createApiDeps(options: {
     pollIntervalMs: config.jobs.pollIntervalMs,
     leaseMs: config.jobs.leaseMs,
     backoff: config.jobs.backoff,
+    // Production: due times by the database's clock, the same for every replica.
+    clock: options.clock,
     handlers: {
-      ...createEmailJobHandlers({ prisma, mailer, appOrigin: config.appOrigin, retry: options.emailRetry }),
+      ...createEmailJobHandlers({
+        prisma,
+        mailer,
+        appOrigin: config.appOrigin,
+        retry: options.emailRetry,
+        clock,
+      }),
       ...createPushJobHandlers({ prisma, sender: webPush, retry: options.push?.retry }),
       ...createPsaNoteJobHandlers({ prisma, psa, appOrigin: config.appOrigin, retry: options.psaRetry }),
       ...createAssistantJobHandlers({ prisma, bus, logger, assistant }),
+      ...createPolicyJobHandlers({ prisma, clock, isEmailDelivered: mailer.kind !== "log" }),
     },
   });
   return {
     ...streamDeps,
     appOrigin: config.appOrigin,
+    clock,
     jobs,
     assistant,
     webPush,

@@ -3,6 +3,7 @@
 import type { EscalationBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
 import type { TBusMessage } from "./domain/bus-message.ts";
+import type { Clock } from "./domain/clock.ts";
 import type { TAssistant } from "./services/assistant/assistant-jobs.ts";
 import type { ConnectionLogins } from "./services/auth-service.ts";
 import type { JobWorker } from "./services/jobs/job-worker.ts";
@@ -28,6 +29,8 @@ export type ApiDeps = {
   logger: Logger;
   /** Writes assessments and briefings (jobs): the configured language model, or rules. */
   assistant: TAssistant;
+  /** The time policy timers, due times and claims read: the system clock except in tests. */
+  clock: Clock;
   /** Web Push: the VAPID public key browsers subscribe with, and delivery (used by the push jobs). */
   webPush: WebPushSender;
   /** PSA connections: the box sealing their credentials (null without SECRETS_KEY) and HTTP settings. */

@@ -10,3 +10,12 @@ export type * from "./schemas/outputs.ts";
 export type * from "./schemas/psa.ts";
 export { createRetryDelay, type TRetryDelayOptions } from "./schemas/reconnect-delay.ts";
 export { formatRelativeTime } from "./schemas/relative-time.ts";
+export {
+  BUSINESS_DAY_MINUTES,
+  DEFAULT_ESCALATION_POLICY,
+  formatSpan,
+  POLICY_LIMITS,
+  slaClock,
+  type TEscalationPolicy,
+  type TSlaTone,
+} from "./schemas/sla.ts";

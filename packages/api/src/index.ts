@@ -10,6 +10,7 @@ export type {
   TEventBody,
   TPresenceBusMessage,
 } from "./domain/bus-message.ts";
+export { type Clock, createManualClock, type ManualClock, systemClock } from "./domain/clock.ts";
 export { parseEscalationBusMessage } from "./domain/payload-contracts.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
@@ -59,6 +60,7 @@ export {
   vapidKeysFrom,
   type WebPushSender,
 } from "./services/notifications/web-push-sender.ts";
+export { createPolicyJobHandlers } from "./services/policy/policy-timers.ts";
 export { createPresenceHub, type PresenceHub } from "./services/presence/presence-hub.ts";
 export {
   checkPsaSecrets,

@@ -5,6 +5,7 @@ import { escalationRouter } from "./routers/escalation.ts";
 import { handoffRouter } from "./routers/handoff.ts";
 import { jobRouter } from "./routers/job.ts";
 import { notificationRouter } from "./routers/notification.ts";
+import { policyRouter } from "./routers/policy.ts";
 import { presenceRouter } from "./routers/presence.ts";
 import { psaRouter } from "./routers/psa.ts";
 import { pushRouter } from "./routers/push.ts";
@@ -26,6 +27,7 @@ export const appRouter = router({
   team: teamRouter,
   notification: notificationRouter,
   presence: presenceRouter,
+  policy: policyRouter,
 });
 
 export type AppRouter = typeof appRouter;

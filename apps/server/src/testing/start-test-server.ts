@@ -4,6 +4,7 @@ import { once } from "node:events";
 import type { Agent } from "node:https";
 import {
   type ApiDeps,
+  type Clock,
   type Mailer,
   parseEscalationBusMessage,
   type TBusMessage,
@@ -46,6 +47,11 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   logLevel?: TLogLevel;
   /** Any logger instead (e.g. createLogCapture().logger); `logLevel` is then ignored. */
   logger?: Logger;
+  /**
+   * The time services and the job worker read (createManualClock() from @handoff/api): move it
+   * and call `deps.jobs.drain()` to run the timers that came due, without waiting.
+   */
+  clock?: Clock;
 };
 
 export type TestServer = {
@@ -79,6 +85,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     psaRetry,
     logLevel,
     logger: givenLogger,
+    clock,
     ...overrides
   } = options;
   const config: TAppConfig = {
@@ -126,6 +133,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     psaRetry,
     push: pushService,
     loginStore,
+    clock,
   });
   if (loginStore && loginStore.status !== "ready") await once(loginStore, "ready");
   deps.jobs.start();

@@ -2,6 +2,7 @@
 // its path under /admin, its label and the element it shows.
 import type { ReactNode } from "react";
 import { NotificationsTab } from "./notifications-tab.tsx";
+import { PolicyPage } from "./policy-page.tsx";
 import { PsaTab } from "./psa-tab.tsx";
 import { TeamsTab } from "./teams-tab.tsx";
 import { UsersTab } from "./users-tab.tsx";
@@ -13,4 +14,5 @@ export const ADMIN_TABS: TAdminTab[] = [
   { path: "teams", label: "Teams", element: <TeamsTab /> },
   { path: "notifications", label: "Notifications", element: <NotificationsTab /> },
   { path: "psa", label: "PSA", element: <PsaTab /> },
+  { path: "policy", label: "Escalation policy", element: <PolicyPage /> },
 ];

@@ -14,6 +14,7 @@ import { LiveUpdates } from "../live/live-updates.tsx";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { usePresence } from "../live/use-presence.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { SlaClock } from "../ui/sla-clock.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { WrittenBy } from "../ui/written-by.tsx";
 import { BranchTree } from "./branch-tree.tsx";
@@ -64,6 +65,14 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
           <time dateTime={handoff.createdAt} title={formatDateTime(handoff.createdAt)}>
             {formatRelativeTime(handoff.createdAt, now)}
           </time>
+          {!handoff.claimedAt && !handoff.cancelledAt ? (
+            <>
+              {" · "}
+              <SlaClock card={handoff} now={now} />
+            </>
+          ) : (
+            handoff.claimedAt && handoff.overdue && " · claimed after its response target"
+          )}
           {handoff.team && <> · {handoff.team.name}</>}
         </p>
         <PresenceNote viewers={others} />

@@ -13,6 +13,7 @@ import { useEscalationStream } from "../live/use-escalation-stream.ts";
 import { useAccountPresence } from "../live/use-presence.ts";
 import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
+import { isOverdueAt } from "../ui/sla-clock.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
 import { PushToggle } from "./push-toggle.tsx";
 import { QueueCard } from "./queue-card.tsx";
@@ -86,7 +87,8 @@ export function EscalationQueuePage() {
     }
   }, [lastArrival, isSoundOn, isDesktopOn, navigate]);
 
-  const entries = useMemo(() => selectEntries(state, filter), [state, filter]);
+  // Re-sorted as the clock ticks: a card that passes its target moves up with the overdue ones.
+  const entries = useMemo(() => selectEntries(state, filter, now), [state, filter, now]);
   const teams = useMemo(() => selectTeams(state, team), [state, team]);
   const counts = useMemo(
     () => ({
@@ -132,6 +134,7 @@ export function EscalationQueuePage() {
   const allOpen = selectEntries(state, { intent: "all", teamId: null });
   const waiting = allOpen.length;
   const urgent = allOpen.filter((entry) => entry.card.priority === "urgent").length;
+  const overdue = allOpen.filter((entry) => isOverdueAt(entry.card, now)).length;
 
   return (
     <section className="queue" aria-labelledby="queue-title">
@@ -142,6 +145,12 @@ export function EscalationQueuePage() {
             {snapshot.status === "ready"
               ? `${waiting} waiting${urgent > 0 ? ` · ${urgent} urgent` : ""} · ${viewer.account.name}`
               : "Open handoffs for your account, highest priority first."}
+            {snapshot.status === "ready" && overdue > 0 && (
+              <span className="queue-overdue" data-testid="queue-overdue">
+                {" "}
+                · <strong>{overdue} overdue</strong>
+              </span>
+            )}
           </p>
         </div>
         <ConnectionPill connection={connection} />

@@ -23,6 +23,8 @@ const card: THandoffCard = {
   claimedBy: null,
   claimedAt: null,
   assessment: null,
+  dueAt: "2025-03-01T10:15:00.000Z",
+  overdue: false,
 };
 
 function renderCard(

@@ -8,6 +8,7 @@ import { Link } from "react-router";
 import { formatRelativeTime } from "../lib/relative-time.ts";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
+import { isOverdueAt, SlaClock } from "../ui/sla-clock.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { WrittenBy } from "../ui/written-by.tsx";
 import type { TQueueEntry } from "./queue-state.ts";
@@ -66,6 +67,7 @@ export function QueueCard({
     isNew && "queue-card--new",
     claim.status === "lost" && "queue-card--lost",
     claim.status === "mine" && "queue-card--mine",
+    isOverdueAt(card, now) && "queue-card--overdue",
   ].filter(Boolean);
 
   return (
@@ -124,6 +126,7 @@ export function QueueCard({
         >
           {formatRelativeTime(card.createdAt, now)}
         </time>
+        <SlaClock card={card} now={now} />
         {claim.status === "mine" && (
           <p className="queue-card__mine" role="status">
             Claimed by you

@@ -33,6 +33,8 @@ function card(id: string, overrides: Partial<THandoffCard> = {}): THandoffCard {
     claimedBy: null,
     claimedAt: null,
     assessment: null,
+    dueAt: "2025-03-01T14:00:00.000Z",
+    overdue: false,
     ...overrides,
   };
 }
@@ -87,6 +89,19 @@ describe("arrivals", () => {
       event(4, "handoff.created", card("urgent", { priority: "urgent", createdAt: "2025-03-01T11:00:00Z" })),
     ]);
     expect(ids(state)).toEqual(["urgent", "high-old", "high-new", "low-old"]);
+  });
+
+  it("puts the overdue first (priority, then age, among them), as the clock passes their targets", () => {
+    const state = run([
+      event(1, "handoff.created", card("urgent", { priority: "urgent", dueAt: "2025-03-01T12:00:00Z" })),
+      event(2, "handoff.created", card("low-late", { priority: "low", dueAt: "2025-03-01T10:30:00Z" })),
+      event(3, "handoff.created", card("high-late", { priority: "high", dueAt: "2025-03-01T11:00:00Z" })),
+    ]);
+    const at = (time: string) =>
+      selectEntries(state, ALL, Date.parse(`2025-03-01T${time}Z`)).map((entry) => entry.card.id);
+    expect(at("10:00:00")).toEqual(["urgent", "high-late", "low-late"]);
+    expect(at("10:30:00")).toEqual(["low-late", "urgent", "high-late"]);
+    expect(at("11:15:00")).toEqual(["high-late", "low-late", "urgent"]);
   });
 
   it("filters by intent and team", () => {

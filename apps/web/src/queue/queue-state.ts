@@ -196,13 +196,13 @@ export function describeArrival(card: THandoffCard, isRelease: boolean): string 
 
 // ---- selectors -----------------------------------------------------------------------------
 
-/** Cards matching the filter, highest priority first, then oldest first. */
-export function selectEntries(state: TQueueState, filter: TQueueFilter): TQueueEntry[] {
+/** Cards matching the filter: overdue first, then highest priority, then oldest. */
+export function selectEntries(state: TQueueState, filter: TQueueFilter, now = Date.now()): TQueueEntry[] {
   return Object.values(state.entries)
     .filter((entry) => filter.intent === "all" || entry.card.intent === filter.intent)
     .filter((entry) => filter.teamId === null || entry.card.team?.id === filter.teamId)
     .filter((entry) => !filter.search || matchesAllWords(searchableText(entry.card), filter.search))
-    .sort(compareEntries);
+    .sort((a, b) => compareEntries(a, b, now));
 }
 
 function searchableText(card: THandoffCard): Array<string | null> {
@@ -216,7 +216,9 @@ function searchableText(card: THandoffCard): Array<string | null> {
   ];
 }
 
-function compareEntries(a: TQueueEntry, b: TQueueEntry): number {
+function compareEntries(a: TQueueEntry, b: TQueueEntry, now: number): number {
+  const byOverdue = Number(Date.parse(b.card.dueAt) <= now) - Number(Date.parse(a.card.dueAt) <= now);
+  if (byOverdue !== 0) return byOverdue;
   const byPriority = PRIORITY_RANK[b.card.priority] - PRIORITY_RANK[a.card.priority];
   if (byPriority !== 0) return byPriority;
   const byAge = Date.parse(a.card.createdAt) - Date.parse(b.card.createdAt);

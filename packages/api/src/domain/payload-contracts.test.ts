@@ -27,6 +27,8 @@ const card: THandoffCard = {
   claimedBy: null,
   claimedAt: null,
   assessment: null,
+  dueAt: "2026-11-23T10:15:00.000Z",
+  overdue: false,
 };
 
 const snapshot: TSessionSnapshot = {

@@ -19,6 +19,7 @@ import type {
   TSessionSnapshot,
   TSessionSummary,
 } from "../schemas/outputs.ts";
+import { DEFAULT_ESCALATION_POLICY, dueAtOf } from "../schemas/sla.ts";
 import type { TBusMessage, TEventBody } from "./bus-message.ts";
 
 export const PAYLOAD_VERSION = 1;
@@ -55,7 +56,7 @@ const ZBriefing = z.object({
 });
 export type TStoredBriefing = z.infer<typeof ZBriefing>;
 
-const ZHandoffCard = z.object({
+const ZHandoffCardFields = z.object({
   id: z.string(),
   sessionId: z.string(),
   intent: ZHandoffIntent,
@@ -75,7 +76,22 @@ const ZHandoffCard = z.object({
   claimedAt: z.string().nullable(),
   // Cards written before assessments had none.
   assessment: ZAssessmentSummary.nullable().default(null),
-}) satisfies z.ZodType<THandoffCard>;
+  // Cards written before response targets had neither: due by the default policy.
+  dueAt: z.string().optional(),
+  overdue: z.boolean().optional(),
+});
+type TStoredCard = z.infer<typeof ZHandoffCardFields>;
+
+function withDueAt(card: TStoredCard): THandoffCard {
+  return {
+    ...card,
+    dueAt:
+      card.dueAt ?? dueAtOf(new Date(card.createdAt), card.priority, DEFAULT_ESCALATION_POLICY).toISOString(),
+    overdue: card.overdue ?? false,
+  };
+}
+
+const ZHandoffCard = ZHandoffCardFields.transform(withDueAt) satisfies z.ZodType<THandoffCard>;
 
 const ZSessionSnapshot = z.object({
   problemSummary: z.string(),
@@ -137,7 +153,10 @@ const ZHandoffEventType = z.enum(HANDOFF_EVENT_TYPES);
 
 const ZHandoffEventPayload = z.union([
   z.object({ ...ZCurrent, handoff: ZHandoffCard }),
-  ZHandoffCard.extend(ZUnversioned).transform((handoff) => ({ v: PAYLOAD_VERSION, handoff })),
+  ZHandoffCardFields.extend(ZUnversioned).transform(({ v: _v, ...handoff }) => ({
+    v: PAYLOAD_VERSION,
+    handoff: withDueAt(handoff),
+  })),
 ]);
 const ZSessionEventPayload = z.object({ ...ZCurrent, session: ZSessionSummary });
 

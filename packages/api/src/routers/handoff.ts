@@ -42,9 +42,11 @@ export const handoffRouter = router({
 
   queue: engineerProcedure
     .input(ZQueueInput)
-    .query(({ ctx, input }) => listQueue(ctx.deps.prisma, ctx.viewer, input)),
+    .query(({ ctx, input }) => listQueue(ctx.deps.prisma, ctx.viewer, input, ctx.deps.clock.now())),
 
   byId: authedProcedure
     .input(ZHandoffIdInput)
-    .query(({ ctx, input }) => getHandoff(ctx.deps.prisma, ctx.viewer, input.handoffId)),
+    .query(({ ctx, input }) =>
+      getHandoff(ctx.deps.prisma, ctx.viewer, input.handoffId, ctx.deps.clock.now()),
+    ),
 });

@@ -5,3 +5,4 @@ export * from "./inputs.ts";
 export type * from "./outputs.ts";
 export * from "./psa.ts";
 export * from "./relative-time.ts";
+export * from "./sla.ts";

@@ -1,7 +1,7 @@
 // Input schemas of every procedure. Imports nothing from the server side. The web app does not
 // load them (zod stays out of the browser): it shows the field messages the server answers with.
 import { z } from "zod";
-import { LIMITS } from "./constants.ts";
+import { HANDOFF_PRIORITIES, LIMITS } from "./constants.ts";
 import {
   ZBranchStatus,
   ZConfidenceTier,
@@ -12,6 +12,7 @@ import {
   ZSessionScope,
   ZSessionStatus,
 } from "./enums.ts";
+import { POLICY_LIMITS } from "./sla.ts";
 
 const ZId = z.string().trim().min(1, "An id is required").max(64, "That id is too long");
 
@@ -328,3 +329,55 @@ export const ZPresenceViewInput = z.union([
   z.object({ sessionId: ZId }).strict(),
 ]);
 export type TPresenceViewInput = z.input<typeof ZPresenceViewInput>;
+function ZMinutes(what: string, min: number, max: number) {
+  return z
+    .number({ error: `${what} must be a number of minutes` })
+    .int(`${what} must be a whole number of minutes`)
+    .min(min, `${what} must be at least ${min} minute${min === 1 ? "" : "s"}`)
+    .max(max, `${what} can be at most ${max} minutes`);
+}
+
+/** The whole policy, every duration in minutes; nothing is written unless all of it is valid. */
+export const ZPolicyUpdateInput = z
+  .object({
+    targets: z.object({
+      urgent: ZMinutes("The urgent target", 1, POLICY_LIMITS.targetMax),
+      high: ZMinutes("The high target", 1, POLICY_LIMITS.targetMax),
+      normal: ZMinutes("The normal target", 1, POLICY_LIMITS.targetMax),
+      low: ZMinutes("The low target", 1, POLICY_LIMITS.targetMax),
+    }),
+    repeatEvery: ZMinutes("Repeat every", POLICY_LIMITS.repeatEveryMin, POLICY_LIMITS.repeatEveryMax),
+    repeatMax: z
+      .number({ error: "Repeats must be a number" })
+      .int("Repeats must be a whole number")
+      .min(0, "Repeats cannot be negative")
+      .max(POLICY_LIMITS.repeatMaxMax, `At most ${POLICY_LIMITS.repeatMaxMax} repeats`),
+    idleClaimAfter: ZMinutes(
+      "Idle claim after",
+      POLICY_LIMITS.idleClaimAfterMin,
+      POLICY_LIMITS.idleClaimAfterMax,
+    ),
+    maxLifetime: ZMinutes("The maximum lifetime", 1, POLICY_LIMITS.maxLifetimeMax),
+  })
+  .superRefine((policy, ctx) => {
+    const order = HANDOFF_PRIORITIES.toReversed();
+    for (const [index, priority] of order.entries()) {
+      const lower = order[index + 1];
+      if (lower && policy.targets[priority] > policy.targets[lower]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", priority],
+          message: `The ${priority} target cannot be longer than the ${lower} target`,
+        });
+      }
+    }
+    const longest = Math.max(...Object.values(policy.targets));
+    if (policy.maxLifetime <= longest) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxLifetime"],
+        message: `The maximum lifetime must be longer than every target (${longest} minutes), or escalations would stop paging before they are due`,
+      });
+    }
+  });
+export type TPolicyUpdateInput = z.input<typeof ZPolicyUpdateInput>;

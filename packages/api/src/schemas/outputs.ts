@@ -45,6 +45,10 @@ export type THandoffCard = {
   claimedAt: string | null;
   /** What the card shows of the handoff's assessment (escalations, once written; see TAssessment). */
   assessment: TAssessmentSummary | null;
+  /** createdAt + the policy's target for its priority (ISO); moves when the policy changes. */
+  dueAt: string;
+  /** Missed its target: still waiting past dueAt, or claimed only after it. As of when it was sent. */
+  overdue: boolean;
 };
 
 export type TAssessmentLevel = "low" | "medium" | "high";

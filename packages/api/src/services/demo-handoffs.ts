@@ -45,7 +45,7 @@ const DEMO_HANDOFFS: TDemoHandoff[] = [
 ];
 
 export async function seedDemoHandoffs(
-  deps: Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger" | "assistant">,
+  deps: Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger" | "assistant" | "clock">,
 ): Promise<number> {
   let created = 0;
   for (const plan of DEMO_HANDOFFS) {

@@ -9,10 +9,12 @@ import {
 } from "../domain/payload-contracts.ts";
 import { psaTicketUrl } from "../domain/psa-ticket-url.ts";
 import type { TAssessment, TAssessmentSummary, THandoffCard, THandoffDetail } from "../schemas/outputs.ts";
+import { dueAtOf, isOverdue } from "../schemas/sla.ts";
 import { writeBriefing } from "./briefing.ts";
+import { policyFromRow } from "./policy/policy-store.ts";
 
 export const handoffCardInclude = {
-  account: { select: { psaTicketUrlTemplate: true } },
+  account: { select: { psaTicketUrlTemplate: true, escalationPolicy: true } },
   team: { select: { id: true, name: true } },
   handedOffBy: { select: { id: true, name: true } },
   claimedBy: { select: { id: true, name: true } },
@@ -20,13 +22,19 @@ export const handoffCardInclude = {
 
 export type THandoffWithCardRelations = Prisma.HandoffGetPayload<{ include: typeof handoffCardInclude }>;
 
-export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard {
+/**
+ * `now` decides `overdue`; pass the clock's time where it matters (queries). The due time follows
+ * the account's policy as it is now, so a policy change moves every card read after it.
+ */
+export function toHandoffCard(handoff: THandoffWithCardRelations, now = new Date()): THandoffCard {
   const snapshot = parseSnapshotPayload(handoff.snapshot);
+  const priority = priorityToApi(handoff.priority);
+  const dueAt = dueAtOf(handoff.createdAt, priority, policyFromRow(handoff.account.escalationPolicy));
   return {
     id: handoff.id,
     sessionId: handoff.sessionId,
     intent: intentToApi(handoff.intent),
-    priority: priorityToApi(handoff.priority),
+    priority,
     problemSummary: snapshot.problemSummary,
     problemDomain: snapshot.problemDomain,
     notes: handoff.engineerNotes,
@@ -40,6 +48,8 @@ export function toHandoffCard(handoff: THandoffWithCardRelations): THandoffCard 
     claimedBy: handoff.claimedBy,
     claimedAt: handoff.claimedAt?.toISOString() ?? null,
     assessment: summarise(parseAssessmentPayload(handoff.assessment)),
+    dueAt: dueAt.toISOString(),
+    overdue: isOverdue(dueAt, now, handoff),
   };
 }
 
@@ -50,8 +60,12 @@ function summarise(assessment: TAssessment | null): TAssessmentSummary | null {
 }
 
 /** `isRewriting`: a briefing job for it is pending (its result will arrive as handoff.briefed). */
-export function toHandoffDetail(handoff: THandoffWithCardRelations, isRewriting = false): THandoffDetail {
-  const card = toHandoffCard(handoff);
+export function toHandoffDetail(
+  handoff: THandoffWithCardRelations,
+  isRewriting = false,
+  now = new Date(),
+): THandoffDetail {
+  const card = toHandoffCard(handoff, now);
   const snapshot = parseSnapshotPayload(handoff.snapshot);
   const stored = parseBriefingPayload(handoff.briefing);
   return {

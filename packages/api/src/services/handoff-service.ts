@@ -30,13 +30,14 @@ import {
 import { enqueueJobs } from "./jobs/job-queue.ts";
 import { notifyEscalationJob } from "./notifications/email-jobs.ts";
 import { enqueueClaimPush } from "./notifications/push-jobs.ts";
+import { armPolicyTimer, stopPolicyTimers } from "./policy/policy-timers.ts";
 import { enqueuePsaNote } from "./psa/psa-notes.ts";
 import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
 type THandoffEvent = Extract<TEscalationBusMessage, { handoff: THandoffCard }>;
-type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger" | "assistant">;
+type THandoffDeps = Pick<ApiDeps, "prisma" | "bus" | "jobs" | "logger" | "assistant" | "clock">;
 
 export type TCreateHandoffInput = {
   sessionId: string;
@@ -71,9 +72,15 @@ export async function createHandoff(
       if (session.status === "RESOLVED")
         throw new AppError("CONFLICT", "This session is resolved: reopen it first.");
       await assertNoOpenHandoff(tx, session.id);
+      // A claimed earlier handoff of this session is over: its idle pages stop.
+      await stopPolicyTimers(tx, {
+        handoffIds: await handoffIdsOfSession(tx, session.id),
+        why: "The session was handed off again before it was delivered.",
+      });
 
       const handoff = await tx.handoff.create({
         data: {
+          createdAt: deps.clock.now(),
           accountId: viewer.accountId,
           sessionId: session.id,
           teamId: session.teamId,
@@ -107,6 +114,7 @@ export async function createHandoff(
           key: `escalated/${handoff.id}`,
           details: {},
         });
+        await armPolicyTimer(tx, handoff);
       }
       return announceHandoffChange(tx, viewer, "handoff.created", handoff, {
         ...(input.intent === "escalate"
@@ -137,12 +145,18 @@ export async function claimHandoff(
     // change of the same session queue up instead of deadlocking.
     const target = await findHandoffInAccount(tx, viewer, handoffId);
     await lockSession(tx, viewer.accountId, target.sessionId);
-    const claimedAt = new Date();
+    const claimedAt = deps.clock.now();
     const { count } = await tx.handoff.updateMany({
       where: { id: handoffId, accountId: viewer.accountId, claimedAt: null, cancelledAt: null },
       data: { claimedById: viewer.id, claimedAt },
     });
     if (count === 0) throw await whyNotClaimable(tx, viewer, handoffId);
+    // Every page still pending about it, on every channel, stops here; the idle clock starts.
+    await stopPolicyTimers(tx, {
+      handoffIds: await handoffIdsOfSession(tx, target.sessionId),
+      why: "Claimed before it was delivered: nothing to page about.",
+      clockAt: claimedAt,
+    });
 
     const handoff = await tx.handoff.findUniqueOrThrow({
       where: { id: handoffId },
@@ -153,7 +167,8 @@ export async function claimHandoff(
       data: { status: "ACTIVE", assigneeId: viewer.id },
       select: { ownerId: true, psaTicketId: true },
     });
-    const card = toHandoffCard(handoff);
+    await armPolicyTimer(tx, handoff);
+    const card = toHandoffCard(handoff, claimedAt);
     const pushes = await enqueueClaimPush(
       tx,
       {
@@ -207,16 +222,24 @@ export async function releaseHandoff(
         );
       }
       // Only the claim we just read is released: a concurrent release or re-claim wins instead.
+      const releasedAt = deps.clock.now();
       const { count } = await tx.handoff.updateMany({
         where: { id: handoffId, claimedById: current.claimedById, claimedAt: current.claimedAt },
-        data: { claimedById: null, claimedAt: null, releasedAt: new Date() },
+        data: { claimedById: null, claimedAt: null, releasedAt },
       });
       if (count === 0)
         throw new AppError("CONFLICT", "This handoff changed hands meanwhile; reload and try again.");
+      // The claim's pending pages stop; the queue's clock restarts from the release.
+      await stopPolicyTimers(tx, {
+        handoffIds: [handoffId],
+        why: "Released before it was delivered.",
+        clockAt: releasedAt,
+      });
       const handoff = await tx.handoff.findUniqueOrThrow({
         where: { id: handoffId },
         include: handoffCardInclude,
       });
+      await armPolicyTimer(tx, handoff);
       await tx.session.updateMany({
         where: { id: handoff.sessionId, assigneeId: current.claimedById },
         data: { status: handoff.intent === "ESCALATE" ? "ESCALATED" : "PAUSED", assigneeId: null },
@@ -273,6 +296,7 @@ export async function listQueue(
   prisma: PrismaClient,
   viewer: TViewerRef,
   filter: { intent?: THandoffIntent | undefined; teamId?: string | undefined },
+  now = new Date(),
 ): Promise<{ handoffs: THandoffCard[]; lastEventId: string }> {
   // One snapshot for both reads, so the cards and the position agree.
   return prisma.$transaction(
@@ -293,8 +317,10 @@ export async function listQueue(
         include: handoffCardInclude,
         take: 500,
       });
+      // Priority then age, with the overdue ones (past their target) first.
+      const cards = handoffs.map((handoff) => toHandoffCard(handoff, now));
       return {
-        handoffs: handoffs.map(toHandoffCard),
+        handoffs: [...cards.filter((card) => card.overdue), ...cards.filter((card) => !card.overdue)],
         lastEventId: formatEventId({ epoch: log.eventEpoch, seq: log.eventSeq }),
       };
     },
@@ -306,9 +332,10 @@ export async function getHandoff(
   prisma: PrismaClient,
   viewer: TViewerRef,
   handoffId: string,
+  now = new Date(),
 ): Promise<THandoffDetail> {
   const handoff = await findHandoffInAccount(prisma, viewer, handoffId);
-  return toHandoffDetail(handoff, await isBriefingPending(prisma, handoffId));
+  return toHandoffDetail(handoff, await isBriefingPending(prisma, handoffId), now);
 }
 
 /** The claimer asks for a new briefing: written by a job, it arrives as `handoff.briefed`. */
@@ -319,6 +346,10 @@ export async function regenerateBriefing(
 ): Promise<THandoffDetail> {
   if (await requestBriefing(deps.prisma, viewer, handoffId)) deps.jobs.kick();
   return getHandoff(deps.prisma, viewer, handoffId);
+}
+async function handoffIdsOfSession(tx: Prisma.TransactionClient, sessionId: string): Promise<string[]> {
+  const handoffs = await tx.handoff.findMany({ where: { sessionId }, select: { id: true } });
+  return handoffs.map((handoff) => handoff.id);
 }
 
 async function findHandoffInAccount(db: Prisma.TransactionClient, viewer: TViewerRef, handoffId: string) {

@@ -10,10 +10,11 @@ import type { TSessionSummary } from "../schemas/outputs.ts";
 import type { TAuthedViewer } from "./auth-service.ts";
 import { appendEscalationEvents } from "./event-log.ts";
 import { publishInBackground } from "./event-publisher.ts";
+import { applyPolicyToSessionChange } from "./policy/policy-activity.ts";
 import { loadSessionSummary, sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
 
 export type TSessionActor = Pick<TAuthedViewer, "id" | "accountId" | "role">;
-type TChangeDeps = Pick<ApiDeps, "prisma" | "bus" | "logger">;
+type TChangeDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "clock">;
 
 const person = { select: { id: true, name: true } } as const;
 const lockedInclude = { owner: person, assignee: person } satisfies Prisma.SessionInclude;
@@ -98,6 +99,7 @@ export async function changeSession<T>(
       actorId: actor.id,
       ...change.log,
     });
+    await applyPolicyToSessionChange(tx, sessionId, change.log.action, deps.clock.now());
     const events = await appendEscalationEvents(tx, actor.accountId, [...(change.events ?? []), updated]);
     return { result: change.result, session: updated.session, events };
   });

@@ -17,7 +17,7 @@ import { enqueuePsaNote } from "./psa/psa-notes.ts";
 import { changeSession, type TLockedSession, type TSessionActor } from "./session-change.ts";
 import { assertTeamInAccount, toSessionEntry } from "./session-service.ts";
 
-type TWorkspaceDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "jobs">;
+type TWorkspaceDeps = Pick<ApiDeps, "prisma" | "bus" | "logger" | "jobs" | "clock">;
 
 const quote = (text: string) => `“${text.length > 80 ? `${text.slice(0, 79)}…` : text}”`;
 const sentence = (parts: string[]) => {

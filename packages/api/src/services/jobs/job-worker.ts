@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import type { PrismaClient } from "@handoff/db";
 import type { Logger } from "../../context.ts";
+import type { Clock } from "../../domain/clock.ts";
 import { retryDelayMs, type TBackoff } from "./retry-delay.ts";
 
 export type TJobResult =
@@ -34,8 +35,8 @@ export type JobWorker = {
   /** New work was committed: look now instead of at the next poll. */
   kick(): void;
   /**
-   * Resolves once no job is pending or running, including ones waiting out a backoff (tests with
-   * short backoffs; a long Retry-After keeps it waiting that long).
+   * Resolves once no job is due or running, including ones waiting out a backoff (tests with
+   * short backoffs; a long Retry-After keeps it waiting that long). Timers not yet due are left.
    */
   drain(): Promise<void>;
   /** Stops claiming and waits for the jobs it is running. */
@@ -51,17 +52,25 @@ export type TJobWorkerOptions = {
   leaseMs: number;
   concurrency?: number;
   backoff?: TBackoff;
+  /**
+   * The time jobs are due against. Omitted: the database's clock, one clock for every replica.
+   * Tests pass a manual clock to make timers (run-after times) due without waiting.
+   */
+  clock?: Clock;
 };
 
 type TClaimedJob = { id: string; accountId: string; kind: string; payload: unknown; attempts: number };
 
-const NOW_UTC = "(now() AT TIME ZONE 'UTC')";
+/** $1 is the clock's time, or null for the database's own. */
+const NOW_UTC = "COALESCE($1::timestamp, now() AT TIME ZONE 'UTC')";
 
 export function createJobWorker(options: TJobWorkerOptions): JobWorker {
   const { prisma, handlers, logger } = options;
   const concurrency = options.concurrency ?? 4;
   const backoff = options.backoff ?? { baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 };
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const clockNow = () => options.clock?.now() ?? null;
+  const now = () => options.clock?.now() ?? new Date();
   const running = new Set<Promise<void>>();
   let isStarted = false;
   let timer: NodeJS.Timeout | null = null;
@@ -70,7 +79,7 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
 
   async function claim(limit: number): Promise<TClaimedJob[]> {
     return prisma.$queryRawUnsafe<TClaimedJob[]>(
-      `UPDATE "Job" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "lockedBy" = $1,
+      `UPDATE "Job" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "lockedBy" = $4,
          "lockedUntil" = ${NOW_UTC} + ($2::int * interval '1 millisecond'), "updatedAt" = ${NOW_UTC}
        WHERE "id" IN (
          SELECT "id" FROM "Job"
@@ -78,9 +87,10 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
             OR ("status" = 'RUNNING' AND "lockedUntil" < ${NOW_UTC})
          ORDER BY "runAt" LIMIT $3::int FOR UPDATE SKIP LOCKED)
        RETURNING "id", "accountId", "kind", "payload", "attempts"`,
-      workerId,
+      clockNow(),
       options.leaseMs,
       limit,
+      workerId,
     );
   }
 
@@ -97,7 +107,7 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
     if (result.ok) {
       await prisma.job.updateMany({
         where: held,
-        data: { ...released, status: "DONE", lastError: null, finishedAt: new Date() },
+        data: { ...released, status: "DONE", lastError: null, finishedAt: now() },
       });
       return;
     }
@@ -108,12 +118,14 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
     await prisma.job.updateMany({
       where: held,
       data: isGivingUp
-        ? { ...released, status: "DEAD", lastError: result.error, finishedAt: new Date() }
+        ? { ...released, status: "DEAD", lastError: result.error, finishedAt: now() }
         : {
             ...released,
             status: "PENDING",
             lastError: result.error,
-            runAt: new Date(Date.now() + retryDelayMs(backoff, job.attempts, result.retryAfterMs ?? null)),
+            runAt: new Date(
+              now().getTime() + retryDelayMs(backoff, job.attempts, result.retryAfterMs ?? null),
+            ),
           },
     });
   }
@@ -193,8 +205,18 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
     timer.unref();
   }
 
+  /**
+   * Work that is running, due, or retrying after a failure. A timer that has not come due yet
+   * (a PENDING job never tried, with a later run-after time) is not unfinished work.
+   */
   async function hasUnfinishedJobs(): Promise<boolean> {
-    return (await prisma.job.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })) > 0;
+    const [row] = await prisma.$queryRawUnsafe<{ count: number }[]>(
+      `SELECT count(*)::int AS "count" FROM "Job"
+       WHERE "status" = 'RUNNING'
+          OR ("status" = 'PENDING' AND ("attempts" > 0 OR "runAt" <= ${NOW_UTC}))`,
+      clockNow(),
+    );
+    return (row?.count ?? 0) > 0;
   }
 
   return {

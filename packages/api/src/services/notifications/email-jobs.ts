@@ -4,10 +4,11 @@
 // invitation's: see services/admin/users.ts). Resend's idempotency key makes a repeated send one email.
 import type { Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
+import type { Clock } from "../../domain/clock.ts";
 import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
-import { escalationEmail } from "./escalation-email.ts";
+import { escalationEmail, repageEmail } from "./escalation-email.ts";
 import { inviteEmail } from "./invite-email.ts";
 import type { Mailer } from "./mailer.ts";
 import { enqueueEscalationPush } from "./push-jobs.ts";
@@ -50,6 +51,50 @@ export function notifyEscalationJob(handoff: { id: string; accountId: string }):
   };
 }
 
+/**
+ * Emails `userIds` (active users only) about a handoff for `reason` (e.g. the policy's
+ * "overdue:2"), in the caller's transaction: one Notification row each and one send job per row.
+ * A reason reaches a recipient once; with no email delivery configured the rows are SKIPPED.
+ */
+export async function enqueueEmailToUsers(
+  tx: Prisma.TransactionClient,
+  request: {
+    accountId: string;
+    handoffId: string;
+    userIds: readonly string[];
+    reason: string;
+    isDelivered: boolean;
+  },
+): Promise<number> {
+  if (request.userIds.length === 0) return 0;
+  const recipients = await tx.user.findMany({
+    where: { accountId: request.accountId, id: { in: [...request.userIds] }, active: true, deletedAt: null },
+    select: { id: true },
+  });
+  await tx.notification.createMany({
+    data: recipients.map((recipient) => ({
+      accountId: request.accountId,
+      handoffId: request.handoffId,
+      recipientId: recipient.id,
+      channel: "EMAIL" as const,
+      reason: request.reason,
+      status: request.isDelivered ? ("PENDING" as const) : ("SKIPPED" as const),
+      lastError: request.isDelivered ? null : "Email delivery is not configured (no RESEND_API_KEY).",
+    })),
+    skipDuplicates: true,
+  });
+  if (!request.isDelivered) return 0;
+  const rows = await tx.notification.findMany({
+    where: { handoffId: request.handoffId, channel: "EMAIL", reason: request.reason, status: "PENDING" },
+    select: { id: true },
+  });
+  await enqueueJobs(
+    tx,
+    rows.map((row) => sendEmailJob({ id: row.id, accountId: request.accountId })),
+  );
+  return rows.length;
+}
+
 export type TEmailJobRetry = { attempts: number };
 
 export function createEmailJobHandlers(options: {
@@ -57,6 +102,7 @@ export function createEmailJobHandlers(options: {
   mailer: Mailer;
   appOrigin: string;
   retry?: TEmailJobRetry;
+  clock?: Clock;
 }): TJobHandlers {
   const { prisma, mailer } = options;
   const isSkipped = mailer.kind === "log";
@@ -69,6 +115,11 @@ export function createEmailJobHandlers(options: {
     });
     if (!handoff) return { ok: true };
     await prisma.$transaction(async (tx) => {
+      // Claimed or withdrawn meanwhile: nobody needs this page any more (a claim cancels every
+      // pending notification; this lock makes the check and the claim take turns).
+      const [current] = await tx.$queryRaw<{ claimedAt: Date | null; cancelledAt: Date | null }[]>`
+        SELECT "claimedAt", "cancelledAt" FROM "Handoff" WHERE "id" = ${handoffId} FOR UPDATE`;
+      if (!current || current.claimedAt || current.cancelledAt) return;
       const recipients = await tx.user.findMany({
         where: {
           accountId: handoff.accountId,
@@ -114,10 +165,18 @@ export function createEmailJobHandlers(options: {
     token: string | undefined,
   ): Promise<{ subject: string; text: string; html: string; idempotencyKey: string } | null> {
     if (notification.handoff) {
-      return {
-        ...escalationEmail(toHandoffCard(notification.handoff), options.appOrigin),
-        idempotencyKey: `escalation/${notification.handoff.id}/${notification.recipientId}`,
-      };
+      const now = options.clock?.now() ?? new Date();
+      const card = toHandoffCard(notification.handoff, now);
+      // The first page keeps its original key; each re-page (overdue:2, idle:1…) is its own email.
+      return notification.reason === "escalated"
+        ? {
+            ...escalationEmail(card, options.appOrigin),
+            idempotencyKey: `escalation/${notification.handoff.id}/${notification.recipientId}`,
+          }
+        : {
+            ...repageEmail(card, notification.reason, options.appOrigin, now),
+            idempotencyKey: `escalation/${notification.handoff.id}/${notification.recipientId}/${notification.reason}`,
+          };
     }
     const { invite } = notification;
     // An invitation that was accepted, replaced or withdrawn meanwhile is not worth an email.
@@ -140,7 +199,10 @@ export function createEmailJobHandlers(options: {
       where: { id: notificationId },
       include: notificationToSendInclude,
     });
-    if (!notification || notification.status === "SENT") return { ok: true };
+    // SKIPPED: a claim, release or resolve cancelled it before delivery.
+    if (!notification || notification.status === "SENT" || notification.status === "SKIPPED") {
+      return { ok: true };
+    }
     const email = await compose(notification, token);
     if (!email) {
       await prisma.notification.update({

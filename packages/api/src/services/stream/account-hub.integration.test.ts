@@ -110,6 +110,8 @@ async function commitEvents(account: TestAccount, count: number): Promise<TEscal
     claimedBy: null,
     claimedAt: null,
     assessment: null,
+    dueAt: new Date(0).toISOString(),
+    overdue: false,
   };
   const messages: TEscalationBusMessage[] = [];
   for (let index = 0; index < count; index += 1) {

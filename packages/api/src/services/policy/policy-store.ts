@@ -1,0 +1,68 @@
+// The account's escalation policy: read (defaults when the account never saved one) and replaced
+// whole by an admin. Saving re-plans the account's pending policy timers against the new numbers.
+import type { EscalationPolicy, PrismaClient } from "@handoff/db";
+import type { ApiDeps } from "../../context.ts";
+import type { TPolicyUpdateInput } from "../../schemas/inputs.ts";
+import { DEFAULT_ESCALATION_POLICY, type TEscalationPolicy } from "../../schemas/sla.ts";
+
+export function policyFromRow(row: EscalationPolicy | null | undefined): TEscalationPolicy {
+  if (!row) return DEFAULT_ESCALATION_POLICY;
+  return {
+    targets: {
+      urgent: row.urgentMinutes,
+      high: row.highMinutes,
+      normal: row.normalMinutes,
+      low: row.lowMinutes,
+    },
+    repeatEvery: row.repeatEveryMinutes,
+    repeatMax: row.repeatMax,
+    idleClaimAfter: row.idleClaimAfterMinutes,
+    maxLifetime: row.maxLifetimeMinutes,
+  };
+}
+
+function policyToRow(policy: TEscalationPolicy) {
+  return {
+    urgentMinutes: policy.targets.urgent,
+    highMinutes: policy.targets.high,
+    normalMinutes: policy.targets.normal,
+    lowMinutes: policy.targets.low,
+    repeatEveryMinutes: policy.repeatEvery,
+    repeatMax: policy.repeatMax,
+    idleClaimAfterMinutes: policy.idleClaimAfter,
+    maxLifetimeMinutes: policy.maxLifetime,
+  };
+}
+
+export async function getPolicy(prisma: PrismaClient, accountId: string): Promise<TEscalationPolicy> {
+  return policyFromRow(await prisma.escalationPolicy.findUnique({ where: { accountId } }));
+}
+
+/**
+ * Replaces the policy (the input was validated whole: nothing is written otherwise). Pending
+ * policy timers of the account wake now and re-plan themselves against it, so a shorter target
+ * pages on time and a longer one does not page early.
+ */
+export async function updatePolicy(
+  deps: Pick<ApiDeps, "prisma" | "jobs" | "clock">,
+  accountId: string,
+  input: TPolicyUpdateInput,
+): Promise<TEscalationPolicy> {
+  const policy: TEscalationPolicy = { ...input, targets: { ...input.targets } };
+  const row = policyToRow(policy);
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.escalationPolicy.upsert({
+      where: { accountId },
+      create: { accountId, ...row },
+      update: row,
+    });
+    await tx.job.updateMany({
+      where: { accountId, status: "PENDING", kind: POLICY_TIMER_JOB },
+      data: { runAt: deps.clock.now() },
+    });
+  });
+  deps.jobs.kick();
+  return policy;
+}
+
+export const POLICY_TIMER_JOB = "policy.timer";
