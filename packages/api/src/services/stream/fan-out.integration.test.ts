@@ -7,6 +7,7 @@ import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@han
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiDeps } from "../../context.ts";
 import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
+import { systemClock } from "../../domain/clock.ts";
 import { createHandoff } from "../handoff-service.ts";
 import { createStreamHub } from "./stream-hub.ts";
 import { READERS_PER_SLICE } from "./wake-queue.ts";
@@ -58,6 +59,7 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
       jobs: { kick() {} } as unknown as ApiDeps["jobs"],
       // No assessments: every event the readers count is an escalation's handoff.created.
       assistant: { model: null, isAssessing: false },
+      clock: systemClock,
     };
     const streams = createStreamHub({ ...deps, streamLogCheckMs: 60_000, streamHistorySize: 1_000 });
     const controller = new AbortController();
