@@ -1,8 +1,9 @@
-// kill -9 of the real server between commit and delivery: the escalation's emails and its PSA
-// ticket note were committed as jobs and were in flight when the process died (the PSA had even
-// stored the note, its answer never arrived). After a restart every recipient gets the email
-// exactly once (the retry reuses Resend's idempotency key), and the ticket has exactly one note
-// (the retry finds it by its marker). Without SECRETS_KEY the server then refuses to start.
+// kill -9 of the real server between commit and delivery: the escalation's emails, its AI
+// assessment and its PSA ticket note were committed as jobs and were in flight when the process
+// died (the PSA had even stored the note, its answer never arrived). After a restart every
+// recipient gets the email exactly once (the retry reuses Resend's idempotency key), the
+// assessment is stored and streamed exactly once, and the ticket has exactly one note (the retry
+// finds it by its marker). Without SECRETS_KEY the server then refuses to start.
 import { randomBytes } from "node:crypto";
 import { createDatabase, type Database } from "@handoff/db";
 import {
@@ -13,6 +14,7 @@ import {
   testDatabaseTargets,
 } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type ModelStandIn, startModelStandIn } from "../test/support/model-stand-in.ts";
 import { CW, type PsaStandIn, startPsaStandIn } from "../test/support/psa-stand-in.ts";
 import {
   type ResendStandIn,
@@ -22,12 +24,15 @@ import {
 import { createTestClient, login } from "./testing/index.ts";
 import { runMain, waitForUrl } from "./testing/run-main.ts";
 
+const POLICY_TIMER_JOB = "policy.timer";
+
 const isFor = (email: TReceivedEmail, handoffId: string) =>
   email.idempotencyKey?.includes(handoffId) ?? false;
 
 describe.each(await testDatabaseTargets())("a crash between commit and delivery on %s", (target) => {
   let resend: ResendStandIn;
   let psa: PsaStandIn;
+  let model: ModelStandIn;
   let account: TestAccount;
   let databaseEnv: Record<string, string>;
   /** Opens the database the child processes use (PGlite allows one process at a time). */
@@ -37,6 +42,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
   beforeAll(async () => {
     resend = await startResendStandIn();
     psa = await startPsaStandIn();
+    model = await startModelStandIn();
     if (target === "postgres") {
       const database = await createTestDatabase("postgres");
       account = await createTestAccount(database.prisma);
@@ -57,13 +63,14 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
   afterAll(async () => {
     await resend?.close();
     await psa?.close();
+    await model?.close();
     await cleanup?.();
   });
 
   const secretsKey = randomBytes(32).toString("base64");
   const TICKET = 48213;
 
-  it("delivers each email and the PSA note exactly once after the restart", async () => {
+  it("delivers each email, the assessment and the PSA note exactly once after the restart", async () => {
     const env = {
       ...databaseEnv,
       SECRETS_KEY: secretsKey,
@@ -77,10 +84,15 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       // A retry that meets a busy machine (the PSA's answer slow in coming) comes round again soon.
       JOB_RETRY_BASE: "100ms",
       JOB_RETRY_MAX: "2s",
+      AI_PROVIDER: "openai-compatible",
+      AI_BASE_URL: model.baseUrl,
+      AI_MODEL: "stand-in-model",
+      AI_TIMEOUT: "1500ms",
     };
     resend.respondWith("never");
     // The PSA stores the note and never answers: the job dies with it "in flight".
     psa.failNextNotes("hold");
+    model.setFallback(() => "never");
     const first = runMain(env);
     let handoffId: string;
     try {
@@ -100,10 +112,11 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       await engineer.close();
       // Committed, and the sends are on the wire, unanswered: now the process dies.
       await vi.waitFor(
-        () => expect(resend.received.filter((email) => isFor(email, handoffId))).toHaveLength(3),
-        {
-          timeout: 20_000,
+        () => {
+          expect(resend.received.filter((email) => isFor(email, handoffId))).toHaveLength(3);
+          expect(model.received.filter((request) => request.isStructured).length).toBeGreaterThan(0);
         },
+        { timeout: 20_000 },
       );
       await vi.waitFor(() => expect(psa.notes.filter((note) => note.ticketId === TICKET)).toHaveLength(1), {
         timeout: 20_000,
@@ -114,6 +127,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
     await first.exited;
 
     resend.respondWith(200);
+    model.reset(); // well-formed answers from now on
     const sentBeforeRestart = resend.received.length;
     const second = runMain(env);
     try {
@@ -134,11 +148,16 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
           expect(await admin.psa.notes({ handoffId })).toMatchObject([{ kind: "escalated", status: "sent" }]),
         { timeout: 60_000, interval: 200 },
       );
-      // What an ADMIN sees: nothing left to do, nothing that gave up.
+      // What an ADMIN sees: nothing left to do but the policy's timer (the urgent escalation's
+      // response target is minutes away), nothing that gave up.
       await vi.waitFor(
         async () => {
           const jobs = await admin.job.list({});
-          expect(jobs.map((job) => job.status)).toEqual(jobs.map(() => "done"));
+          const work = jobs.filter((job) => job.kind !== POLICY_TIMER_JOB);
+          expect(work.map((job) => job.status)).toEqual(work.map(() => "done"));
+          expect(jobs.filter((job) => job.kind === POLICY_TIMER_JOB).map((job) => job.status)).toEqual([
+            "pending",
+          ]);
         },
         { timeout: 30_000, interval: 200 },
       );
@@ -164,9 +183,18 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       expect(rows).toHaveLength(3);
       expect(rows.every((row) => row.status === "SENT" && row.providerId)).toBe(true);
       const unfinished = await database.prisma.job.count({
-        where: { accountId: account.account.id, status: { not: "DONE" } },
+        where: { accountId: account.account.id, status: { not: "DONE" }, kind: { not: POLICY_TIMER_JOB } },
       });
       expect(unfinished).toBe(0);
+      // The model was asked again after the restart; its answer was stored and streamed once.
+      const handoff = await database.prisma.handoff.findUniqueOrThrow({ where: { id: handoffId } });
+      expect(handoff.assessment).toMatchObject({
+        source: "model",
+        model: "openai-compatible:stand-in-model",
+      });
+      const events = await database.prisma.escalationEvent.findMany({ where: { handoffId } });
+      expect(events.filter((event) => event.type === "handoff.assessed")).toHaveLength(1);
+      expect(events.filter((event) => event.type === "handoff.briefed")).toHaveLength(1);
     } finally {
       await database.close();
     }
