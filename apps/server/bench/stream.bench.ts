@@ -3,7 +3,8 @@
 // receipts, deliveries/s (one event and a burst), escalate/claim latency with 0 and N subscribers,
 // and a reconnect storm after a restart — on the embedded database and on PostgreSQL.
 // Loopback only and bounded. `pnpm --filter @handoff/server bench:stream [subscribers]` (default 10000);
-// BENCH_DATABASES=pglite (or postgres) measures one database only.
+// BENCH_DATABASES=pglite (or postgres) measures one database only; BENCH_PROFILE_DIR=dir writes a
+// V8 CPU profile of each product process there.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";

@@ -17,11 +17,17 @@ export type MeasuredProcess = {
 
 let requestCounter = 0;
 
+/** `BENCH_PROFILE_DIR=dir` writes a V8 CPU profile of each product process there (for a flame graph). */
+function profilingArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Forks a TypeScript entry point with the probe preloaded and GC exposed. */
 export function forkMeasured(entry: string, env: Record<string, string>): MeasuredProcess {
   const child = fork(entry, [], {
     env: { ...process.env, ...env },
-    execArgv: ["--expose-gc", "--import", "tsx", "--import", PROBE],
+    execArgv: ["--expose-gc", "--import", "tsx", "--import", PROBE, ...profilingArgs()],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
