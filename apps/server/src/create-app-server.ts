@@ -2,7 +2,7 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiDeps, appRouter, createContext, wsMessageEncoder } from "@handoff/api";
+import { type ApiDeps, appRouter, createContext, wsMessageCodec } from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -99,6 +99,23 @@ function isSocketProtocolError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("WS_ERR_");
 }
 
+/**
+ * A client that stops reading (a frozen tab, a dead network path) would make the server buffer its
+ * stream without bound: past this much unsent data it is cut off, and reconnects and resumes from
+ * its last event like any other dropped client.
+ */
+const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+
+function sendUnlessBackedUp(socket: WebSocket, frame: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
+    socket.close(WS_CLOSE_TRY_AGAIN_LATER, "Too far behind: reconnect");
+    return;
+  }
+  socket.send(frame);
+}
+
 function formatUrl(host: string, port: number): string {
   const reachableHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return `http://${reachableHost.includes(":") ? `[${reachableHost}]` : reachableHost}:${port}`;
@@ -163,8 +180,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
   const wssHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    // Each stream event is serialised once for all subscribers (see the API's transformer).
-    experimental_encoder: wsMessageEncoder,
+    // JSON, and the live stream learns its subscription's id (see the API's ws-codec.ts).
+    experimental_encoder: wsMessageCodec,
     keepAlive: {
       enabled: true,
       pingMs: config.wsKeepAlive.pingMs,
@@ -186,6 +203,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
           live: 0,
           refused: 0,
           disconnect: (reason) => socket.close(WS_CLOSE_POLICY_VIOLATION, reason),
+          send: (frame) => sendUnlessBackedUp(socket, frame),
         },
       });
     },

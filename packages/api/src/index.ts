@@ -76,8 +76,8 @@ export {
   type TStreamLimits,
 } from "./services/stream/stream-admission.ts";
 export { createStreamHub, type StreamHub } from "./services/stream/stream-hub.ts";
-export { wsMessageEncoder } from "./transformer.ts";
 export { createCallerFactory } from "./trpc.ts";
+export { wsMessageCodec } from "./ws-codec.ts";
 
 /** The session cookie's name; the server reads and writes it. */
 export const AUTH_COOKIE_NAME = "handoff_session";

@@ -1,18 +1,18 @@
 // tRPC initialisation and the procedure builders every router uses.
 // Must never know about HTTP or WebSocket: the context carries what the transport learned.
 import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { AppError } from "./domain/app-error.ts";
 import { hasRoleAtLeast } from "./domain/roles.ts";
 import type { TRole } from "./schemas/enums.ts";
 import { resolveViewer, SESSION_ENDED_MESSAGE } from "./services/auth-service.ts";
-import { transformer } from "./transformer.ts";
 
 // ---- initialisation -------------------------------------------------------------------------
 
 const t = initTRPC.context<Context>().create({
-  transformer,
+  transformer: superjson,
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {

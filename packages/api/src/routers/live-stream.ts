@@ -11,7 +11,8 @@ export async function* liveStream<T>(
   ctx: Context & { viewer: TAuthedViewer },
   clientSignal: AbortSignal | undefined,
   minimumRole: TRole,
-  open: (signal: AbortSignal) => AsyncIterable<T>,
+  /** The stream's source: items to yield, or work that delivers them itself and settles at the end. */
+  open: (signal: AbortSignal) => AsyncIterable<T> | Promise<void>,
 ): AsyncGenerator<T> {
   const { deps, transport, viewer } = ctx;
   const releaseSlot = asTRPCError(() => deps.streamAdmission.admit(viewer, transport.socketStreams));
@@ -34,7 +35,9 @@ export async function* liveStream<T>(
   });
   try {
     try {
-      yield* open(stream.signal);
+      const source = open(stream.signal);
+      if (source instanceof Promise) await source;
+      else yield* source;
     } catch (error) {
       throw error instanceof AppError ? toTRPCError(error) : error;
     }

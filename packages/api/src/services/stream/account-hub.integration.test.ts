@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
 import type { THandoffCard } from "../../schemas/outputs.ts";
 import { appendEscalationEvents } from "../event-log.ts";
+import { readStream } from "./read-stream.testing.ts";
 import { createStreamHub, type TStreamItem } from "./stream-hub.ts";
 
 let database: Database;
@@ -148,7 +149,7 @@ describe("account hub", () => {
       lastEventId: `${eventEpoch}:0`,
       signal: controller.signal,
     };
-    const readers = [hub.stream(options), hub.stream(options)];
+    const readers = [readStream(hub, options), readStream(hub, options)];
     const message = (seq: number): TEscalationBusMessage => ({
       accountId: account.account.id,
       epoch: eventEpoch,
@@ -165,7 +166,7 @@ describe("account hub", () => {
     // Two readers, one bus subscription.
     expect(controlled.subscriptions()).toBe(1);
 
-    // The readers are suspended at their yield, with the hub's next read pending: fail it now.
+    // The readers hold their first event, with the hub's next read pending: fail it now.
     await expect.poll(() => controlled.reads.length).toBe(2);
     controlled.reads[1]?.reject(new BusDisconnectedError(account.account.id));
     await expect.poll(() => controlled.subscriptions()).toBe(2);
@@ -187,7 +188,7 @@ describe("account hub", () => {
     const hub = createStreamHub(hubDeps(bus, { historySize: 3 }));
     const controller = new AbortController();
     const from = (seq: number) =>
-      hub.stream({
+      readStream(hub, {
         accountId: account.account.id,
         lastEventId: `${epoch}:${seq}`,
         signal: controller.signal,
@@ -211,7 +212,7 @@ describe("account hub", () => {
     const bus = createMemoryBus<TEscalationBusMessage>();
     const hub = createStreamHub(hubDeps(bus, { logCheckMs: 50 }));
     const controller = new AbortController();
-    const reader = hub.stream({
+    const reader = readStream(hub, {
       accountId: account.account.id,
       lastEventId: null,
       signal: controller.signal,
@@ -233,7 +234,7 @@ describe("account hub", () => {
     const hub = createStreamHub(hubDeps(controlled.bus, { logCheckMs: 2 }));
     const controller = new AbortController();
     const readers = Array.from({ length: 200 }, () =>
-      hub.stream({ accountId: account.account.id, lastEventId: null, signal: controller.signal }),
+      readStream(hub, { accountId: account.account.id, lastEventId: null, signal: controller.signal }),
     );
     const pending = readers.map((reader) => reader.next());
     await expect.poll(() => controlled.reads.length).toBe(1);

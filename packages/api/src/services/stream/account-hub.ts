@@ -2,22 +2,42 @@
 // whatever the number of subscribers, feeding a bounded history that every subscriber reads from.
 // Gaps are filled from the event log: when a later event reveals them, when the bus says it may have
 // dropped messages (overflow, reconnect), by a check while idle (a lost publish with nothing after
-// it), and by polling while the bus is unreachable. The history only ever grows in seq order, so a
-// reader that follows it sees every event once, in order. Must never hold per-subscriber state.
+// it), and by polling while the bus is unreachable. The history only ever grows in seq order. Each
+// subscriber is one small record, its sink and its position: every append starts a fan-out round
+// that hands each one what it lacks, so it sees every event once, in order.
 import { setTimeout as sleep } from "node:timers/promises";
 import { BusGapError, BusUnavailableError } from "@handoff/bus";
 import type { ApiDeps } from "../../context.ts";
 import { isPresenceMessage, type TBusMessage, type TEscalationBusMessage } from "../../domain/bus-message.ts";
 import { formatEventId, parseEventId } from "../../schemas/event-id.ts";
 import type { TEscalationEvent } from "../../schemas/outputs.ts";
-import { shareAcrossSubscribers } from "../../transformer.ts";
 import { readEscalationEvents, readLatestEscalationEvents } from "../event-log.ts";
+import { scheduleFanOut } from "./fan-out-queue.ts";
 import { RecentHistory } from "./recent-history.ts";
-import { wakeInSlices } from "./wake-queue.ts";
 
 const LOG_PAGE_SIZE = 500;
 
 export type TStreamItem = { seq: number; id: string; event: TEscalationEvent };
+
+/** Where a hub delivers one subscriber's events, each once and in seq order, as they come. */
+export type TStreamSink = {
+  /** Whether this subscriber gets the item at all (a VIEWER gets no queue cards). */
+  wants(item: TStreamItem): boolean;
+  /** Sends the item on; must not block. A throw ends this subscriber's stream with that error. */
+  deliver(item: TStreamItem): void;
+};
+
+type TFollower = {
+  readonly sink: TStreamSink;
+  /** The seq of the last item handed over (or skipped as unwanted). */
+  cursor: number;
+  isEnded: boolean;
+  /** Detaches it; `follow` resolves, or rejects with `error`. */
+  end(error?: unknown): void;
+};
+
+const EVENTS_NOT_KEPT = "Events since you last connected are no longer kept; reload the queue.";
+const FELL_BEHIND = "Too many events arrived at once to hand them all over; reload the queue.";
 
 export type TAccountHubDeps = Pick<
   ApiDeps,
@@ -30,7 +50,9 @@ export class AccountHub {
   readonly #deps: TAccountHubDeps;
   readonly #history: RecentHistory<TStreamItem>;
   readonly #stop = new AbortController();
-  readonly #waiters = new Set<() => void>();
+  readonly #followers = new Set<TFollower>();
+  #isFanningOut = false;
+  #isAnotherRoundDue = false;
   /** Log reads and appends run one at a time, so the history only grows in seq order. */
   #exclusive: Promise<unknown> = Promise.resolve();
   #lastHeardAt = performance.now();
@@ -83,38 +105,66 @@ export class AccountHub {
   /** Stops following the bus and the log; readers still attached end. */
   close(): void {
     this.#stop.abort();
-    this.#wakeReaders();
+    for (const follower of this.#followers) follower.end();
   }
 
   /**
-   * The account's events after the client's `lastEventId` (or from now, without one), then live
-   * ones, until `signal` aborts. From the history when it reaches back that far, else the log.
+   * Hands `sink` the account's events after the client's `lastEventId` (or from now, without one),
+   * then live ones, until `signal` aborts or the hub closes (resolves) or fails (rejects). From the
+   * history when it reaches back that far, else from the log first.
    */
-  async *read(lastEventId: string | null | undefined, signal: AbortSignal): AsyncGenerator<TStreamItem> {
+  async follow(
+    sink: TStreamSink,
+    lastEventId: string | null | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     // A client that resumes may know of events whose publish has not reached us, or was lost.
     if (lastEventId) await this.#checkLogSoon();
     const start = startingPoint(lastEventId, this.epoch, this.position);
-    if (start.resync) {
-      yield {
-        seq: this.position,
-        id: formatEventId({ epoch: this.epoch, seq: this.position }),
-        event: { kind: "resync", reason: start.resync },
-      };
-    }
+    if (start.resync) sink.deliver(this.#resyncItem(start.resync));
     let cursor = start.seq;
-    while (true) {
-      if (this.#failure) throw this.#failure;
-      if (signal.aborted || this.#stop.signal.aborted) return;
-      const items = this.#history.after(cursor) ?? (await this.#readLog(cursor));
-      if (items.length === 0) {
-        await this.#nextAppend(signal);
-        continue;
+    let recent = this.#history.after(cursor);
+    while (recent === null && !this.#isOver(signal)) {
+      const page = await this.#readLog(cursor);
+      if (page.length === 0) {
+        // The log no longer holds what the history lacks (it was reset or trimmed).
+        sink.deliver(this.#resyncItem(EVENTS_NOT_KEPT));
+        cursor = this.position;
       }
-      for (const item of items) {
-        yield item;
-        cursor = item.seq;
-      }
+      for (const item of page) cursor = deliverIfWanted(sink, item);
+      recent = this.#history.after(cursor);
     }
+    if (this.#failure) throw this.#failure;
+    if (this.#isOver(signal) || recent === null) return;
+    for (const item of recent) cursor = deliverIfWanted(sink, item);
+    // Joined in the same turn as the history was read: every later append reaches it by fan-out.
+    return new Promise((resolve, reject) => {
+      const follower: TFollower = {
+        sink,
+        cursor,
+        isEnded: false,
+        end: (error) => {
+          if (follower.isEnded) return;
+          follower.isEnded = true;
+          this.#followers.delete(follower);
+          signal.removeEventListener("abort", onAbort);
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+      };
+      const onAbort = () => follower.end();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#followers.add(follower);
+    });
+  }
+
+  #isOver(signal: AbortSignal): boolean {
+    return signal.aborted || this.#stop.signal.aborted || this.#failure !== null;
+  }
+
+  #resyncItem(reason: string): TStreamItem {
+    const seq = this.position;
+    return { seq, id: formatEventId({ epoch: this.epoch, seq }), event: { kind: "resync", reason } };
   }
 
   async #readLog(afterSeq: number): Promise<TStreamItem[]> {
@@ -127,26 +177,62 @@ export class AccountHub {
     return messages.map(toStreamItem);
   }
 
-  #nextAppend(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        this.#waiters.delete(wake);
-        signal.removeEventListener("abort", wake);
-        resolve();
-      };
-      this.#waiters.add(wake);
-      signal.addEventListener("abort", wake, { once: true });
+  /**
+   * Brings every follower up to date, a budget per turn of the event loop (see fan-out-queue.ts).
+   * Appends during a round are picked up by one more round once it is over.
+   */
+  #fanOut(): void {
+    if (this.#followers.size === 0) return;
+    if (this.#isFanningOut) {
+      this.#isAnotherRoundDue = true;
+      return;
+    }
+    this.#isFanningOut = true;
+    const followers = [...this.#followers];
+    /** `history.after(cursor)` per cursor: nearly every follower is at the same one. */
+    const pendingByCursor = new Map<number, TStreamItem[] | null>();
+    let next = 0;
+    scheduleFanOut({
+      serve: (budget) => {
+        const end = Math.min(next + budget, followers.length);
+        for (let index = next; index < end; index += 1) {
+          this.#bringUpToDate(followers[index] as TFollower, pendingByCursor);
+        }
+        const served = end - next;
+        next = end;
+        if (next === followers.length) this.#endRound();
+        return served;
+      },
     });
   }
 
-  /**
-   * Wakes every waiting reader, a slice per turn of the event loop (see wake-queue.ts). A reader
-   * woken late finds more items after its cursor; one that re-waits meanwhile waits for the next append.
-   */
-  #wakeReaders(): void {
-    if (this.#waiters.size === 0) return;
-    wakeInSlices(this.#waiters);
-    this.#waiters.clear();
+  #endRound(): void {
+    this.#isFanningOut = false;
+    if (!this.#isAnotherRoundDue) return;
+    this.#isAnotherRoundDue = false;
+    this.#fanOut();
+  }
+
+  #bringUpToDate(follower: TFollower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
+    if (follower.isEnded || follower.cursor >= this.position) return;
+    let pending = pendingByCursor.get(follower.cursor);
+    if (pending === undefined) {
+      pending = this.#history.after(follower.cursor);
+      pendingByCursor.set(follower.cursor, pending);
+    }
+    try {
+      if (pending === null) {
+        // Fell further behind than the history holds (a burst larger than it, in one round).
+        follower.sink.deliver(this.#resyncItem(FELL_BEHIND));
+        follower.cursor = this.position;
+        return;
+      }
+      for (const item of pending) {
+        if (item.seq > follower.cursor) follower.cursor = deliverIfWanted(follower.sink, item);
+      }
+    } catch (error) {
+      follower.end(error);
+    }
   }
 
   #append(message: TEscalationBusMessage): void {
@@ -158,7 +244,8 @@ export class AccountHub {
     this.#deps.logger.error({ err: error, accountId: this.accountId }, "escalation stream hub failed");
     this.#failure = error;
     this.#onFailed();
-    this.close();
+    this.#stop.abort();
+    for (const follower of this.#followers) follower.end(error);
   }
 
   #runExclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -186,7 +273,7 @@ export class AccountHub {
         if (page.length < LOG_PAGE_SIZE) return;
       }
     } finally {
-      if (isAppended) this.#wakeReaders();
+      if (isAppended) this.#fanOut();
     }
   }
 
@@ -219,7 +306,7 @@ export class AccountHub {
     if (message.seq <= this.position) return;
     if (message.seq > this.position + 1) await this.#catchUp(message.seq);
     this.#append(message);
-    this.#wakeReaders();
+    this.#fanOut();
   }
 
   async #run(): Promise<void> {
@@ -322,5 +409,11 @@ function toStreamItem(message: TEscalationBusMessage): TStreamItem {
     message.type === "session.updated"
       ? { kind: "session", type: message.type, seq, at, session: message.session }
       : { kind: "handoff", type: message.type, seq, at, handoff: message.handoff };
-  return { seq, id: formatEventId(message), event: shareAcrossSubscribers(event) };
+  return { seq, id: formatEventId(message), event };
+}
+
+/** Hands `item` to `sink` if it wants it; returns the item's seq, the sink's new position. */
+function deliverIfWanted(sink: TStreamSink, item: TStreamItem): number {
+  if (sink.wants(item)) sink.deliver(item);
+  return item.seq;
 }

@@ -1,6 +1,6 @@
-// Fan-out under load, on each database: while one process hands every event to many slow readers,
-// handoff transactions (which hold the account's seq lock until commit) still get their turns and
-// commit, and every reader gets every event once, in order.
+// Fan-out under load, on each database: while one process hands every event to many slow
+// subscribers, handoff transactions (which hold the account's seq lock until commit) still get their
+// turns and commit, and every subscriber gets every event once, in order.
 import { createMemoryBus } from "@handoff/bus";
 import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
@@ -9,13 +9,13 @@ import type { ApiDeps } from "../../context.ts";
 import type { TEscalationBusMessage } from "../../domain/bus-message.ts";
 import { systemClock } from "../../domain/clock.ts";
 import { createHandoff } from "../handoff-service.ts";
+import { SUBSCRIBERS_PER_TURN } from "./fan-out-queue.ts";
 import { createStreamHub } from "./stream-hub.ts";
-import { READERS_PER_SLICE } from "./wake-queue.ts";
 
-const READERS = 4 * READERS_PER_SLICE;
+const READERS = 4 * SUBSCRIBERS_PER_TURN;
 const ESCALATIONS = 8;
 /** What each reader spends per event on the main thread, as encoding and sending to a socket do. */
-const DELIVERY_COST_MS = 0.2;
+const DELIVERY_COST_MS = 0.05;
 
 const silentLogger = { info() {}, warn() {}, error() {} };
 
@@ -36,7 +36,7 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
     await database?.close();
   });
 
-  it("commits a burst of escalations while slow readers are fanned out to a slice per turn, each getting every event once, in order", async () => {
+  it("commits a burst of escalations while slow subscribers are served a budget per turn, each getting every event once, in order", async () => {
     const account = await createTestAccount(database.prisma);
     const accountId = account.account.id;
     const sessions = await Promise.all(
@@ -69,17 +69,28 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
     // When the first reader has the first event, the next turn of the event loop is booked: how
     // many readers have it by then says whether the fan-out let anything else run meanwhile.
     let readersWithFirstEventAtNextTurn: number | null = null;
-    const readers = received.map(async (seqs) => {
-      for await (const item of streams.stream({ accountId, lastEventId: null, signal: controller.signal })) {
-        spin(DELIVERY_COST_MS);
-        seqs.push(item.seq);
-        if (seqs === received[0] && seqs.length === 1) {
-          setImmediate(() => {
-            readersWithFirstEventAtNextTurn = received.filter((other) => other.length > 0).length;
-          });
-        }
-        if (seqs.length === expected) return;
-      }
+    let readersDone = 0;
+    const allDone = new Promise<void>((resolve) => {
+      const follow = (seqs: number[]) =>
+        streams.follow({
+          accountId,
+          lastEventId: null,
+          signal: controller.signal,
+          sink: {
+            wants: () => true,
+            deliver(item) {
+              spin(DELIVERY_COST_MS);
+              seqs.push(item.seq);
+              if (seqs === received[0] && seqs.length === 1) {
+                setImmediate(() => {
+                  readersWithFirstEventAtNextTurn = received.filter((other) => other.length > 0).length;
+                });
+              }
+              if (seqs.length === expected && ++readersDone === READERS) resolve();
+            },
+          },
+        });
+      for (const seqs of received) void follow(seqs);
     });
     await expect.poll(() => streams.stats().readers).toBe(READERS);
     await expect.poll(() => bus.subscriberCount(accountId)).toBe(1);
@@ -95,8 +106,8 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
     );
     expect(failures).toEqual([]);
 
-    await Promise.all(readers);
-    // A slice at a time, with a turn for I/O between slices.
+    await allDone;
+    // A budget of subscribers per turn, with a turn for I/O in between.
     expect(readersWithFirstEventAtNextTurn).toBeLessThan(READERS);
     const { eventSeq } = await database.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
     const inOrder = Array.from({ length: expected }, (_, index) => eventSeq - expected + 1 + index);

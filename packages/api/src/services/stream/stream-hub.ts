@@ -1,18 +1,22 @@
 // The live streams of this process: one AccountHub per account with subscribers, opened by the
 // first and closed with the last, so a stream's cost is per account, not per subscriber.
-import { AccountHub, type TAccountHubDeps, type TStreamItem } from "./account-hub.ts";
+import { AccountHub, type TAccountHubDeps, type TStreamSink } from "./account-hub.ts";
 
-export type { TStreamItem } from "./account-hub.ts";
+export type { TStreamItem, TStreamSink } from "./account-hub.ts";
 
 type THubEntry = { hub: Promise<AccountHub>; readers: number };
 
 export type StreamHub = {
-  /** The account's events after `lastEventId` (from now, without one), then live ones, until `signal` aborts. */
-  stream(options: {
+  /**
+   * Hands `sink` the account's events after `lastEventId` (from now, without one), then live ones;
+   * settles when `signal` aborts (resolves) or the account's hub fails (rejects).
+   */
+  follow(options: {
     accountId: string;
     lastEventId: string | null | undefined;
     signal: AbortSignal;
-  }): AsyncGenerator<TStreamItem>;
+    sink: TStreamSink;
+  }): Promise<void>;
   /** Diagnostics: open account hubs and the readers attached to them. */
   stats(): { accounts: number; readers: number };
 };
@@ -48,11 +52,11 @@ export function createStreamHub(deps: TAccountHubDeps): StreamHub {
   }
 
   return {
-    async *stream({ accountId, lastEventId, signal }) {
+    async follow({ accountId, lastEventId, signal, sink }) {
       const entry = acquire(accountId);
       try {
         const hub = await entry.hub;
-        yield* hub.read(lastEventId, signal);
+        await hub.follow(sink, lastEventId, signal);
       } finally {
         release(accountId, entry);
       }

@@ -1,0 +1,27 @@
+// A stream event as tRPC's WebSocket adapter would send it to one subscription (a tracked `data`
+// result, superjson inside JSON), built once per event and per subscription id: nearly every
+// subscriber's id is the same, so an event costs one serialisation however many sockets get it.
+import superjson from "superjson";
+import type { TWireId } from "../../ws-codec.ts";
+import type { TStreamItem } from "./account-hub.ts";
+
+type TFrames = { data: string; bySubscription: Map<TWireId, string> };
+
+const framesByItem = new WeakMap<TStreamItem, TFrames>();
+
+export function trackedDataFrame(subscriptionId: TWireId, item: TStreamItem): string {
+  let frames = framesByItem.get(item);
+  if (!frames) {
+    frames = {
+      data: JSON.stringify(superjson.serialize({ id: item.id, data: item.event })),
+      bySubscription: new Map(),
+    };
+    framesByItem.set(item, frames);
+  }
+  let frame = frames.bySubscription.get(subscriptionId);
+  if (frame === undefined) {
+    frame = `{"id":${JSON.stringify(subscriptionId)},"result":{"type":"data","id":${JSON.stringify(item.id)},"data":${frames.data}}}`;
+    frames.bySubscription.set(subscriptionId, frame);
+  }
+  return frame;
+}
