@@ -178,8 +178,9 @@ export class AccountHub {
   }
 
   /**
-   * Brings every follower up to date, a budget per turn of the event loop (see fan-out-queue.ts).
-   * Appends during a round are picked up by one more round once it is over.
+   * Hands every follower its next item, a budget of followers per turn of the event loop (see
+   * fan-out-queue.ts). Another round follows while any follower lacks items (appends during a
+   * round, or a burst).
    */
   #fanOut(): void {
     if (this.#followers.size === 0) return;
@@ -196,7 +197,7 @@ export class AccountHub {
       serve: (budget) => {
         const end = Math.min(next + budget, followers.length);
         for (let index = next; index < end; index += 1) {
-          this.#bringUpToDate(followers[index] as TFollower, pendingByCursor);
+          this.#handNextItem(followers[index] as TFollower, pendingByCursor);
         }
         const served = end - next;
         next = end;
@@ -213,7 +214,7 @@ export class AccountHub {
     this.#fanOut();
   }
 
-  #bringUpToDate(follower: TFollower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
+  #handNextItem(follower: TFollower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
     if (follower.isEnded || follower.cursor >= this.position) return;
     let pending = pendingByCursor.get(follower.cursor);
     if (pending === undefined) {
@@ -227,9 +228,11 @@ export class AccountHub {
         follower.cursor = this.position;
         return;
       }
-      for (const item of pending) {
-        if (item.seq > follower.cursor) follower.cursor = deliverIfWanted(follower.sink, item);
-      }
+      // One item per follower per round: the first event of a burst reaches everyone before the
+      // second reaches anyone, so each event's latency is one pass over the followers, not several.
+      const next = pending[0];
+      if (next) follower.cursor = deliverIfWanted(follower.sink, next);
+      if (follower.cursor < this.position) this.#isAnotherRoundDue = true;
     } catch (error) {
       follower.end(error);
     }
