@@ -20,6 +20,7 @@ import { isOriginAllowed } from "./http/origin-policy.ts";
 import { createReadiness } from "./http/readiness.ts";
 import { createStaticWebHandler, sendPlain } from "./http/static-web.ts";
 import type { Logger } from "./logger.ts";
+import { sendUnlessBackedUp } from "./ws/send-unless-backed-up.ts";
 
 export type TAppServerConfig = Pick<
   TAppConfig,
@@ -97,23 +98,6 @@ function tokenFromConnectionParams(params: Record<string, string | undefined> | 
 function isSocketProtocolError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && code.startsWith("WS_ERR_");
-}
-
-/**
- * A client that stops reading (a frozen tab, a dead network path) would make the server buffer its
- * stream without bound: past this much unsent data it is cut off, and reconnects and resumes from
- * its last event like any other dropped client.
- */
-const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-const WS_CLOSE_TRY_AGAIN_LATER = 1013;
-
-function sendUnlessBackedUp(socket: WebSocket, frame: string): void {
-  if (socket.readyState !== socket.OPEN) return;
-  if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-    socket.close(WS_CLOSE_TRY_AGAIN_LATER, "Too far behind: reconnect");
-    return;
-  }
-  socket.send(frame);
 }
 
 function formatUrl(host: string, port: number): string {

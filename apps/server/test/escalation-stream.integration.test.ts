@@ -1,7 +1,7 @@
 // The live escalation stream through the real server, @trpc/client's wsLink and a real database:
 // delivery within a second, tenant isolation, roles, resume after restarts, overflow and bus faults.
 
-import type { TEscalationEvent } from "@handoff/api";
+import { AUTH_COOKIE_NAME, type TEscalationEvent } from "@handoff/api";
 import type { EscalationBus } from "@handoff/bus";
 import type { Database } from "@handoff/db";
 import {
@@ -11,7 +11,13 @@ import {
   testDatabaseTargets,
 } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  TEST_APP_ORIGIN,
+  type TestServer,
+} from "../src/testing/index.ts";
 import { collectEvents, handoffEvents, seqsOf } from "./support/event-collector.ts";
 
 /** Waits until the server-side subscription is listening on the bus. */
@@ -133,6 +139,18 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       await vi.waitFor(() => expect(server.bus.subscriberCount(account.account.id)).toBe(0), {
         timeout: 5_000,
       });
+    });
+
+    it("is served over WebSocket only: a subscription over HTTP gets a clear error", async () => {
+      const token = await login(server, acme.senior.email);
+      const response = await fetch(
+        `${server.url}/trpc/escalation.onEvent?input=${encodeURIComponent("{}")}`,
+        {
+          headers: { cookie: `${AUTH_COOKIE_NAME}=${token}`, origin: TEST_APP_ORIGIN },
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
+      expect(await response.text()).toContain("The live stream is served over WebSocket only, at /trpc.");
     });
 
     it("streams parks too, and sends no email for them", async () => {
