@@ -227,7 +227,9 @@ async function retryOnReset<T>(work: () => Promise<T>, attempts = 4): Promise<T>
     try {
       return await work();
     } catch (error) {
-      const isReset = String((error as { cause?: { cause?: unknown } }).cause?.cause).includes("ECONNRESET");
+      // The server closed an idle keep-alive connection just as this request went out on it.
+      const cause = String((error as { cause?: { cause?: unknown } }).cause?.cause);
+      const isReset = cause.includes("ECONNRESET") || cause.includes("other side closed");
       if (!isReset || attempt === attempts) throw error;
     }
   }
@@ -457,7 +459,10 @@ async function attempt(label: string, setUp: () => Promise<TDatabaseSetup>) {
   try {
     runs.push(await measureProduct(label, await setUp()));
   } catch (error) {
-    console.log(`\n${label}: FAILED (load average ${loadAverage()}): ${String(error)}`);
+    const cause = (error as { cause?: { cause?: unknown } }).cause;
+    console.log(
+      `\n${label}: FAILED (load average ${loadAverage()}): ${String(error)} (${String(cause)}; ${String(cause?.cause)})`,
+    );
   }
 }
 if (databases.includes("pglite")) await attempt("embedded PGlite", embeddedDatabase);

@@ -1,9 +1,9 @@
-// kill -9 of the real server between commit and delivery: the escalation's emails, its AI
-// assessment and its PSA ticket note were committed as jobs and were in flight when the process
-// died (the PSA had even stored the note, its answer never arrived). After a restart every
-// recipient gets the email exactly once (the retry reuses Resend's idempotency key), the
-// assessment is stored and streamed exactly once, and the ticket has exactly one note (the retry
-// finds it by its marker). Without SECRETS_KEY the server then refuses to start.
+// kill -9 of the real server between commit and delivery, twice: first while the escalation's
+// emails and its AI assessment are in flight (its PSA note waits for the assessment it reports),
+// then, after a restart, while that note is (the PSA has even stored it, its answer never arrived).
+// After the last restart every recipient has the email exactly once (the retry reuses Resend's
+// idempotency key), the assessment is stored and streamed exactly once, and the ticket has exactly
+// one note (the retry finds it by its marker). Without SECRETS_KEY the server then refuses to start.
 import { randomBytes } from "node:crypto";
 import { createDatabase, type Database } from "@handoff/db";
 import {
@@ -68,6 +68,25 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
   });
 
   const secretsKey = randomBytes(32).toString("base64");
+
+  type TClientAs = (email: string) => Promise<ReturnType<typeof createTestClient>>;
+
+  /** Runs the server, does `work` against it, then kills it with SIGKILL, whatever happened. */
+  async function untilKilled(env: Record<string, string>, work: (clientAs: TClientAs) => Promise<void>) {
+    const child = runMain(env);
+    try {
+      const url = await waitForUrl(child);
+      await work(async (email) =>
+        createTestClient(
+          { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
+          { token: await login({ url }, email) },
+        ),
+      );
+    } finally {
+      child.child.kill("SIGKILL");
+    }
+    await child.exited;
+  }
   const TICKET = 48213;
 
   it("delivers each email, the assessment and the PSA note exactly once after the restart", async () => {
@@ -90,23 +109,15 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       AI_TIMEOUT: "1500ms",
     };
     resend.respondWith("never");
+    model.setFallback(() => "never");
     // The PSA stores the note and never answers: the job dies with it "in flight".
     psa.failNextNotes("hold");
-    model.setFallback(() => "never");
-    const first = runMain(env);
-    let handoffId: string;
-    try {
-      const url = await waitForUrl(first);
-      const engineer = createTestClient(
-        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
-        { token: await login({ url }, account.engineer.email) },
-      );
-      const admin = createTestClient(
-        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
-        { token: await login({ url }, account.admin.email) },
-      );
+    let handoffId = "";
+    await untilKilled(env, async (clientAs) => {
+      const admin = await clientAs(account.admin.email);
       await admin.psa.update({ provider: "connectwise", siteUrl: psa.baseUrl, ...CW });
       await admin.close();
+      const engineer = await clientAs(account.engineer.email);
       await engineer.session.update({ sessionId: account.session.id, psaTicketId: String(TICKET) });
       handoffId = (await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" })).id;
       await engineer.close();
@@ -118,30 +129,30 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         },
         { timeout: 20_000 },
       );
-      await vi.waitFor(() => expect(psa.notes.filter((note) => note.ticketId === TICKET)).toHaveLength(1), {
-        timeout: 20_000,
-      });
-    } finally {
-      first.child.kill("SIGKILL");
-    }
-    await first.exited;
+      expect(psa.notes).toHaveLength(0);
+    });
 
     resend.respondWith(200);
     model.reset(); // well-formed answers from now on
     const sentBeforeRestart = resend.received.length;
-    const second = runMain(env);
-    try {
-      const url = await waitForUrl(second);
-      const admin = createTestClient(
-        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
-        { token: await login({ url }, account.admin.email) },
-      );
+    await untilKilled(env, async () => {
       await vi.waitFor(
         () => {
           const retried = resend.received.slice(sentBeforeRestart).filter((email) => isFor(email, handoffId));
           expect(new Set(retried.map((email) => email.idempotencyKey)).size).toBe(3);
+          // Asked again, the model answered; the note, released by the assessment, is held by the PSA.
+          expect(psa.notes.filter((note) => note.ticketId === TICKET)).toHaveLength(1);
         },
         { timeout: 30_000 },
+      );
+    });
+
+    const last = runMain(env);
+    try {
+      const url = await waitForUrl(last);
+      const admin = createTestClient(
+        { url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` },
+        { token: await login({ url }, account.admin.email) },
       );
       await vi.waitFor(
         async () =>
@@ -162,10 +173,10 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         { timeout: 30_000, interval: 200 },
       );
       await admin.close();
-      second.child.kill("SIGTERM");
-      expect(await second.exited).toBe(0);
+      last.child.kill("SIGTERM");
+      expect(await last.exited).toBe(0);
     } finally {
-      second.child.kill("SIGKILL");
+      last.child.kill("SIGKILL");
     }
 
     const recipients = resend
@@ -177,6 +188,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
     const notes = psa.notes.filter((note) => note.ticketId === TICKET);
     expect(notes).toHaveLength(1);
     expect(notes[0]?.text).toContain("Escalated in Handoff by");
+    expect(notes[0]?.text).toContain("Assessment (AI, openai-compatible:stand-in-model):");
     const database = await openDatabase();
     try {
       const rows = await database.prisma.notification.findMany({ where: { handoffId } });
@@ -186,7 +198,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         where: { accountId: account.account.id, status: { not: "DONE" }, kind: { not: POLICY_TIMER_JOB } },
       });
       expect(unfinished).toBe(0);
-      // The model was asked again after the restart; its answer was stored and streamed once.
+      // The model was asked again after the first restart; its answer was stored and streamed once.
       const handoff = await database.prisma.handoff.findUniqueOrThrow({ where: { id: handoffId } });
       expect(handoff.assessment).toMatchObject({
         source: "model",

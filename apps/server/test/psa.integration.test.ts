@@ -192,6 +192,11 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
     expect(text).toContain("- Re-grant Full Access: No change after 30 minutes");
     expect(text).toContain("Working on: Remove and re-add automapping");
     expect(text).toContain(`${TEST_APP_ORIGIN}/handoffs/${card.id}`);
+    // The note waited for the escalation's assessment and reports it.
+    const { assessment } = await engineer.handoff.byId({ handoffId: card.id });
+    expect(assessment).not.toBeNull();
+    expect(text).toContain("Assessment (from the session's facts, no AI):");
+    expect(text).toContain(`Likely cause: ${assessment?.likelyCause}`);
     const posts = psa.requests.filter((request) => request.path.endsWith("/service/tickets/48213/notes"));
     expect(
       posts.every((request) => request.authorization === CW_AUTH && request.clientId === CW.clientId),

@@ -32,6 +32,13 @@ import { notifyEscalationJob } from "./notifications/email-jobs.ts";
 import { enqueueClaimPush } from "./notifications/push-jobs.ts";
 import { armPolicyTimer, stopPolicyTimers } from "./policy/policy-timers.ts";
 import { enqueuePsaNote } from "./psa/psa-notes.ts";
+
+/**
+ * The longest an escalation's PSA note waits for the assessment it reports (the assessment job
+ * releases it at once when done); past it, e.g. with the model down for good, it goes without.
+ */
+const NOTE_WAITS_FOR_ASSESSMENT_MS = 3 * 60_000;
+
 import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
 import { findSessionInAccount } from "./session-service.ts";
 
@@ -113,6 +120,9 @@ export async function createHandoff(
           kind: "ESCALATED",
           key: `escalated/${handoff.id}`,
           details: {},
+          ...(deps.assistant.isAssessing
+            ? { notBefore: new Date(handoff.createdAt.getTime() + NOTE_WAITS_FOR_ASSESSMENT_MS) }
+            : {}),
         });
         await armPolicyTimer(tx, handoff);
       }

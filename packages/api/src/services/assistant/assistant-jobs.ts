@@ -23,6 +23,7 @@ import { publishInBackground } from "../event-publisher.ts";
 import { handoffCardInclude, type THandoffWithCardRelations, toHandoffCard } from "../handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
+import { releaseNoteAwaitingAssessment } from "../psa/psa-notes.ts";
 import { lockSession } from "../session-change.ts";
 import type { LanguageModelClient, TModelOutcome, TSessionForModel } from "./language-model.ts";
 import { assessByRules } from "./rules-assessment.ts";
@@ -185,6 +186,7 @@ export function createAssistantJobHandlers(
         include: handoffCardInclude,
       });
       if (assistant.model) await enqueueJobs(tx, [briefJob(updated, "first")]);
+      await releaseNoteAwaitingAssessment(tx, updated);
       // The seq lock comes last (see appendEscalationEvents).
       return appendEscalationEvents(tx, updated.accountId, [
         { type: "handoff.assessed", handoff: toHandoffCard(updated) },

@@ -8,6 +8,8 @@ export type TJobRequest = {
   payload: Prisma.InputJsonValue;
   /** A second request with the same key adds nothing, so enqueueing is idempotent too. */
   dedupeKey: string;
+  /** Not run before this time (default: at once). */
+  runAt?: Date;
 };
 
 export async function enqueueJobs(tx: Prisma.TransactionClient, jobs: TJobRequest[]): Promise<void> {

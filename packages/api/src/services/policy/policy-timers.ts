@@ -14,7 +14,7 @@ import type { Clock } from "../../domain/clock.ts";
 import { priorityToApi } from "../../domain/enum-mapping.ts";
 import { dueAtOf, formatSpan, type TEscalationPolicy } from "../../schemas/sla.ts";
 import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
-import type { TJobRequest } from "../jobs/job-queue.ts";
+import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult } from "../jobs/job-worker.ts";
 import { enqueueEmailToUsers } from "../notifications/email-jobs.ts";
 import { enqueuePushToUsers } from "../notifications/push-jobs.ts";
@@ -81,10 +81,6 @@ export function timerJob(
   };
 }
 
-async function enqueueTimers(tx: Prisma.TransactionClient, jobs: Array<TJobRequest & { runAt: Date }>) {
-  if (jobs.length > 0) await tx.job.createMany({ data: jobs, skipDuplicates: true });
-}
-
 /**
  * Plans the first page of a handoff's current chain (after an escalation, claim, release or
  * activity). Parks have no policy. Call inside the transaction that changed the handoff.
@@ -98,7 +94,7 @@ export async function armPolicyTimer(
     await tx.escalationPolicy.findUnique({ where: { accountId: handoff.accountId } }),
   );
   const page = plannedPage(handoff, policy, 0);
-  if (page) await enqueueTimers(tx, [timerJob(handoff, handoff.policyVersion, 0, page.at)]);
+  if (page) await enqueueJobs(tx, [timerJob(handoff, handoff.policyVersion, 0, page.at)]);
 }
 
 export type TPolicyStop = {
@@ -184,7 +180,7 @@ export function createPolicyJobHandlers(options: {
       if (!planned) return;
       if (planned.at > now) {
         // Woken early (the policy changed): sleep again until the step is due.
-        await enqueueTimers(tx, [timerJob(handoff, timer.version, timer.step, planned.at)]);
+        await enqueueJobs(tx, [timerJob(handoff, timer.version, timer.step, planned.at)]);
         return;
       }
       // Late (the worker was down): page once for the latest step that is due, not for each missed one.
@@ -197,7 +193,7 @@ export function createPolicyJobHandlers(options: {
       const page = plannedPage(handoff, policy, step) ?? planned;
       await sendPage(tx, handoff, page, pageReason(page.kind, timer.version, step), now);
       const following = plannedPage(handoff, policy, step + 1);
-      if (following) await enqueueTimers(tx, [timerJob(handoff, timer.version, step + 1, following.at)]);
+      if (following) await enqueueJobs(tx, [timerJob(handoff, timer.version, step + 1, following.at)]);
     });
     return { ok: true };
   }

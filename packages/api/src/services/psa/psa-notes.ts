@@ -30,6 +30,11 @@ export type TPsaNoteRequest = {
   key: string;
   /** What the note must say as of the change (who claimed, the resolution). */
   details: Prisma.InputJsonObject;
+  /**
+   * Held until then unless released sooner: an escalation's note waits for the assessment it
+   * reports (see releaseNoteAwaitingAssessment), but never longer than this.
+   */
+  notBefore?: Date;
 };
 
 /** Adds the note and its job in the caller's transaction; false when there is nothing to send. */
@@ -63,9 +68,35 @@ export async function enqueuePsaNote(
   });
   if (count === 0) return false;
   await enqueueJobs(tx, [
-    { accountId: request.accountId, kind: PSA_NOTE_JOB, payload: { psaNoteId: id }, dedupeKey: jobKey(id) },
+    {
+      accountId: request.accountId,
+      kind: PSA_NOTE_JOB,
+      payload: { psaNoteId: id },
+      dedupeKey: jobKey(id),
+      ...(request.notBefore ? { runAt: request.notBefore } : {}),
+    },
   ]);
   return true;
+}
+
+/**
+ * The escalation's note, held for the assessment, is due now that the assessment is stored: call in
+ * the transaction that stores it. Due "since the escalation", which is in the past whatever clock
+ * the worker runs on.
+ */
+export async function releaseNoteAwaitingAssessment(
+  tx: Prisma.TransactionClient,
+  handoff: { id: string; createdAt: Date },
+): Promise<void> {
+  const notes = await tx.psaNote.findMany({
+    where: { handoffId: handoff.id, kind: "ESCALATED", status: "PENDING" },
+    select: { id: true },
+  });
+  if (notes.length === 0) return;
+  await tx.job.updateMany({
+    where: { dedupeKey: { in: notes.map((note) => jobKey(note.id)) }, status: "PENDING", attempts: 0 },
+    data: { runAt: handoff.createdAt },
+  });
 }
 
 const jobKey = (psaNoteId: string) => `${PSA_NOTE_JOB}/${psaNoteId}`;
@@ -175,7 +206,7 @@ export function createPsaNoteJobHandlers(options: {
         confidenceTier: snapshot.confidenceTier,
         stepCount: snapshot.stepCount,
         engineerNotes: handoff.engineerNotes,
-        // Included when the assessment job has written it by now; the note does not wait for it.
+        // The note waited for it (see releaseNoteAwaitingAssessment); absent if it never came.
         assessment: handoff.assessment,
         steps: steps.map((step) => step.body).reverse(),
         deadEnds: snapshot.branches

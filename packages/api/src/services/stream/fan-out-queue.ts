@@ -1,11 +1,14 @@
-// Fan-out across every account hub of the process, a bounded number of subscribers per turn of the
-// event loop. Within a turn, events go to socket after socket back to back, which costs per message
-// about what a raw broadcast does (a send to a peer that is still reading wakes nobody); between
-// turns the process answers I/O (requests, database replies, a transaction's next statement). One
-// queue for the whole process, so a burst of events or many busy accounts never take more per turn.
+// Fan-out across every account hub of the process, a few milliseconds per turn of the event loop.
+// Within a turn, events go to socket after socket back to back, which costs per message about what a
+// raw broadcast does (a send to a peer that is still reading wakes nobody); between turns the process
+// answers I/O (requests, database replies: a transaction's next statement waits for at most one
+// turn). One queue for the whole process, so a burst of events or many busy accounts never take more
+// per turn.
 
-/** Subscribers brought up to date per turn of the event loop. */
-export const SUBSCRIBERS_PER_TURN = 512;
+/** How long one turn of the event loop may spend handing out events. */
+export const FAN_OUT_MS_PER_TURN = 4;
+/** Subscribers served between two looks at the clock. */
+export const SUBSCRIBERS_PER_CHUNK = 32;
 
 export type TFanOutRound = {
   /** Serves up to `budget` subscribers; returns how many it served: fewer means the round is over. */
@@ -15,7 +18,7 @@ export type TFanOutRound = {
 const rounds: TFanOutRound[] = [];
 let isScheduled = false;
 
-/** Queues a round behind every round already queued; rounds run in order, a budget per turn. */
+/** Queues a round behind every round already queued; rounds run in order. */
 export function scheduleFanOut(round: TFanOutRound): void {
   rounds.push(round);
   if (isScheduled) return;
@@ -24,11 +27,10 @@ export function scheduleFanOut(round: TFanOutRound): void {
 }
 
 function runTurn(): void {
-  let budget = SUBSCRIBERS_PER_TURN;
-  while (budget > 0 && rounds.length > 0) {
-    const served = (rounds[0] as TFanOutRound).serve(budget);
-    if (served < budget) rounds.shift();
-    budget -= served;
+  const deadline = performance.now() + FAN_OUT_MS_PER_TURN;
+  while (rounds.length > 0 && performance.now() < deadline) {
+    const served = (rounds[0] as TFanOutRound).serve(SUBSCRIBERS_PER_CHUNK);
+    if (served < SUBSCRIBERS_PER_CHUNK) rounds.shift();
   }
   isScheduled = rounds.length > 0;
   if (isScheduled) setImmediate(runTurn);
