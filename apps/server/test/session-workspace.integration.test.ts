@@ -586,6 +586,47 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       expect(await search("_")).toEqual([ids.dns]);
     });
 
+    it("pages a search by rare words and by words too common for the index alike, and never shows another account's sessions", async () => {
+      const other = await createTestAccount(database.prisma);
+      await (await clientFor(other.engineer)).session.create({
+        problemSummary: "Kubernetes pod in a crash loop",
+        problemDomain: "Containers",
+      });
+      const fresh = await createTestAccount(database.prisma);
+      const makeSessions = (count: number, summary: string) =>
+        database.prisma.session.createManyAndReturn({
+          data: Array.from({ length: count }, (_, index) => ({
+            accountId: fresh.account.id,
+            ownerId: fresh.engineer.id,
+            problemSummary: `${summary} ${index}`,
+            problemDomain: "Endpoint",
+            updatedAt: new Date(Date.UTC(2026, 0, 1, 0, index)),
+          })),
+          select: { id: true, updatedAt: true },
+        });
+      // 30 match "laptop" (the index serves it); 520 match "monitor" (more than it serves).
+      const laptops = await makeSessions(30, "Laptop fan noise");
+      const monitors = await makeSessions(520, "Monitor flickers");
+      const client = await clientFor(fresh.viewer);
+      const allPages = async (search: string) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await client.session.list({ scope: "account", search, limit: 25, cursor });
+          seen.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return seen;
+      };
+      const newestFirst = (rows: { id: string; updatedAt: Date }[]) =>
+        [...rows].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()).map((row) => row.id);
+      expect(await allPages("laptop")).toEqual(newestFirst(laptops));
+      expect(await allPages("fan NOISE")).toEqual(newestFirst(laptops));
+      expect(await allPages("monitor flickers")).toEqual(newestFirst(monitors));
+      expect(await allPages("kubernetes")).toEqual([]);
+      expect(await allPages("laptop monitor")).toEqual([]);
+    }, 60_000);
+
     it("answers a search that is exactly a ticket id with that ticket's sessions, in any case", async () => {
       const other = await createTestAccount(database.prisma);
       const engineer = await clientFor(other.engineer);

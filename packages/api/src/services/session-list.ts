@@ -24,10 +24,10 @@ export async function listSessions(
   viewer: TListViewer,
   query: TSessionListQuery,
 ): Promise<TSessionPage> {
-  const sql = sessionListSql(viewer, {
-    ...query,
-    ticketIds: await ticketIdsFound(prisma, viewer.accountId, query.search),
-  });
+  const ticketIds = await ticketIdsFound(prisma, viewer.accountId, query.search);
+  const matchingIds = ticketIds ? null : await idsFromSearchIndex(prisma, query.search);
+  if (matchingIds?.length === 0) return { items: [], nextCursor: null };
+  const sql = sessionListSql(viewer, { ...query, ticketIds, matchingIds });
   const rows = await prisma.$queryRaw<TListRow[]>(sql);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -57,13 +57,44 @@ async function ticketIdsFound(
   return found ? ticketIds : null;
 }
 
+/** Matches the search index may return before the words count as common (see idsFromSearchIndex). */
+const SEARCH_INDEX_CAP = 500;
+
+/**
+ * Every session (of any account) whose search text holds all the words, read from the trigram index,
+ * or null when the index cannot serve the search: a word shorter than a trigram, or words so common
+ * that more than SEARCH_INDEX_CAP sessions match. A rare word is the planner's blind spot: it reads
+ * the account's sessions newest first until 26 match, which for a word nowhere to be found is all
+ * of them; forced onto the index (sequential scans off for this one statement, and no other index
+ * applies), it costs a few posting lists. Common words take the newest-first path, which is then fast.
+ */
+async function idsFromSearchIndex(
+  prisma: PrismaClient,
+  search: string | undefined,
+): Promise<string[] | null> {
+  const words = searchWords(search);
+  if (words.length === 0 || words.some((word) => word.replace(/\\(.)/g, "$1").length < 3)) return null;
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRaw`SET LOCAL enable_seqscan = off`,
+    prisma.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Session" WHERE ${Prisma.join(wordConditions(words), " AND ")}
+      LIMIT ${SEARCH_INDEX_CAP + 1}`,
+  ]);
+  return rows.length > SEARCH_INDEX_CAP ? null : rows.map((row) => row.id);
+}
+
+/** Each word must appear somewhere; searchText is lowercased and trigram-indexed. */
+function wordConditions(words: string[]): Prisma.Sql[] {
+  return words.map((word) => Prisma.sql`"searchText" LIKE ${`%${word}%`}`);
+}
+
 /**
  * The one query behind a page (one row more than the limit, to tell whether another page follows).
  * Exported for the search bench, which prints its plan.
  */
 export function sessionListSql(
   viewer: TListViewer,
-  query: TSessionListQuery & { ticketIds?: string[] | null },
+  query: TSessionListQuery & { ticketIds?: string[] | null; matchingIds?: string[] | null },
 ): Prisma.Sql {
   const after = query.cursor ? parseCursor(query.cursor) : null;
   const statuses = query.status === undefined ? [] : [query.status].flat();
@@ -75,10 +106,7 @@ export function sessionListSql(
           Prisma.sql`"status" IN (${Prisma.join(statuses.map((status) => Prisma.sql`${status.toUpperCase()}::"SessionStatus"`))})`,
         ]
       : []),
-    ...(query.ticketIds
-      ? [Prisma.sql`"psaTicketId" IN (${Prisma.join(query.ticketIds)})`]
-      : // Each word must appear somewhere; searchText is lowercased and trigram-indexed.
-        searchWords(query.search).map((word) => Prisma.sql`"searchText" LIKE ${`%${word}%`}`)),
+    ...searchConditions(query),
     ...(after
       ? [
           Prisma.sql`("updatedAt", "id") < (${after.updatedAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})`,
@@ -107,6 +135,16 @@ export function sessionListSql(
       LIMIT ${query.limit + 1}
     ) s
     ORDER BY s."updatedAt" DESC, s."id" DESC`;
+}
+
+function searchConditions(query: {
+  search?: string | undefined;
+  ticketIds?: string[] | null;
+  matchingIds?: string[] | null;
+}): Prisma.Sql[] {
+  if (query.ticketIds) return [Prisma.sql`"psaTicketId" IN (${Prisma.join(query.ticketIds)})`];
+  if (query.matchingIds?.length) return [Prisma.sql`"id" IN (${Prisma.join(query.matchingIds)})`];
+  return wordConditions(searchWords(query.search));
 }
 
 /** The list row: the session's own columns (not its search text) and what sessionSummaryInclude loads. */
