@@ -107,6 +107,23 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
       expect(await database.prisma.psaConnection.count({ where: { accountId: account.account.id } })).toBe(0);
     });
 
+    it("cannot be saved on a server without SECRETS_KEY: PRECONDITION_FAILED, saying why, and nothing written", async () => {
+      const keyless = await startTestServer({ database, psa: { secretsKey: null, timeoutMs: 3_000 } });
+      try {
+        const fresh = await createTestAccount(database.prisma);
+        const admin = createTestClient(keyless, { token: await login(keyless, fresh.admin.email) });
+        expect(await admin.psa.get()).toEqual({ isSecretsKeySet: false, connection: null });
+        await expect(admin.psa.update(connectWise())).rejects.toMatchObject({
+          data: { code: "PRECONDITION_FAILED" },
+          message: expect.stringContaining("no SECRETS_KEY"),
+        });
+        expect(await database.prisma.psaConnection.count({ where: { accountId: fresh.account.id } })).toBe(0);
+        await admin.close();
+      } finally {
+        await keyless.close();
+      }
+    });
+
     it("keeps the secret sealed, never returns it, and tests it with a real request", async () => {
       const admin = await clientFor(account.admin);
       const saved = await admin.psa.update({
