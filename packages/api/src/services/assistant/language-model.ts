@@ -2,10 +2,7 @@
 // with zod) and a plain-text briefing. The model gets no tools and its answer is only ever data.
 // The SDK never retries by itself: the job queue does, with its backoff and Retry-After. Every
 // failure comes back as a value saying whether a retry could help.
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { APICallError, generateText, type LanguageModel, NoObjectGeneratedError, Output } from "ai";
+import type { LanguageModel } from "ai";
 import { z } from "zod";
 import type { TAssessment } from "../../schemas/outputs.ts";
 import { parseRetryAfter } from "../jobs/retry-delay.ts";
@@ -73,23 +70,47 @@ const MAX_MISSING = 5;
 const MAX_FIELD_CHARS = 500;
 const MAX_BRIEFING_CHARS = 1_500;
 
+type TAiSdk = typeof import("ai");
+
+/**
+ * The AI SDK and the configured provider's package, loaded on the first request (about 0.2 s of
+ * module loading the server's start no longer pays, with or without a model configured).
+ */
+async function loadModel(config: TLanguageModelConfig): Promise<{ ai: TAiSdk; model: LanguageModel }> {
+  const [ai, model] = await Promise.all([import("ai"), languageModel(config)]);
+  return { ai, model };
+}
+
 export function createLanguageModelClient(config: TLanguageModelConfig): LanguageModelClient {
-  const model = languageModel(config);
+  let loaded: ReturnType<typeof loadModel> | null = null;
+  const sdk = () => {
+    loaded ??= loadModel(config);
+    return loaded;
+  };
   const providerOptions = {
     // Anthropic's native structured output (output_config.format), not its "json" tool: no tool is sent.
     anthropic: { structuredOutputMode: "outputFormat" as const },
     openai: { strictJsonSchema: true },
   };
 
-  async function call<T>(run: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) {
+  async function call<T>(
+    run: (sdk: { ai: TAiSdk; model: LanguageModel }, signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ) {
     const timeout = AbortSignal.timeout(config.timeoutMs);
     try {
-      return { ok: true as const, value: await run(AbortSignal.any([signal, timeout])) };
+      return { ok: true as const, value: await run(await sdk(), AbortSignal.any([signal, timeout])) };
     } catch (error) {
       if (timeout.aborted || signal.aborted) {
         return failure(`The model did not answer within ${Math.round(config.timeoutMs / 1_000)} s.`, true);
       }
-      return describeFailure(error);
+      return describeFailure(
+        error,
+        await sdk().then(
+          ({ ai }) => ai,
+          () => null,
+        ),
+      );
     }
   }
 
@@ -97,12 +118,12 @@ export function createLanguageModelClient(config: TLanguageModelConfig): Languag
     name: `${config.provider}:${config.model}`,
 
     async assess(input, signal) {
-      const outcome = await call(async (abortSignal) => {
-        const result = await generateText({
+      const outcome = await call(async ({ ai, model }, abortSignal) => {
+        const result = await ai.generateText({
           model,
           system: ASSESSMENT_SYSTEM_PROMPT,
           prompt: userMessage("Assess this escalated session.", sessionRecord(input)),
-          output: Output.object({ schema: ZModelAssessment, name: "assessment" }),
+          output: ai.Output.object({ schema: ZModelAssessment, name: "assessment" }),
           maxOutputTokens: config.maxOutputTokens,
           temperature: 0,
           maxRetries: 0,
@@ -119,8 +140,8 @@ export function createLanguageModelClient(config: TLanguageModelConfig): Languag
     },
 
     async brief(input, assessment, signal) {
-      const outcome = await call(async (abortSignal) => {
-        const result = await generateText({
+      const outcome = await call(async ({ ai, model }, abortSignal) => {
+        const result = await ai.generateText({
           model,
           system: BRIEFING_SYSTEM_PROMPT,
           prompt: userMessage("Write the briefing for this session.", briefingData(input, assessment)),
@@ -138,21 +159,27 @@ export function createLanguageModelClient(config: TLanguageModelConfig): Languag
   };
 }
 
-function languageModel(config: TLanguageModelConfig): LanguageModel {
+async function languageModel(config: TLanguageModelConfig): Promise<LanguageModel> {
   const baseURL = config.baseUrl ?? undefined;
   switch (config.provider) {
-    case "anthropic":
+    case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
       return createAnthropic({ apiKey: config.apiKey ?? "", baseURL })(config.model);
-    case "openai":
+    }
+    case "openai": {
+      const { createOpenAI } = await import("@ai-sdk/openai");
       // Chat Completions with strict JSON-schema output.
       return createOpenAI({ apiKey: config.apiKey ?? "", baseURL }).chat(config.model);
-    case "openai-compatible":
+    }
+    case "openai-compatible": {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       return createOpenAICompatible({
         name: "openai-compatible",
         baseURL: baseURL ?? "http://127.0.0.1:11434/v1",
         apiKey: config.apiKey ?? undefined,
         supportsStructuredOutputs: true,
       })(config.model);
+    }
   }
 }
 
@@ -160,11 +187,12 @@ function failure(error: string, isRetryable: boolean, retryAfterMs: number | nul
   return { ok: false as const, error, isRetryable, retryAfterMs };
 }
 
-function describeFailure(error: unknown) {
-  if (NoObjectGeneratedError.isInstance(error)) {
+/** `ai` is null when the SDK itself could not be loaded. */
+function describeFailure(error: unknown, ai: TAiSdk | null) {
+  if (ai?.NoObjectGeneratedError.isInstance(error)) {
     return failure("The model's answer did not match the assessment's format.", false);
   }
-  if (APICallError.isInstance(error)) {
+  if (ai?.APICallError.isInstance(error)) {
     const status = error.statusCode;
     const retryAfterMs =
       parseMs(error.responseHeaders?.["retry-after-ms"]) ??
