@@ -110,7 +110,11 @@ export function createApiDeps(options: {
   });
   const psa = {
     secrets: config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null,
-    http: { fetch: globalThis.fetch, timeoutMs: config.psa.timeoutMs },
+    http: {
+      fetch: globalThis.fetch,
+      timeoutMs: config.psa.timeoutMs,
+      allowPrivateHosts: config.psa.allowPrivateHosts,
+    },
   };
   const assistant = {
     model: config.ai.model ? createLanguageModelClient(config.ai.model) : null,

@@ -130,7 +130,7 @@ describe("loadConfig", () => {
         subject: "mailto:oncall@example.com",
         allowedHosts: ["fcm.googleapis.com", ".push.apple.com", "127.0.0.1:8443"],
       },
-      psa: { secretsKey: null, timeoutMs: 15_000 },
+      psa: { secretsKey: null, timeoutMs: 15_000, allowPrivateHosts: false },
       jobs: {
         pollIntervalMs: 250,
         leaseMs: 300_000,

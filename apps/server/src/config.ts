@@ -218,6 +218,7 @@ const ZEnv = z.object({
   JOB_RETRY_MAX: duration(100).optional(),
   SECRETS_KEY: ZSecretsKey.optional(),
   PSA_TIMEOUT: duration(100).optional(),
+  PSA_ALLOW_PRIVATE_HOSTS: ZBoolean.optional(),
   AI_PROVIDER: z.enum(AI_PROVIDERS, { error: `expected one of ${AI_PROVIDERS.join(", ")}` }).optional(),
   AI_MODEL: ZNonEmpty.optional(),
   AI_API_KEY: ZNonEmpty.optional(),
@@ -256,7 +257,7 @@ export type TAppConfig = {
    * PSA connections: the AES-256-GCM key their credentials are sealed with (null: none can be
    * saved, and the server refuses to start if some exist), and how long one PSA request may take.
    */
-  psa: { secretsKey: Buffer | null; timeoutMs: number };
+  psa: { secretsKey: Buffer | null; timeoutMs: number; allowPrivateHosts: boolean };
   /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
   appOrigins: string[];
   appOrigin: string;
@@ -368,7 +369,11 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
       allowedHosts: vars.PUSH_SERVICE_HOSTS ?? null,
     },
     jobs,
-    psa: { secretsKey: vars.SECRETS_KEY ?? null, timeoutMs: vars.PSA_TIMEOUT ?? 15_000 },
+    psa: {
+      secretsKey: vars.SECRETS_KEY ?? null,
+      timeoutMs: vars.PSA_TIMEOUT ?? 15_000,
+      allowPrivateHosts: vars.PSA_ALLOW_PRIVATE_HOSTS ?? false,
+    },
     ai: { model: languageModelOf(vars, jobs.leaseMs), isAssessing: vars.AI_ASSESSMENT ?? true },
     appOrigins,
     appOrigin,

@@ -107,6 +107,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       AI_BASE_URL: model.baseUrl,
       AI_MODEL: "stand-in-model",
       AI_TIMEOUT: "1500ms",
+      PSA_ALLOW_PRIVATE_HOSTS: "true", // the stand-in listens on this machine
     };
     resend.respondWith("never");
     model.setFallback(() => "never");

@@ -32,7 +32,8 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
     psa = await startPsaStandIn();
     server = await startTestServer({
       database,
-      psa: { secretsKey: randomBytes(32), timeoutMs: 3_000 },
+      // The stand-in listens on this machine.
+      psa: { secretsKey: randomBytes(32), timeoutMs: 3_000, allowPrivateHosts: true },
       psaRetry: { attempts: 3 },
     });
   });
@@ -108,7 +109,10 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
     });
 
     it("cannot be saved on a server without SECRETS_KEY: PRECONDITION_FAILED, saying why, and nothing written", async () => {
-      const keyless = await startTestServer({ database, psa: { secretsKey: null, timeoutMs: 3_000 } });
+      const keyless = await startTestServer({
+        database,
+        psa: { secretsKey: null, timeoutMs: 3_000, allowPrivateHosts: true },
+      });
       try {
         const fresh = await createTestAccount(database.prisma);
         const admin = createTestClient(keyless, { token: await login(keyless, fresh.admin.email) });
@@ -121,6 +125,29 @@ describe.each(await testDatabaseTargets())("PSA notes on %s", (target) => {
         await admin.close();
       } finally {
         await keyless.close();
+      }
+    });
+
+    it("does not reach a PSA on this machine or a private network unless PSA_ALLOW_PRIVATE_HOSTS allows it", async () => {
+      const guarded = await startTestServer({
+        database,
+        psa: { secretsKey: randomBytes(32), timeoutMs: 3_000, allowPrivateHosts: false },
+      });
+      try {
+        const fresh = await createTestAccount(database.prisma);
+        const admin = createTestClient(guarded, { token: await login(guarded, fresh.admin.email) });
+        const requestsBefore = psa.requests.length;
+        await admin.psa.update(connectWise());
+        expect(await admin.psa.test()).toMatchObject({
+          isOk: false,
+          message: expect.stringMatching(
+            /127\.0\.0\.1:\d+ is on this machine or a private network \(127\.0\.0\.1\); .*PSA_ALLOW_PRIVATE_HOSTS/,
+          ),
+        });
+        expect(psa.requests.length).toBe(requestsBefore);
+        await admin.close();
+      } finally {
+        await guarded.close();
       }
     });
 

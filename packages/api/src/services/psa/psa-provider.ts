@@ -3,6 +3,7 @@
 // later" (network, 408, 429, 5xx, honouring Retry-After) and "a person must fix something".
 // Never puts credentials in an error message.
 import { parseRetryAfter } from "../jobs/retry-delay.ts";
+import { privateAddressOf } from "./private-address.ts";
 
 export type TPsaResult<T> =
   | { ok: true; value: T }
@@ -17,7 +18,12 @@ export type PsaProvider = {
   addNote(ticketId: number, text: string, signal: AbortSignal): Promise<TPsaResult<string>>;
 };
 
-export type TPsaHttp = { fetch: typeof fetch; timeoutMs: number };
+export type TPsaHttp = {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  /** Whether a PSA on this machine or a private network may be reached (see private-address.ts). */
+  allowPrivateHosts: boolean;
+};
 
 export const failure = (
   error: string,
@@ -35,6 +41,8 @@ export async function requestJson(
   url: string,
   init: RequestInit & { signal: AbortSignal },
 ): Promise<TPsaResult<unknown> & { status?: number }> {
+  const refused = http.allowPrivateHosts ? null : await privateHostRefusal(what, url);
+  if (refused) return refused;
   let response: Response;
   try {
     response = await http.fetch(url, {
@@ -92,6 +100,20 @@ function errorDetail(body: string): string {
   }
   const oneLine = message.replace(/\s+/g, " ").trim();
   return oneLine.length > 160 ? `${oneLine.slice(0, 159)}…` : oneLine;
+}
+
+async function privateHostRefusal(what: string, url: string): Promise<TPsaResult<never> | null> {
+  const { hostname, host } = new URL(url);
+  try {
+    const address = await privateAddressOf(hostname);
+    if (address === null) return null;
+    return failure(
+      `${what}: ${host} is on this machine or a private network (${address}); Handoff only reaches such a PSA when PSA_ALLOW_PRIVATE_HOSTS is set`,
+      false,
+    );
+  } catch (error) {
+    return failure(`${what}: could not resolve ${host} (${describeNetworkError(error)})`, true);
+  }
 }
 
 function describeNetworkError(error: unknown): string {
