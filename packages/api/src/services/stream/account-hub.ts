@@ -16,6 +16,8 @@ import { scheduleFanOut } from "./fan-out-queue.ts";
 import { RecentHistory } from "./recent-history.ts";
 
 const LOG_PAGE_SIZE = 500;
+/** How soon after a resume the log is checked for events the hub may lack (see follow). */
+const RESUME_CHECK_DELAY_MS = 50;
 
 export type TStreamItem = { seq: number; id: string; event: TEscalationEvent };
 
@@ -52,6 +54,7 @@ export class AccountHub {
   readonly #stop = new AbortController();
   readonly #followers = new Set<TFollower>();
   #isFanningOut = false;
+  #isLogCheckScheduled = false;
   #isAnotherRoundDue = false;
   /** Log reads and appends run one at a time, so the history only grows in seq order. */
   #exclusive: Promise<unknown> = Promise.resolve();
@@ -118,8 +121,12 @@ export class AccountHub {
     lastEventId: string | null | undefined,
     signal: AbortSignal,
   ): Promise<void> {
-    // A client that resumes may know of events whose publish has not reached us, or was lost.
-    if (lastEventId) await this.#checkLogSoon();
+    // A client that resumes may know of events whose publish has not reached us, or was lost. One
+    // from further on than this hub waits for the log; any other is served from what the hub has
+    // at once, and a check shortly after, shared by every resume meanwhile, hands it anything
+    // missing in order: a reconnect storm costs a log read per RESUME_CHECK_DELAY_MS, not per client.
+    if (this.#isAheadOfHub(lastEventId)) await this.#checkLogSoon();
+    else if (lastEventId) this.#checkLogShortly();
     const start = startingPoint(lastEventId, this.epoch, this.position);
     if (start.resync) sink.deliver(this.#resyncItem(start.resync));
     let cursor = start.seq;
@@ -156,6 +163,20 @@ export class AccountHub {
       signal.addEventListener("abort", onAbort, { once: true });
       this.#followers.add(follower);
     });
+  }
+
+  #checkLogShortly(): void {
+    if (this.#isLogCheckScheduled) return;
+    this.#isLogCheckScheduled = true;
+    setTimeout(() => {
+      this.#isLogCheckScheduled = false;
+      if (!this.#stop.signal.aborted) void this.#catchUpOrLog();
+    }, RESUME_CHECK_DELAY_MS).unref();
+  }
+
+  #isAheadOfHub(lastEventId: string | null | undefined): boolean {
+    const parsed = lastEventId ? parseEventId(lastEventId) : null;
+    return parsed !== null && parsed.epoch === this.epoch && parsed.seq > this.position;
   }
 
   #isOver(signal: AbortSignal): boolean {
