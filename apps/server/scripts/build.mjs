@@ -23,14 +23,10 @@ const installedDependencies = {
   name: "installed-dependencies",
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (
-        args.path.startsWith("@handoff/") ||
-        args.path.startsWith("node:") ||
-        args.pluginData?.isResolving ||
-        !LOADS_FILES_BESIDE_ITSELF.some((name) => args.path === name || args.path.startsWith(`${name}/`))
-      ) {
-        return undefined;
-      }
+      const isLoadedBesideItself = LOADS_FILES_BESIDE_ITSELF.some(
+        (name) => args.path === name || args.path.startsWith(`${name}/`),
+      );
+      if (args.pluginData?.isResolving || !isLoadedBesideItself) return undefined;
       const resolved = await pluginBuild.resolve(args.path, {
         kind: args.kind,
         resolveDir: args.resolveDir,
