@@ -287,6 +287,42 @@ describe("WebSocket upgrades", () => {
   });
 });
 
+describe("WebSocket keep-alive", () => {
+  it("pings a silent socket, keeps one that answers, and cuts one that does not", async () => {
+    const replica = await startTestServer({ database, wsKeepAlive: { pingMs: 150, pongWaitMs: 100 } });
+    try {
+      const token = await login(replica, account.senior.email);
+      const headers = { cookie: `${AUTH_COOKIE_NAME}=${token}` };
+      const [answering, silent] = await Promise.all([
+        upgrade(replica.wsUrl, { headers }),
+        upgrade(replica.wsUrl, { headers }),
+      ]);
+      if (answering.status !== "open" || silent.status !== "open") throw new Error("upgrade refused");
+      let pingsAnswered = 0;
+      answering.socket.on("message", (raw: Buffer) => {
+        if (raw.toString() !== "PING") return;
+        pingsAnswered += 1;
+        answering.socket.send("PONG");
+      });
+      const silentPings: string[] = [];
+      silent.socket.on("message", (raw: Buffer) => silentPings.push(raw.toString()));
+      const silentClosed = closeEvent(silent.socket);
+
+      await silentClosed;
+      expect(silentPings).toEqual(["PING"]);
+      await vi.waitFor(() => expect(pingsAnswered).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+      expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+      // The client's own keep-alive is answered too.
+      const pong = new Promise((resolve) => answering.socket.once("message", (raw) => resolve(raw.toString())));
+      answering.socket.send("PING");
+      expect(await pong).toBe("PONG");
+      answering.socket.close();
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
 /** The real service worker, as Vite copies it from apps/web/public into the build. */
 const SERVICE_WORKER_SOURCE = new URL("../../web/public/sw.js", import.meta.url);
 

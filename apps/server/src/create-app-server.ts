@@ -2,10 +2,9 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiDeps, appRouter, createContext, wsMessageCodec } from "@handoff/api";
+import { type ApiDeps, appRouter, createContext } from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import type { TAppConfig } from "./config.ts";
 import { clientIpOf } from "./http/client-address.ts";
 import { ConnectionsByAddress } from "./http/connections-by-address.ts";
@@ -20,7 +19,11 @@ import { isOriginAllowed } from "./http/origin-policy.ts";
 import { createReadiness } from "./http/readiness.ts";
 import { createStaticWebHandler, sendPlain } from "./http/static-web.ts";
 import type { Logger } from "./logger.ts";
+import { ConnectionSweep } from "./ws/connection-sweep.ts";
 import { sendUnlessBackedUp } from "./ws/send-unless-backed-up.ts";
+import { SocketConnection, type TConnectionFacts, type TConnectionOptions } from "./ws/socket-connection.ts";
+import { createTrpcDelegate } from "./ws/trpc-delegate.ts";
+import { RECONNECT_NOTICE } from "./ws/trpc-wire.ts";
 
 export type TAppServerConfig = Pick<
   TAppConfig,
@@ -66,7 +69,6 @@ const WS_CLOSE_SERVICE_RESTART = 1012;
  * waits out TCP's retransmit backoff, 1 s, 3 s, 7 s, 15 s, 31 s, before it is even seen.
  */
 const LISTEN_BACKLOG = 8192;
-const WS_CLOSE_POLICY_VIOLATION = 1008;
 const TRPC_PATH = "/trpc";
 /** Never an account id (those are cuids), so no escalation subscriber shares it. */
 const READINESS_PROBE_CHANNEL = "readyz-probe";
@@ -75,29 +77,18 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string) {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/**
- * What a WebSocket connection keeps of its upgrade request. tRPC's adapter holds the request it is
- * handed for the connection's whole life, and a full IncomingMessage (headers, raw headers, stream
- * state) costs kilobytes per socket; this is what the adapter reads (url, host) and what our
- * context needs, worked out once at the upgrade.
- */
-type TUpgradeFacts = {
-  url: string;
-  headers: { host?: string | undefined };
-  authToken: string | null;
-  clientIp: string;
-  deviceToken: string | null;
-};
-
-function tokenFromConnectionParams(params: Record<string, string | undefined> | null): string | null {
-  const token = params?.token;
-  return typeof token === "string" && token !== "" ? token : null;
-}
+type TUpgradeFacts = Omit<TConnectionFacts, "logFields">;
 
 /** Errors `ws` raises for a misbehaving peer (frame too big, bad opcode…), not our bugs. */
 function isSocketProtocolError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && code.startsWith("WS_ERR_");
+}
+
+/** Often enough for every timed duty of a socket (keep-alive, the login deadline) to be on time. */
+function sweepPeriodMs(config: Pick<TAppServerConfig, "wsKeepAlive" | "wsAuthTimeoutMs">): number {
+  const { pingMs, pongWaitMs } = config.wsKeepAlive;
+  return Math.max(25, Math.min(pingMs, pongWaitMs, config.wsAuthTimeoutMs) / 4);
 }
 
 function formatUrl(host: string, port: number): string {
@@ -159,45 +150,33 @@ export function createAppServer(options: AppServerOptions): AppServer {
     allowSynchronousEvents: false,
   });
   const connectionsByAddress = new ConnectionsByAddress(config.wsMaxPerAddress, logger);
-  /** Sockets that carry a valid login; the others are closed after WS_AUTH_TIMEOUT. */
-  const signedInSockets = new WeakSet<WebSocket>();
-  const wssHandler = applyWSSHandler({
-    wss,
-    router: appRouter,
-    // JSON, and the live stream learns its subscription's id (see the API's ws-codec.ts).
-    experimental_encoder: wsMessageCodec,
-    keepAlive: {
-      enabled: true,
-      pingMs: config.wsKeepAlive.pingMs,
-      pongWaitMs: config.wsKeepAlive.pongWaitMs,
-    },
+  const openDelegate = createTrpcDelegate<SocketConnection>({
     // Never throws: a bad or expired token yields a context whose procedures answer UNAUTHORIZED
     // (a socket without a valid login is closed after WS_AUTH_TIMEOUT). A throwing createContext
     // makes tRPC close the socket, and wsLink then retries forever (#4774).
-    createContext: async ({ req, res: socket, info }) => {
-      const upgrade = req as unknown as TUpgradeFacts;
-      const authToken = tokenFromConnectionParams(info.connectionParams) ?? upgrade.authToken;
-      if (await deps.connectionLogins.viewerOf(authToken).catch(() => null)) signedInSockets.add(socket);
-      return createContext(deps, {
-        authToken,
-        clientIp: upgrade.clientIp,
-        deviceToken: upgrade.deviceToken,
+    createContext: (connection) =>
+      createContext(deps, {
+        authToken: connection.authToken,
+        clientIp: connection.clientIp,
+        deviceToken: connection.deviceToken,
         isLongLived: true,
-        socketStreams: {
-          live: 0,
-          refused: 0,
-          disconnect: (reason) => socket.close(WS_CLOSE_POLICY_VIOLATION, reason),
-          send: (frame) => sendUnlessBackedUp(socket, frame),
-        },
-      });
-    },
+        socketStreams: connection,
+      }),
     onError: ({ error, path, type }) => {
-      // A socket's own failures (e.g. an oversize message) are logged once by its connection below.
+      // A socket's own failures (e.g. an oversize message) are logged once by its connection.
       if (isSocketProtocolError(error.cause)) return;
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error, path, type }, "websocket operation failed");
     },
   });
+  const connectionOptions: TConnectionOptions = {
+    deps,
+    logger,
+    keepAlive: config.wsKeepAlive,
+    authTimeoutMs: config.wsAuthTimeoutMs,
+    openDelegate,
+  };
+  const sweep = new ConnectionSweep(sweepPeriodMs(config));
 
   let connectionCounter = 0;
   wss.on("connection", (socket, upgrade: TUpgradeFacts) => {
@@ -206,24 +185,14 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const ip = upgrade.clientIp;
     logger.info({ connectionId, ip }, "websocket connected");
     connectionsByAddress.add(ip);
-    const loginDeadline = setTimeout(() => {
-      if (signedInSockets.has(socket)) return;
-      logger.info({ connectionId, ip }, "websocket closed: no valid login in time");
-      socket.close(WS_CLOSE_POLICY_VIOLATION, "Sign in first");
-    }, config.wsAuthTimeoutMs);
-    // A client can provoke these at will: one line per connection, no stack.
-    let hasLoggedError = false;
-    socket.on("error", (error) => {
-      if (hasLoggedError) return;
-      hasLoggedError = true;
-      const problem = (error as { code?: string }).code ?? error.name;
-      logger.warn(
-        { connectionId, ip, problem, message: error.message },
-        "websocket error: connection closed",
-      );
-    });
+    const connection = new SocketConnection(
+      socket,
+      { ...upgrade, logFields: { connectionId, ip } },
+      connectionOptions,
+    );
+    sweep.add(connection);
     socket.once("close", (code) => {
-      clearTimeout(loginDeadline);
+      sweep.delete(connection);
       connectionsByAddress.remove(ip);
       logger.info({ connectionId, code, durationMs: Date.now() - openedAt }, "websocket closed");
     });
@@ -275,8 +244,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", (error) => logger.debug({ err: error }, "upgrade socket error"));
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
-    if (pathname !== TRPC_PATH) return rejectUpgrade(socket, 404, "Not Found");
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== TRPC_PATH) return rejectUpgrade(socket, 404, "Not Found");
     if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");
     if (!isOriginAllowed(req, config.appOrigins)) {
       logger.warn(
@@ -289,9 +258,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return rejectUpgrade(socket, 429, "Too Many Requests");
     }
     const upgrade: TUpgradeFacts = {
-      url: req.url ?? TRPC_PATH,
-      headers: { host: req.headers.host },
+      host: req.headers.host,
       authToken: authTokenFromRequest(req),
+      usesConnectionParams: url.searchParams.get("connectionParams") === "1",
       clientIp: clientIpOf(req, config),
       deviceToken: deviceTokenFromRequest(req),
     };
@@ -306,8 +275,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
   async function shutdown() {
     isClosing = true;
     const isServerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    wssHandler.broadcastReconnectNotification();
-    for (const socket of wss.clients) socket.close(WS_CLOSE_SERVICE_RESTART, "Server restarting");
+    for (const socket of wss.clients) {
+      sendUnlessBackedUp(socket, RECONNECT_NOTICE);
+      socket.close(WS_CLOSE_SERVICE_RESTART, "Server restarting");
+    }
 
     // Idle keep-alive connections are closed at once; busy ones as soon as their response is done.
     const deadline = Date.now() + config.shutdownGraceMs;

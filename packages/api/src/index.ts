@@ -4,6 +4,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
 export { type ApiDeps, type Context, createContext, type Logger, type TransportInfo } from "./context.ts";
+export { AppError } from "./domain/app-error.ts";
 export type {
   TBusMessage,
   TEscalationBusMessage,
@@ -25,7 +26,11 @@ export {
   type TAiProvider,
   type TLanguageModelConfig,
 } from "./services/assistant/language-model.ts";
-export { type ConnectionLogins, createConnectionLogins } from "./services/auth-service.ts";
+export {
+  type ConnectionLogins,
+  createConnectionLogins,
+  SESSION_ENDED_MESSAGE,
+} from "./services/auth-service.ts";
 export { seedDemoHandoffs } from "./services/demo-handoffs.ts";
 export {
   createJobWorker,
@@ -70,14 +75,17 @@ export { createPsaNoteJobHandlers } from "./services/psa/psa-notes.ts";
 export { createSecretBox, parseSecretsKey, type SecretBox } from "./services/psa/secret-box.ts";
 export { sessionListSql } from "./services/session-list.ts";
 export {
+  startEscalationStream,
+  type TEscalationStreamRequest,
+} from "./services/stream/escalation-stream.ts";
+export {
   createStreamAdmission,
   type StreamAdmission,
   type TSocketStreams,
   type TStreamLimits,
 } from "./services/stream/stream-admission.ts";
-export { createStreamHub, type StreamHub } from "./services/stream/stream-hub.ts";
-export { createCallerFactory } from "./trpc.ts";
-export { wsMessageCodec } from "./ws-codec.ts";
+export { createStreamHub, type StreamHub, type TStreamItem } from "./services/stream/stream-hub.ts";
+export { createCallerFactory, toTRPCError } from "./trpc.ts";
 
 /** The session cookie's name; the server reads and writes it. */
 export const AUTH_COOKIE_NAME = "handoff_session";

@@ -1,9 +1,9 @@
 // A stream event as tRPC's WebSocket adapter would send it to one subscription (a tracked `data`
-// result, superjson inside JSON), built once per event and per subscription id: nearly every
-// subscriber's id is the same, so an event costs one serialisation however many sockets get it.
-import superjson from "superjson";
-import type { TWireId } from "../../ws-codec.ts";
-import type { TStreamItem } from "./account-hub.ts";
+// result, the router's transformer inside JSON), built once per event and per subscription id:
+// nearly every subscriber's id is the same, so an event costs one serialisation however many
+// sockets get it.
+import type { TStreamItem } from "@handoff/api";
+import { serializeResultData, type TWireId } from "./trpc-wire.ts";
 
 type TFrames = { data: string; bySubscription: Map<TWireId, string> };
 
@@ -13,7 +13,7 @@ export function trackedDataFrame(subscriptionId: TWireId, item: TStreamItem): st
   let frames = framesByItem.get(item);
   if (!frames) {
     frames = {
-      data: JSON.stringify(superjson.serialize({ id: item.id, data: item.event })),
+      data: JSON.stringify(serializeResultData({ id: item.id, data: item.event })),
       bySubscription: new Map(),
     };
     framesByItem.set(item, frames);

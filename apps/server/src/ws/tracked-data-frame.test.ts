@@ -1,7 +1,7 @@
+import type { TStreamItem } from "@handoff/api";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
-import type { TStreamItem } from "./account-hub.ts";
-import { trackedDataFrame } from "./stream-frame.ts";
+import { trackedDataFrame } from "./tracked-data-frame.ts";
 
 const item = (): TStreamItem => ({
   seq: 7,
