@@ -313,7 +313,9 @@ describe("WebSocket keep-alive", () => {
       await vi.waitFor(() => expect(pingsAnswered).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
       expect(answering.socket.readyState).toBe(WebSocket.OPEN);
       // The client's own keep-alive is answered too.
-      const pong = new Promise((resolve) => answering.socket.once("message", (raw) => resolve(raw.toString())));
+      const pong = new Promise((resolve) =>
+        answering.socket.once("message", (raw) => resolve(raw.toString())),
+      );
       answering.socket.send("PING");
       expect(await pong).toBe("PONG");
       answering.socket.close();
