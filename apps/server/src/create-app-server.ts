@@ -175,27 +175,23 @@ export function createAppServer(options: AppServerOptions): AppServer {
     keepAlive: config.wsKeepAlive,
     authTimeoutMs: config.wsAuthTimeoutMs,
     openDelegate,
+    onClosed(connection, code) {
+      sweep.delete(connection);
+      connectionsByAddress.remove(connection.clientIp);
+      logger.info(
+        { ...connection.logFields, code, durationMs: Math.round(connection.ageMs) },
+        "websocket closed",
+      );
+    },
   };
   const sweep = new ConnectionSweep(sweepPeriodMs(config));
 
   let connectionCounter = 0;
   wss.on("connection", (socket, upgrade: TUpgradeFacts) => {
-    const connectionId = ++connectionCounter;
-    const openedAt = Date.now();
-    const ip = upgrade.clientIp;
-    logger.info({ connectionId, ip }, "websocket connected");
-    connectionsByAddress.add(ip);
-    const connection = new SocketConnection(
-      socket,
-      { ...upgrade, logFields: { connectionId, ip } },
-      connectionOptions,
-    );
-    sweep.add(connection);
-    socket.once("close", (code) => {
-      sweep.delete(connection);
-      connectionsByAddress.remove(ip);
-      logger.info({ connectionId, code, durationMs: Date.now() - openedAt }, "websocket closed");
-    });
+    const logFields = { connectionId: ++connectionCounter, ip: upgrade.clientIp };
+    logger.info(logFields, "websocket connected");
+    connectionsByAddress.add(upgrade.clientIp);
+    sweep.add(new SocketConnection(socket, { ...upgrade, logFields }, connectionOptions));
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse) {
@@ -242,8 +238,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
     });
   });
 
+  // One listener for every socket (it stays on the socket for the connection's life).
+  const onUpgradeSocketError = (error: Error) => logger.debug({ err: error }, "upgrade socket error");
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", (error) => logger.debug({ err: error }, "upgrade socket error"));
+    socket.on("error", onUpgradeSocketError);
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== TRPC_PATH) return rejectUpgrade(socket, 404, "Not Found");
     if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");

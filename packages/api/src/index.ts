@@ -84,7 +84,12 @@ export {
   type TSocketStreams,
   type TStreamLimits,
 } from "./services/stream/stream-admission.ts";
-export { createStreamHub, type StreamHub, type TStreamItem } from "./services/stream/stream-hub.ts";
+export {
+  createStreamHub,
+  type StreamHub,
+  type TFollowing,
+  type TStreamItem,
+} from "./services/stream/stream-hub.ts";
 export { createCallerFactory, toTRPCError } from "./trpc.ts";
 
 /** The session cookie's name; the server reads and writes it. */

@@ -9,6 +9,7 @@ import {
   type Logger,
   SESSION_ENDED_MESSAGE,
   startEscalationStream,
+  type TFollowing,
   type TSocketStreams,
   toTRPCError,
   ZOnEventInput,
@@ -52,7 +53,27 @@ export type TConnectionOptions = {
   authTimeoutMs: number;
   /** Opens tRPC's handler for the connection (see trpc-delegate.ts). */
   openDelegate(socket: WebSocket, connection: SocketConnection): DelegatedSocketView;
+  /** Once the socket has closed and its streams are stopped. */
+  onClosed(connection: SocketConnection, code: number): void;
 };
+
+/**
+ * The socket listeners are shared by every connection (`this` is the socket that emitted), so a
+ * connection costs no closures of its own for them.
+ */
+const connectionOf = new WeakMap<WebSocket, SocketConnection>();
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf.get(this)?.onMessage(data, isBinary);
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  connectionOf.get(this)?.onError(error);
+}
+
+function onSocketClose(this: WebSocket, code: number): void {
+  connectionOf.get(this)?.onClose(code);
+}
 
 export class SocketConnection implements TSocketStreams, TSweptConnection, TDelegatedRequest {
   live = 0;
@@ -65,7 +86,8 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
   readonly deviceToken: string | null;
   readonly #socket: WebSocket;
   readonly #options: TConnectionOptions;
-  readonly #logFields: Record<string, unknown>;
+  /** Identifies the connection in log lines. */
+  readonly logFields: Record<string, unknown>;
   readonly #openedAt = performance.now();
   #heardAt = this.#openedAt;
   #pingedAt: number | null = null;
@@ -74,23 +96,28 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
   #isAwaitingConnectionParams: boolean;
   #hasLoggedError = false;
   /** The escalation streams this socket serves, by subscription id. */
-  #streams: Map<TWireId, AbortController> | null = null;
+  #streams: Map<TWireId, TFollowing> | null = null;
   #delegate: DelegatedSocketView | null = null;
 
   constructor(socket: WebSocket, facts: TConnectionFacts, options: TConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
-    this.#logFields = facts.logFields;
+    this.logFields = facts.logFields;
     this.headers = { host: facts.host };
     this.authToken = facts.authToken;
     this.clientIp = facts.clientIp;
     this.deviceToken = facts.deviceToken;
     this.#isAwaitingConnectionParams = facts.usesConnectionParams;
     this.#signInDeadline = this.#openedAt + options.authTimeoutMs;
-    socket.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    socket.on("error", (error) => this.#onError(error));
-    socket.once("close", () => this.#onClose());
+    connectionOf.set(socket, this);
+    socket.on("message", onSocketMessage);
+    socket.on("error", onSocketError);
+    socket.once("close", onSocketClose);
     if (!this.#isAwaitingConnectionParams) this.#checkLogin();
+  }
+
+  get ageMs(): number {
+    return performance.now() - this.#openedAt;
   }
 
   send(frame: string): void {
@@ -104,7 +131,7 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
   sweep(now: number): void {
     if (this.#signInDeadline !== null && now >= this.#signInDeadline) {
       this.#signInDeadline = null;
-      this.#options.logger.info(this.#logFields, "websocket closed: no valid login in time");
+      this.#options.logger.info(this.logFields, "websocket closed: no valid login in time");
       this.disconnect("Sign in first");
       return;
     }
@@ -121,7 +148,7 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
     }
   }
 
-  #onMessage(data: RawData, isBinary: boolean): void {
+  onMessage(data: RawData, isBinary: boolean): void {
     this.#heardAt = performance.now();
     this.#pingedAt = null;
     const buffer = data as Buffer;
@@ -153,10 +180,10 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
       return true;
     }
     if (request?.method === "subscription.stop") {
-      const stream = this.#streams?.get(request.id);
-      stream?.abort();
+      const isOurs = this.#streams?.has(request.id) ?? false;
+      this.#stopStream(request.id);
       // Not ours: tRPC's, if it serves this connection; without it, nothing is left to stop.
-      return stream !== undefined || this.#delegate === null;
+      return isOurs || this.#delegate === null;
     }
     return false;
   }
@@ -190,43 +217,60 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
     this.#streams ??= new Map();
     const streams = this.#streams;
     if (streams.has(id)) {
-      return this.#sendError(
-        id,
-        new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }),
-        input,
-      );
+      this.#sendError(id, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), input);
+      return;
     }
-    const stop = new AbortController();
-    streams.set(id, stop);
+    // Holds the id while the login is looked up: a stop meanwhile means it never starts.
+    let isStopped = false;
+    streams.set(id, {
+      stop: () => {
+        isStopped = true;
+      },
+    });
     try {
       const parsed = ZOnEventInput.safeParse(input);
       if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", cause: parsed.error });
       const { deps } = this.#options;
       const viewer = await deps.connectionLogins.viewerOf(this.authToken);
       if (!viewer) throw new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
-      if (stop.signal.aborted) return;
+      if (isStopped) return;
       this.send(startedFrame(id));
-      await startEscalationStream(deps, {
+      const stream = startEscalationStream(deps, {
         viewer,
         authToken: this.authToken,
         socket: this,
         lastEventId: parsed.data.lastEventId,
         deliver: (item) => this.send(trackedDataFrame(id, item)),
-        signal: stop.signal,
+        end: (error) => {
+          streams.delete(id);
+          if (error === undefined) this.send(stoppedFrame(id));
+          else this.#sendError(id, error, input);
+        },
       });
-      this.send(stoppedFrame(id));
+      streams.set(id, stream);
     } catch (error) {
-      this.#sendError(id, error instanceof AppError ? toTRPCError(error) : error, input);
-    } finally {
       streams.delete(id);
+      this.#sendError(id, error, input);
     }
   }
 
+  /** Ends a stream the client stopped (or whose socket went), answering as tRPC does. */
+  #stopStream(id: TWireId): void {
+    const stream = this.#streams?.get(id);
+    if (!stream) return;
+    this.#streams?.delete(id);
+    stream.stop();
+    this.send(stoppedFrame(id));
+  }
+
   #sendError(id: TWireId, cause: unknown, input: unknown): void {
-    const { frame, error } = errorFrame(id, cause, { path: ESCALATION_STREAM_PATH, input });
+    const { frame, error } = errorFrame(id, cause instanceof AppError ? toTRPCError(cause) : cause, {
+      path: ESCALATION_STREAM_PATH,
+      input,
+    });
     if (error.code === "INTERNAL_SERVER_ERROR") {
       this.#options.logger.error(
-        { ...this.#logFields, err: error, path: ESCALATION_STREAM_PATH },
+        { ...this.logFields, err: error, path: ESCALATION_STREAM_PATH },
         "websocket operation failed",
       );
     }
@@ -234,18 +278,20 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
   }
 
   /** A client can provoke these at will (an oversize frame, a bad opcode): one line per connection, no stack. */
-  #onError(error: Error): void {
+  onError(error: Error): void {
     if (this.#hasLoggedError) return;
     this.#hasLoggedError = true;
     const problem = (error as { code?: string }).code ?? error.name;
     this.#options.logger.warn(
-      { ...this.#logFields, problem, message: error.message },
+      { ...this.logFields, problem, message: error.message },
       "websocket error: connection closed",
     );
   }
 
-  #onClose(): void {
-    for (const stop of this.#streams?.values() ?? []) stop.abort();
+  onClose(code: number): void {
+    for (const stream of this.#streams?.values() ?? []) stream.stop();
+    this.#streams = null;
+    this.#options.onClosed(this, code);
   }
 }
 

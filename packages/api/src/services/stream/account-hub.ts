@@ -27,16 +27,38 @@ export type TStreamSink = {
   wants(item: TStreamItem): boolean;
   /** Sends the item on; must not block. A throw ends this subscriber's stream with that error. */
   deliver(item: TStreamItem): void;
-};
-
-type TFollower = {
-  readonly sink: TStreamSink;
-  /** The seq of the last item handed over (or skipped as unwanted). */
-  cursor: number;
-  isEnded: boolean;
-  /** Detaches it; `follow` resolves, or rejects with `error`. */
+  /** The stream ended without being stopped: the hub closed (no error) or failed. */
   end(error?: unknown): void;
 };
+
+/** A subscriber's hold on a stream; stop() detaches it, and its sink hears nothing more. */
+export type TFollowing = { stop(): void };
+
+/** One subscriber: its sink and its position, nothing per subscriber but this record. */
+class Follower implements TFollowing {
+  /** The seq of the last item handed over (or skipped as unwanted). */
+  cursor = 0;
+  isEnded = false;
+  readonly sink: TStreamSink;
+  readonly #followers: Set<Follower>;
+
+  constructor(sink: TStreamSink, followers: Set<Follower>) {
+    this.sink = sink;
+    this.#followers = followers;
+  }
+
+  stop(): void {
+    this.isEnded = true;
+    this.#followers.delete(this);
+  }
+
+  /** Detaches it and tells its sink why, once. */
+  end(error?: unknown): void {
+    if (this.isEnded) return;
+    this.stop();
+    this.sink.end(error);
+  }
+}
 
 const EVENTS_NOT_KEPT = "Events since you last connected are no longer kept; reload the queue.";
 const FELL_BEHIND = "Too many events arrived at once to hand them all over; reload the queue.";
@@ -52,7 +74,7 @@ export class AccountHub {
   readonly #deps: TAccountHubDeps;
   readonly #history: RecentHistory<TStreamItem>;
   readonly #stop = new AbortController();
-  readonly #followers = new Set<TFollower>();
+  readonly #followers = new Set<Follower>();
   #isFanningOut = false;
   #isLogCheckScheduled = false;
   #isAnotherRoundDue = false;
@@ -113,14 +135,17 @@ export class AccountHub {
 
   /**
    * Hands `sink` the account's events after the client's `lastEventId` (or from now, without one),
-   * then live ones, until `signal` aborts or the hub closes (resolves) or fails (rejects). From the
-   * history when it reaches back that far, else from the log first.
+   * then live ones, until stopped, or until the hub closes or fails (`sink.end`). From the history
+   * when it reaches back that far, else from the log first.
    */
-  async follow(
-    sink: TStreamSink,
-    lastEventId: string | null | undefined,
-    signal: AbortSignal,
-  ): Promise<void> {
+  follow(sink: TStreamSink, lastEventId: string | null | undefined): TFollowing {
+    const follower = new Follower(sink, this.#followers);
+    this.#join(follower, lastEventId).catch((error: unknown) => follower.end(error));
+    return follower;
+  }
+
+  async #join(follower: Follower, lastEventId: string | null | undefined): Promise<void> {
+    const { sink } = follower;
     // A client that resumes may know of events whose publish has not reached us, or was lost. One
     // from further on than this hub waits for the log; any other is served from what the hub has
     // at once, and a check shortly after, shared by every resume meanwhile, hands it anything
@@ -131,7 +156,7 @@ export class AccountHub {
     if (start.resync) sink.deliver(this.#resyncItem(start.resync));
     let cursor = start.seq;
     let recent = this.#history.after(cursor);
-    while (recent === null && !this.#isOver(signal)) {
+    while (recent === null && !this.#isOver(follower)) {
       const page = await this.#readLog(cursor);
       if (page.length === 0) {
         // The log no longer holds what the history lacks (it was reset or trimmed).
@@ -142,27 +167,12 @@ export class AccountHub {
       recent = this.#history.after(cursor);
     }
     if (this.#failure) throw this.#failure;
-    if (this.#isOver(signal) || recent === null) return;
+    if (follower.isEnded) return;
+    if (this.#stop.signal.aborted || recent === null) return follower.end();
     for (const item of recent) cursor = deliverIfWanted(sink, item);
     // Joined in the same turn as the history was read: every later append reaches it by fan-out.
-    return new Promise((resolve, reject) => {
-      const follower: TFollower = {
-        sink,
-        cursor,
-        isEnded: false,
-        end: (error) => {
-          if (follower.isEnded) return;
-          follower.isEnded = true;
-          this.#followers.delete(follower);
-          signal.removeEventListener("abort", onAbort);
-          if (error === undefined) resolve();
-          else reject(error);
-        },
-      };
-      const onAbort = () => follower.end();
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#followers.add(follower);
-    });
+    follower.cursor = cursor;
+    this.#followers.add(follower);
   }
 
   #checkLogShortly(): void {
@@ -179,8 +189,8 @@ export class AccountHub {
     return parsed !== null && parsed.epoch === this.epoch && parsed.seq > this.position;
   }
 
-  #isOver(signal: AbortSignal): boolean {
-    return signal.aborted || this.#stop.signal.aborted || this.#failure !== null;
+  #isOver(follower: Follower): boolean {
+    return follower.isEnded || this.#stop.signal.aborted || this.#failure !== null;
   }
 
   #resyncItem(reason: string): TStreamItem {
@@ -218,7 +228,7 @@ export class AccountHub {
       serve: (budget) => {
         const end = Math.min(next + budget, followers.length);
         for (let index = next; index < end; index += 1) {
-          this.#handNextItem(followers[index] as TFollower, pendingByCursor);
+          this.#handNextItem(followers[index] as Follower, pendingByCursor);
         }
         const served = end - next;
         next = end;
@@ -235,7 +245,7 @@ export class AccountHub {
     this.#fanOut();
   }
 
-  #handNextItem(follower: TFollower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
+  #handNextItem(follower: Follower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
     if (follower.isEnded || follower.cursor >= this.position) return;
     let pending = pendingByCursor.get(follower.cursor);
     if (pending === undefined) {

@@ -1,13 +1,15 @@
 // One client's escalation stream: the account's events after its last event id, then live ones,
-// handed to `deliver` by the account's hub (no per-subscriber iterator or serialisation), for as
-// long as the client stays and its login allows. Transport-free: the WebSocket server frames them.
+// handed to `deliver` by the account's hub (no per-subscriber iterator, promise or serialisation),
+// for as long as the client stays and its login allows. Transport-free: the WebSocket server frames
+// them.
 import type { ApiDeps } from "../../context.ts";
 import type { AppError } from "../../domain/app-error.ts";
 import { hasRoleAtLeast } from "../../domain/roles.ts";
+import type { TRole } from "../../schemas/enums.ts";
 import type { TAuthedViewer } from "../auth-service.ts";
-import { holdLiveStreamSlot } from "./live-stream-slot.ts";
+import { holdLiveStreamSlot, type TLiveStreamHolder } from "./live-stream-slot.ts";
 import type { TSocketStreams } from "./stream-admission.ts";
-import type { TStreamItem } from "./stream-hub.ts";
+import type { TFollowing, TStreamItem, TStreamSink } from "./stream-hub.ts";
 
 export type TEscalationStreamRequest = {
   viewer: TAuthedViewer;
@@ -16,55 +18,82 @@ export type TEscalationStreamRequest = {
   lastEventId: string | null | undefined;
   /** Must not block; a throw ends the stream with that error. */
   deliver(item: TStreamItem): void;
-  /** Aborted when the client stops the stream or goes. */
-  signal: AbortSignal;
+  /**
+   * The stream ended without being stopped: with an AppError when the login is lost (UNAUTHORIZED,
+   * FORBIDDEN), with the hub's failure, or with nothing when the hub closed.
+   */
+  end(error?: unknown): void;
 };
 
-/**
- * Starts the stream, or throws the caps' AppError at once. The returned promise resolves when
- * `signal` aborts, and rejects with an AppError when the login is lost (UNAUTHORIZED, FORBIDDEN)
- * or with the hub's failure.
- */
+/** Starts the stream, or throws the caps' AppError at once; stop() ends it without a word to `end`. */
 export function startEscalationStream(
-  deps: Pick<ApiDeps, "streams" | "streamAdmission" | "logins" | "connectionLogins">,
+  deps: TEscalationStreamDeps,
   request: TEscalationStreamRequest,
-): Promise<void> {
-  const { viewer } = request;
-  // ENGINEER+ follow the whole stream, queue cards included. A VIEWER has no queue, only the
-  // session and handoff pages it may read anyway: it gets the session.updated events (and resync
-  // notices), which is what keeps those pages live, and no handoff.* cards. An engineer demoted
-  // mid-stream loses it (FORBIDDEN): their next one is a VIEWER's.
-  const canSeeQueue = hasRoleAtLeast(viewer.role, "engineer");
-  const stream = new AbortController();
-  let lostReason: AppError | null = null;
-  const release = holdLiveStreamSlot(deps, {
-    authToken: request.authToken,
-    viewer,
-    socket: request.socket,
-    minimumRole: canSeeQueue ? "engineer" : "viewer",
-    onLost(reason) {
-      lostReason = reason;
-      stream.abort();
-    },
-  });
-  const onClientGone = () => stream.abort();
-  request.signal.addEventListener("abort", onClientGone, { once: true });
-  const following = deps.streams.follow({
-    accountId: viewer.accountId,
-    lastEventId: request.lastEventId,
-    signal: stream.signal,
-    sink: {
-      wants: (item) => canSeeQueue || item.event.kind !== "handoff",
-      deliver: request.deliver,
-    },
-  });
-  return following
-    .then(() => {
-      if (lostReason) throw lostReason;
-    })
-    .finally(() => {
-      release();
-      request.signal.removeEventListener("abort", onClientGone);
-      stream.abort();
+): TFollowing {
+  return new EscalationStream(deps, request);
+}
+
+type TEscalationStreamDeps = Pick<ApiDeps, "streams" | "streamAdmission" | "logins" | "connectionLogins">;
+
+/** The sink, the login's holder and the handle at once: one record per stream. */
+class EscalationStream implements TStreamSink, TFollowing, TLiveStreamHolder {
+  readonly authToken: string | null;
+  readonly viewer: TAuthedViewer;
+  readonly socket: TSocketStreams;
+  readonly minimumRole: TRole;
+  readonly #request: TEscalationStreamRequest;
+  readonly #canSeeQueue: boolean;
+  readonly #following: TFollowing;
+  /** Gives the slot back; null once the stream is over. */
+  #release: (() => void) | null;
+
+  constructor(deps: TEscalationStreamDeps, request: TEscalationStreamRequest) {
+    this.#request = request;
+    this.authToken = request.authToken;
+    this.viewer = request.viewer;
+    this.socket = request.socket;
+    // ENGINEER+ follow the whole stream, queue cards included. A VIEWER has no queue, only the
+    // session and handoff pages it may read anyway: it gets the session.updated events (and resync
+    // notices), which is what keeps those pages live, and no handoff.* cards. An engineer demoted
+    // mid-stream loses it (FORBIDDEN): their next one is a VIEWER's.
+    this.#canSeeQueue = hasRoleAtLeast(request.viewer.role, "engineer");
+    this.minimumRole = this.#canSeeQueue ? "engineer" : "viewer";
+    this.#release = holdLiveStreamSlot(deps, this);
+    this.#following = deps.streams.follow({
+      accountId: request.viewer.accountId,
+      lastEventId: request.lastEventId,
+      sink: this,
     });
+  }
+
+  wants(item: TStreamItem): boolean {
+    return this.#canSeeQueue || item.event.kind !== "handoff";
+  }
+
+  deliver(item: TStreamItem): void {
+    this.#request.deliver(item);
+  }
+
+  end(error?: unknown): void {
+    if (this.#finish()) this.#request.end(error);
+  }
+
+  onLost(reason: AppError): void {
+    if (!this.#finish()) return;
+    this.#following.stop();
+    this.#request.end(reason);
+  }
+
+  stop(): void {
+    if (this.#finish()) this.#following.stop();
+  }
+
+  /** Gives the slot back once; false when the stream was already over. */
+  #finish(): boolean {
+    const release = this.#release;
+    if (!release) return false;
+    this.#release = null;
+    release();
+    return true;
+  }
 }

@@ -77,8 +77,8 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
         streams.follow({
           accountId,
           lastEventId: null,
-          signal: controller.signal,
           sink: {
+            end: () => undefined,
             wants: () => true,
             deliver(item) {
               spin(DELIVERY_COST_MS);
@@ -92,7 +92,10 @@ describe.each(await testDatabaseTargets())("fan-out on %s", (target) => {
             },
           },
         });
-      for (const seqs of received) void follow(seqs);
+      for (const seqs of received) {
+        const following = follow(seqs);
+        controller.signal.addEventListener("abort", () => following.stop());
+      }
     });
     await expect.poll(() => streams.stats().readers).toBe(READERS);
     await expect.poll(() => bus.subscriberCount(accountId)).toBe(1);

@@ -13,17 +13,19 @@ export async function* readStream(
     queue.push(item);
     wake?.();
   };
-  void hub
-    .follow({ ...options, sink: { wants: () => true, deliver } })
-    .then(
-      () => {
-        outcome = {};
-      },
-      (error: unknown) => {
-        outcome = { error };
-      },
-    )
-    .finally(() => wake?.());
+  const settle = (settled: { error?: unknown }) => {
+    outcome = settled;
+    wake?.();
+  };
+  const following = hub.follow({
+    accountId: options.accountId,
+    lastEventId: options.lastEventId,
+    sink: { wants: () => true, deliver, end: (error) => settle(error === undefined ? {} : { error }) },
+  });
+  options.signal.addEventListener("abort", () => {
+    following.stop();
+    settle({});
+  });
   while (true) {
     const item = queue.shift();
     if (item) {

@@ -1,25 +1,68 @@
 // The live streams of this process: one AccountHub per account with subscribers, opened by the
 // first and closed with the last, so a stream's cost is per account, not per subscriber.
-import { AccountHub, type TAccountHubDeps, type TStreamSink } from "./account-hub.ts";
+import { AccountHub, type TAccountHubDeps, type TFollowing, type TStreamSink } from "./account-hub.ts";
 
-export type { TStreamItem, TStreamSink } from "./account-hub.ts";
+export type { TFollowing, TStreamItem, TStreamSink } from "./account-hub.ts";
 
-type THubEntry = { hub: Promise<AccountHub>; readers: number };
+type THubEntry = { accountId: string; hub: Promise<AccountHub>; readers: number };
 
 export type StreamHub = {
   /**
-   * Hands `sink` the account's events after `lastEventId` (from now, without one), then live ones;
-   * settles when `signal` aborts (resolves) or the account's hub fails (rejects).
+   * Hands `sink` the account's events after `lastEventId` (from now, without one), then live ones,
+   * until stopped, or until the account's hub closes or fails, or cannot open (`sink.end`).
    */
   follow(options: {
     accountId: string;
     lastEventId: string | null | undefined;
-    signal: AbortSignal;
     sink: TStreamSink;
-  }): Promise<void>;
+  }): TFollowing;
   /** Diagnostics: open account hubs and the readers attached to them. */
   stats(): { accounts: number; readers: number };
 };
+
+/** One reader of a hub, from before the hub is open: passes items on, and gives its place back once. */
+class Reader implements TStreamSink, TFollowing {
+  readonly #sink: TStreamSink;
+  readonly #entry: THubEntry;
+  #release: ((entry: THubEntry) => void) | null;
+  #following: TFollowing | null = null;
+
+  constructor(sink: TStreamSink, entry: THubEntry, release: (entry: THubEntry) => void) {
+    this.#sink = sink;
+    this.#entry = entry;
+    this.#release = release;
+  }
+
+  attach(following: TFollowing): void {
+    if (this.#release) this.#following = following;
+    else following.stop();
+  }
+
+  wants(item: Parameters<TStreamSink["wants"]>[0]): boolean {
+    return this.#sink.wants(item);
+  }
+
+  deliver(item: Parameters<TStreamSink["deliver"]>[0]): void {
+    this.#sink.deliver(item);
+  }
+
+  end(error?: unknown): void {
+    if (this.#leave()) this.#sink.end(error);
+  }
+
+  stop(): void {
+    if (this.#leave()) this.#following?.stop();
+  }
+
+  /** Gives the place back; false when it already was. */
+  #leave(): boolean {
+    const release = this.#release;
+    if (!release) return false;
+    this.#release = null;
+    release(this.#entry);
+    return true;
+  }
+}
 
 export function createStreamHub(deps: TAccountHubDeps): StreamHub {
   const entries = new Map<string, THubEntry>();
@@ -32,7 +75,7 @@ export function createStreamHub(deps: TAccountHubDeps): StreamHub {
         if (entries.get(accountId) === created) entries.delete(accountId);
       };
       const opening = AccountHub.open(deps, accountId, { onFailed: forget });
-      const created: THubEntry = { hub: opening, readers: 0 };
+      const created: THubEntry = { accountId, hub: opening, readers: 0 };
       entry = created;
       entries.set(accountId, created);
       opening.catch(forget);
@@ -41,7 +84,8 @@ export function createStreamHub(deps: TAccountHubDeps): StreamHub {
     return entry;
   }
 
-  function release(accountId: string, entry: THubEntry): void {
+  function release(entry: THubEntry): void {
+    const { accountId } = entry;
     entry.readers -= 1;
     if (entry.readers > 0 || entries.get(accountId) !== entry) return;
     entries.delete(accountId);
@@ -52,14 +96,14 @@ export function createStreamHub(deps: TAccountHubDeps): StreamHub {
   }
 
   return {
-    async follow({ accountId, lastEventId, signal, sink }) {
+    follow({ accountId, lastEventId, sink }) {
       const entry = acquire(accountId);
-      try {
-        const hub = await entry.hub;
-        await hub.follow(sink, lastEventId, signal);
-      } finally {
-        release(accountId, entry);
-      }
+      const reader = new Reader(sink, entry, release);
+      entry.hub.then(
+        (hub) => reader.attach(hub.follow(reader, lastEventId)),
+        (error: unknown) => reader.end(error),
+      );
+      return reader;
     },
     stats() {
       let readers = 0;
