@@ -32,8 +32,11 @@ export class SubscriberFleet {
   #isReconnecting = false;
   /** Sockets that closed under a subscriber (the server restarted, or dropped it). */
   dropped = 0;
-  /** The text of the last escalation's frame, to broadcast the same bytes elsewhere. */
-  lastEscalationFrame = "";
+  /**
+   * What the first subscriber received for the last escalation (its card, then the frames that
+   * followed it: the session's update, the assessment), to broadcast the same bytes elsewhere.
+   */
+  lastEscalation: { handoffId: string; frames: string[] } | null = null;
   #isClosed = false;
 
   constructor(options: TFleetOptions) {
@@ -135,7 +138,7 @@ export class SubscriberFleet {
         if (result?.type !== "data") return;
         const event = result.data.json.data;
         subscriber.lastEventId = result.id;
-        if (event.type === "handoff.created") this.lastEscalationFrame = text;
+        if (subscriber === this.#subscribers[0]) this.#noteFrame(event, text);
         subscriber.seqs.push(event.seq);
         // Handoff events carry a queue card, session.updated a sessions-list row.
         const subject = event.handoff ?? event.session;
@@ -150,6 +153,14 @@ export class SubscriberFleet {
         if (this.#isReconnecting && !this.#isClosed) this.#reconnect(subscriber);
       });
     });
+  }
+
+  #noteFrame(event: { type: string; handoff?: { id: string } }, text: string): void {
+    if (event.type === "handoff.created" && event.handoff) {
+      this.lastEscalation = { handoffId: event.handoff.id, frames: [text] };
+    } else {
+      this.lastEscalation?.frames.push(text);
+    }
   }
 
   #reconnect(subscriber: TSubscriber): void {
