@@ -4,6 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type App, apiAs, createAccount, openAs, openQueue, queueCards, startApp } from "./harness.ts";
 
+/** The web app's undo window after a claim (UNDO_WINDOW_MS in src/handoffs/claim-undo.tsx). */
+const UNDO_WINDOW_MS = 10_000;
+
 let app: App;
 
 beforeAll(async () => {
@@ -48,13 +51,26 @@ describe("claim, undo and release", () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
     const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "normal" });
-    const { page } = await openAs(app, account.senior.email, `/handoffs/${handoff.id}`);
+    // The window runs on the page's clock, moved on here instead of waited out.
+    const { context, page } = await openAs(
+      app,
+      account.senior.email,
+      `/handoffs/${handoff.id}`,
+      {},
+      { hasManualClock: true },
+    );
 
     await page.getByRole("button", { name: "Claim & continue" }).click();
     await page.waitForURL(`**/sessions/${account.session.id}`);
     const undo = page.getByTestId("claim-undo");
     await undo.waitFor();
-    await undo.waitFor({ state: "detached", timeout: 12_000 });
+    // Halfway through, it is still offered, counting down…
+    await context.clock.fastForward(UNDO_WINDOW_MS / 2);
+    await undo.getByRole("button", { name: /^Undo \([1-5]s\)$/ }).waitFor({ timeout: 5_000 });
+    // …and just past the window it is gone. The page's time flows on during the wait as well, so
+    // the wait stays short: a window much longer than 10 s still fails here.
+    await context.clock.fastForward(UNDO_WINDOW_MS / 2 + 500);
+    await undo.waitFor({ state: "detached", timeout: 2_000 });
 
     await page.goto(`/handoffs/${handoff.id}`);
     await page.getByText("You claimed this").waitFor();
@@ -70,8 +86,17 @@ describe("live pages", () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
     const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
-    const { page: erin } = await openAs(app, account.engineer.email, `/sessions/${account.session.id}`);
-    const { page: sara } = await openAs(app, account.senior2.email, `/handoffs/${handoff.id}`);
+    // Both pages' timers run on their clocks, so the quiet stretch below needs no real waiting.
+    const manualClock = { hasManualClock: true };
+    const erinOpened = await openAs(
+      app,
+      account.engineer.email,
+      `/sessions/${account.session.id}`,
+      {},
+      manualClock,
+    );
+    const saraOpened = await openAs(app, account.senior2.email, `/handoffs/${handoff.id}`, {}, manualClock);
+    const [erin, sara] = [erinOpened.page, saraOpened.page];
     const requests: string[] = [];
     for (const page of [erin, sara]) {
       await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
@@ -79,7 +104,10 @@ describe("live pages", () => {
     await erin.getByTestId("open-handoff").waitFor();
     await erin.waitForTimeout(1_000); // the reload as each stream started has settled
     for (const page of [erin, sara]) page.on("request", (request) => requests.push(request.url()));
-    await erin.waitForTimeout(6_000); // longer than the old 5 s poll: nothing may be fetched
+    // 6 s pass on both pages, longer than the old 5 s poll: any timer due by then fires, and
+    // nothing may be fetched (a moment of real time for a request it started to show up).
+    await Promise.all([erinOpened, saraOpened].map(({ context }) => context.clock.fastForward(6_000)));
+    await erin.waitForTimeout(1_000);
     expect(requests).toEqual([]);
 
     const sid = await apiAs(app, account.senior.email);

@@ -123,18 +123,24 @@ export async function createAccount(
   return { ...account, senior2 };
 }
 
-/** A signed-in browser context (its own cookies), already on `path`. */
+/**
+ * A signed-in browser context (its own cookies), already on `path`. With `hasManualClock` the
+ * page's timers run on Playwright's clock from the first script on: time still flows, and
+ * `context.clock.fastForward(ms)` jumps it ahead, firing whatever came due, without waiting.
+ */
 export async function openAs(
   app: App,
   email: string,
   path: string,
   contextOptions: Parameters<Browser["newContext"]>[0] = {},
+  options: { hasManualClock?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await app.browser.newContext({
     baseURL: app.origin,
     viewport: { width: 1280, height: 860 },
     ...contextOptions,
   });
+  if (options.hasManualClock) await context.clock.install();
   const page = await context.newPage();
   await page.goto(`/login?next=${encodeURIComponent(path)}`);
   await page.getByLabel("Email").fill(email);
