@@ -61,4 +61,36 @@ describe("login watcher", () => {
     expect(findMany.mock.calls.length).toBe(checksWhenStopped);
     findMany.mockRestore();
   });
+
+  it("leaves a watch that started while a check was reading to the next check", async () => {
+    const account = await createTestAccount(database.prisma);
+    const [early, late] = [`early-${account.account.id}`, `late-${account.account.id}`];
+    await signIn(account.senior.id, early);
+    await signIn(account.senior.id, late);
+    const watcher = createLoginWatcher({ prisma: database.prisma, logger: { warn() {} }, intervalMs: 50 });
+    const lost: string[] = [];
+    const watch = (token: string) =>
+      watcher.watch({
+        token,
+        viewer: { accountId: account.account.id },
+        minimumRole: "engineer",
+        onLost: () => lost.push(token),
+      });
+    const read = database.prisma.authSession.findMany.bind(database.prisma.authSession);
+    const stops: Array<() => void> = [];
+    let checks = 0;
+    const findMany = vi.spyOn(database.prisma.authSession, "findMany").mockImplementation(((
+      ...args: Parameters<typeof read>
+    ) => {
+      checks += 1;
+      if (checks === 1) stops.push(watch(late));
+      return read(...args);
+    }) as typeof read);
+    stops.push(watch(early));
+
+    await vi.waitFor(() => expect(checks).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    expect(lost).toEqual([]);
+    for (const stop of stops) stop();
+    findMany.mockRestore();
+  });
 });

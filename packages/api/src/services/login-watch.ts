@@ -34,7 +34,7 @@ export function createLoginWatcher(deps: {
   logger: Pick<Logger, "warn">;
   intervalMs: number;
 }): LoginWatcher {
-  const watches = new Map<TLoginWatch, string>();
+  const watches = new Set<TLoginWatch>();
   let timer: NodeJS.Timeout | null = null;
   let isChecking = false;
 
@@ -59,13 +59,19 @@ export function createLoginWatcher(deps: {
   }
 
   async function checkAll() {
-    const hashes = [...new Set(watches.values())];
+    // Hashed per check, not kept per watch: many watches share a login.
+    const hashByToken = new Map<string, string>();
+    for (const { token } of watches) if (!hashByToken.has(token)) hashByToken.set(token, hashToken(token));
+    const hashes = [...hashByToken.values()];
     const states = new Map<string, TLoginState>();
     for (let index = 0; index < hashes.length; index += TOKENS_PER_QUERY) {
       const batch = hashes.slice(index, index + TOKENS_PER_QUERY);
       for (const [hash, state] of await readLoginStates(deps.prisma, batch)) states.set(hash, state);
     }
-    for (const [watch, hash] of watches) {
+    for (const watch of watches) {
+      // A watch that started during the query is checked next time.
+      const hash = hashByToken.get(watch.token);
+      if (hash === undefined) continue;
       const reason = lostReason(states.get(hash) ?? null, watch);
       if (!reason) continue;
       watches.delete(watch);
@@ -75,7 +81,7 @@ export function createLoginWatcher(deps: {
 
   return {
     watch(watch) {
-      watches.set(watch, hashToken(watch.token));
+      watches.add(watch);
       scheduleCheck();
       return () => {
         watches.delete(watch);
