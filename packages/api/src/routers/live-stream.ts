@@ -17,7 +17,7 @@ export async function* liveStream<T>(
   const { deps, transport, viewer } = ctx;
   const stream = new AbortController();
   let lostReason: AppError | null = null;
-  const release = asTRPCError(() =>
+  const slot = asTRPCError(() =>
     holdLiveStreamSlot(deps, {
       authToken: transport.authToken,
       viewer,
@@ -39,7 +39,7 @@ export async function* liveStream<T>(
     }
     if (lostReason) throw toTRPCError(lostReason);
   } finally {
-    release();
+    slot.release();
     clientSignal?.removeEventListener("abort", onClientGone);
     stream.abort();
   }

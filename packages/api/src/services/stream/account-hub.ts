@@ -169,10 +169,11 @@ export class AccountHub {
     if (this.#failure) throw this.#failure;
     if (follower.isEnded) return;
     if (this.#stop.signal.aborted || recent === null) return follower.end();
-    for (const item of recent) cursor = deliverIfWanted(sink, item);
-    // Joined in the same turn as the history was read: every later append reaches it by fan-out.
+    // What the history holds past its cursor reaches it by fan-out like any event, a budget of
+    // followers per turn: the resumes of a reconnect storm cannot hold up everything else.
     follower.cursor = cursor;
     this.#followers.add(follower);
+    if (recent.length > 0) this.#fanOut();
   }
 
   #checkLogShortly(): void {

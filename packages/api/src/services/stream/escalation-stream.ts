@@ -7,7 +7,7 @@ import type { AppError } from "../../domain/app-error.ts";
 import { hasRoleAtLeast } from "../../domain/roles.ts";
 import type { TRole } from "../../schemas/enums.ts";
 import type { TAuthedViewer } from "../auth-service.ts";
-import { holdLiveStreamSlot, type TLiveStreamHolder } from "./live-stream-slot.ts";
+import { holdLiveStreamSlot, type TLiveStreamHolder, type TLiveStreamSlot } from "./live-stream-slot.ts";
 import type { TSocketStreams } from "./stream-admission.ts";
 import type { TFollowing, TStreamItem, TStreamSink } from "./stream-hub.ts";
 
@@ -44,8 +44,8 @@ class EscalationStream implements TStreamSink, TFollowing, TLiveStreamHolder {
   readonly #request: TEscalationStreamRequest;
   readonly #canSeeQueue: boolean;
   readonly #following: TFollowing;
-  /** Gives the slot back; null once the stream is over. */
-  #release: (() => void) | null;
+  /** Null once the stream is over and the slot given back. */
+  #slot: TLiveStreamSlot | null;
 
   constructor(deps: TEscalationStreamDeps, request: TEscalationStreamRequest) {
     this.#request = request;
@@ -58,7 +58,7 @@ class EscalationStream implements TStreamSink, TFollowing, TLiveStreamHolder {
     // mid-stream loses it (FORBIDDEN): their next one is a VIEWER's.
     this.#canSeeQueue = hasRoleAtLeast(request.viewer.role, "engineer");
     this.minimumRole = this.#canSeeQueue ? "engineer" : "viewer";
-    this.#release = holdLiveStreamSlot(deps, this);
+    this.#slot = holdLiveStreamSlot(deps, this);
     this.#following = deps.streams.follow({
       accountId: request.viewer.accountId,
       lastEventId: request.lastEventId,
@@ -90,10 +90,10 @@ class EscalationStream implements TStreamSink, TFollowing, TLiveStreamHolder {
 
   /** Gives the slot back once; false when the stream was already over. */
   #finish(): boolean {
-    const release = this.#release;
-    if (!release) return false;
-    this.#release = null;
-    release();
+    const slot = this.#slot;
+    if (!slot) return false;
+    this.#slot = null;
+    slot.release();
     return true;
   }
 }

@@ -4,6 +4,7 @@ import type { ApiDeps } from "../../context.ts";
 import type { AppError } from "../../domain/app-error.ts";
 import type { TRole } from "../../schemas/enums.ts";
 import type { TAuthedViewer } from "../auth-service.ts";
+import type { TLoginWatch } from "../login-watch.ts";
 import type { TSocketStreams } from "./stream-admission.ts";
 
 export type TLiveStreamHolder = {
@@ -17,25 +18,43 @@ export type TLiveStreamHolder = {
   onLost(reason: AppError): void;
 };
 
-/** Takes a slot (or throws the caps' AppError) and watches the login; returns what gives both back. */
-export function holdLiveStreamSlot(
-  deps: Pick<ApiDeps, "streamAdmission" | "logins" | "connectionLogins">,
-  holder: TLiveStreamHolder,
-): () => void {
-  const releaseSlot = deps.streamAdmission.admit(holder.viewer, holder.socket);
-  const token = holder.authToken ?? "";
-  const stopWatching = deps.logins.watch({
-    token,
-    viewer: holder.viewer,
-    minimumRole: holder.minimumRole,
-    onLost(reason) {
-      // The connection's next call must not be let in on a cached, now revoked, login.
-      deps.connectionLogins.forget(token);
-      holder.onLost(reason);
-    },
-  });
-  return () => {
-    stopWatching();
-    releaseSlot();
-  };
+export type TLiveStreamSlot = { release(): void };
+
+/** Takes a slot (or throws the caps' AppError) and watches the login, until released. */
+export function holdLiveStreamSlot(deps: TLiveStreamSlotDeps, holder: TLiveStreamHolder): TLiveStreamSlot {
+  return new LiveStreamSlot(deps, holder);
+}
+
+type TLiveStreamSlotDeps = Pick<ApiDeps, "streamAdmission" | "logins" | "connectionLogins">;
+
+/** The slot is the login's watch too: one record per stream. */
+class LiveStreamSlot implements TLiveStreamSlot, TLoginWatch {
+  readonly token: string;
+  readonly viewer: TAuthedViewer;
+  readonly minimumRole: TRole;
+  readonly #deps: TLiveStreamSlotDeps;
+  readonly #holder: TLiveStreamHolder;
+  readonly #releaseSlot: () => void;
+  readonly #stopWatching: () => void;
+
+  constructor(deps: TLiveStreamSlotDeps, holder: TLiveStreamHolder) {
+    this.#deps = deps;
+    this.#holder = holder;
+    this.token = holder.authToken ?? "";
+    this.viewer = holder.viewer;
+    this.minimumRole = holder.minimumRole;
+    this.#releaseSlot = deps.streamAdmission.admit(holder.viewer, holder.socket);
+    this.#stopWatching = deps.logins.watch(this);
+  }
+
+  onLost(reason: AppError): void {
+    // The connection's next call must not be let in on a cached, now revoked, login.
+    this.#deps.connectionLogins.forget(this.token);
+    this.#holder.onLost(reason);
+  }
+
+  release(): void {
+    this.#stopWatching();
+    this.#releaseSlot();
+  }
 }
