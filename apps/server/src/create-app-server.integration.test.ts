@@ -256,6 +256,17 @@ describe("WebSocket upgrades", () => {
     }
   });
 
+  it("answers a query over a socket whose Host header does not parse as a URL", async () => {
+    const token = await login(server, account.senior.email);
+    const result = await upgrade(server.wsUrl, {
+      headers: { host: "bad host[", cookie: `${AUTH_COOKIE_NAME}=${token}` },
+    });
+    if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+    const answer = (await rpcQuery(result.socket, 1, "auth.me")) as { result?: { type?: string } };
+    expect(answer.result?.type).toBe("data");
+    result.socket.close();
+  });
+
   it("closes a socket that sends more than the payload limit (1009) and stays up for others", async () => {
     const logs = createLogCapture();
     const replica = await startTestServer({ database, wsMaxPayloadBytes: 4_096, logger: logs.logger });

@@ -79,12 +79,6 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string) {
 
 type TUpgradeFacts = Omit<TConnectionFacts, "logFields">;
 
-/** Errors `ws` raises for a misbehaving peer (frame too big, bad opcode…), not our bugs. */
-function isSocketProtocolError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && code.startsWith("WS_ERR_");
-}
-
 /** Often enough for every timed duty of a socket (keep-alive, the login deadline) to be on time. */
 function sweepPeriodMs(config: Pick<TAppServerConfig, "wsKeepAlive" | "wsAuthTimeoutMs">): number {
   const { pingMs, pongWaitMs } = config.wsKeepAlive;
@@ -163,8 +157,6 @@ export function createAppServer(options: AppServerOptions): AppServer {
         socketStreams: connection,
       }),
     onError: ({ error, path, type }) => {
-      // A socket's own failures (e.g. an oversize message) are logged once by its connection.
-      if (isSocketProtocolError(error.cause)) return;
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error, path, type }, "websocket operation failed");
     },
@@ -256,7 +248,6 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return rejectUpgrade(socket, 429, "Too Many Requests");
     }
     const upgrade: TUpgradeFacts = {
-      host: req.headers.host,
       authToken: authTokenFromRequest(req),
       usesConnectionParams: url.searchParams.get("connectionParams") === "1",
       clientIp: clientIpOf(req, config),

@@ -30,12 +30,11 @@ import {
 } from "./trpc-wire.ts";
 
 const ESCALATION_STREAM_PATH = "escalation.onEvent";
+const NO_HEADERS = {};
 const WS_CLOSE_POLICY_VIOLATION = 1008;
 
 /** What the connection keeps of its upgrade request, worked out once when it was accepted. */
 export type TConnectionFacts = {
-  /** The upgrade's host header, which tRPC's handler parses its (fixed) url against. */
-  host: string | undefined;
   /** From the login cookie; a `connectionParams` message, when the url announces one, replaces it. */
   authToken: string | null;
   usesConnectionParams: boolean;
@@ -80,7 +79,8 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
   refused = 0;
   /** tRPC's handler gets no connectionParams: the connection has read them already. */
   readonly url = "/trpc";
-  readonly headers: { host?: string | undefined };
+  /** No host either: tRPC would parse the client's Host header, and throw on a malformed one. */
+  readonly headers = NO_HEADERS;
   authToken: string | null;
   readonly clientIp: string;
   readonly deviceToken: string | null;
@@ -103,7 +103,6 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
     this.#socket = socket;
     this.#options = options;
     this.logFields = facts.logFields;
-    this.headers = { host: facts.host };
     this.authToken = facts.authToken;
     this.clientIp = facts.clientIp;
     this.deviceToken = facts.deviceToken;
@@ -234,6 +233,7 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
       const viewer = await deps.connectionLogins.viewerOf(this.authToken);
       if (!viewer) throw new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
       if (isStopped) return;
+      this.#signInDeadline = null;
       this.send(startedFrame(id));
       const stream = startEscalationStream(deps, {
         viewer,

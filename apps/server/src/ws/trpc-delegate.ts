@@ -34,14 +34,10 @@ export class DelegatedSocketView extends EventEmitter {
   close(code?: number, reason?: string): void {
     this.#socket.close(code, reason);
   }
-
-  terminate(): void {
-    this.#socket.terminate();
-  }
 }
 
-/** What tRPC's handler reads of the request it is given: the path, and the host to parse it against. */
-export type TDelegatedRequest = { url: string; headers: { host?: string | undefined } };
+/** What tRPC's handler reads of the request it is given: the path (and a host, when one is given). */
+export type TDelegatedRequest = { url: string; headers: { host?: string } };
 
 type TDelegateOptions<TRequest extends TDelegatedRequest> = Pick<WSSHandlerOptions<AppRouter>, "onError"> & {
   /** The connection's context; `request` is the object the delegate was opened with. */

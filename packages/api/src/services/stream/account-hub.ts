@@ -153,11 +153,13 @@ export class AccountHub {
     if (this.#isAheadOfHub(lastEventId)) await this.#checkLogSoon();
     else if (lastEventId) this.#checkLogShortly();
     const start = startingPoint(lastEventId, this.epoch, this.position);
+    if (follower.isEnded) return;
     if (start.resync) sink.deliver(this.#resyncItem(start.resync));
     let cursor = start.seq;
     let recent = this.#history.after(cursor);
     while (recent === null && !this.#isOver(follower)) {
       const page = await this.#readLog(cursor);
+      if (follower.isEnded) return;
       if (page.length === 0) {
         // The log no longer holds what the history lacks (it was reset or trimmed).
         sink.deliver(this.#resyncItem(EVENTS_NOT_KEPT));
@@ -222,14 +224,14 @@ export class AccountHub {
     }
     this.#isFanningOut = true;
     const followers = [...this.#followers];
-    /** `history.after(cursor)` per cursor: nearly every follower is at the same one. */
-    const pendingByCursor = new Map<number, TStreamItem[] | null>();
+    /** `history.next(cursor)` per cursor: nearly every follower is at the same one. */
+    const nextByCursor = new Map<number, TStreamItem | undefined | null>();
     let next = 0;
     scheduleFanOut({
       serve: (budget) => {
         const end = Math.min(next + budget, followers.length);
         for (let index = next; index < end; index += 1) {
-          this.#handNextItem(followers[index] as Follower, pendingByCursor);
+          this.#handNextItem(followers[index] as Follower, nextByCursor);
         }
         const served = end - next;
         next = end;
@@ -246,15 +248,15 @@ export class AccountHub {
     this.#fanOut();
   }
 
-  #handNextItem(follower: Follower, pendingByCursor: Map<number, TStreamItem[] | null>): void {
+  #handNextItem(follower: Follower, nextByCursor: Map<number, TStreamItem | undefined | null>): void {
     if (follower.isEnded || follower.cursor >= this.position) return;
-    let pending = pendingByCursor.get(follower.cursor);
-    if (pending === undefined) {
-      pending = this.#history.after(follower.cursor);
-      pendingByCursor.set(follower.cursor, pending);
+    let next = nextByCursor.get(follower.cursor);
+    if (next === undefined && !nextByCursor.has(follower.cursor)) {
+      next = this.#history.next(follower.cursor);
+      nextByCursor.set(follower.cursor, next);
     }
     try {
-      if (pending === null) {
+      if (next === null) {
         // Fell further behind than the history holds (a burst larger than it, in one round).
         follower.sink.deliver(this.#resyncItem(FELL_BEHIND));
         follower.cursor = this.position;
@@ -262,7 +264,6 @@ export class AccountHub {
       }
       // One item per follower per round: the first event of a burst reaches everyone before the
       // second reaches anyone, so each event's latency is one pass over the followers, not several.
-      const next = pending[0];
       if (next) follower.cursor = deliverIfWanted(follower.sink, next);
       if (follower.cursor < this.position) this.#isAnotherRoundDue = true;
     } catch (error) {

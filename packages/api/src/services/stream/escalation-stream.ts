@@ -71,7 +71,7 @@ class EscalationStream implements TStreamSink, TFollowing, TLiveStreamHolder {
   }
 
   deliver(item: TStreamItem): void {
-    this.#request.deliver(item);
+    if (this.#slot) this.#request.deliver(item);
   }
 
   end(error?: unknown): void {

@@ -14,6 +14,16 @@ describe("RecentHistory", () => {
     expect(history.after(9)).toEqual([]);
   });
 
+  it("gives the one item after a position, nothing at the newest, and null once it has left", () => {
+    const history = new RecentHistory(3, 0);
+    for (const seq of [1, 2, 4]) history.append(item(seq));
+    expect(history.next(0)).toEqual(item(1));
+    expect(history.next(2)).toEqual(item(4));
+    expect(history.next(4)).toBeUndefined();
+    for (let seq = 5; seq <= 20; seq += 1) history.append(item(seq));
+    expect(history.next(1)).toBeNull();
+  });
+
   it("stays bounded and says when a position is older than what it still holds", () => {
     const history = new RecentHistory(3, 0);
     for (let seq = 1; seq <= 20; seq += 1) history.append(item(seq));

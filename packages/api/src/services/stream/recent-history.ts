@@ -47,6 +47,17 @@ export class RecentHistory<T extends TSequenced> {
    */
   after(seq: number): T[] | null {
     if (seq < this.#completeAfter) return null;
+    const index = this.#indexAfter(seq);
+    return index === this.#items.length ? [] : this.#items.slice(index);
+  }
+
+  /** The first item after `seq` (undefined when there is none yet); null when it has left the history. */
+  next(seq: number): T | undefined | null {
+    if (seq < this.#completeAfter) return null;
+    return this.#items[this.#indexAfter(seq)];
+  }
+
+  #indexAfter(seq: number): number {
     const items = this.#items;
     let low = 0;
     let high = items.length;
@@ -55,6 +66,6 @@ export class RecentHistory<T extends TSequenced> {
       if ((items[middle] as T).seq <= seq) low = middle + 1;
       else high = middle;
     }
-    return low === items.length ? [] : items.slice(low);
+    return low;
   }
 }

@@ -12,8 +12,6 @@ export type TSocketStreams = {
   refused: number;
   /** Ends a connection that keeps asking past its cap, so its requests stop costing the server. */
   disconnect(reason: string): void;
-  /** Writes a message the stream built itself (a tRPC frame) straight to the connection. */
-  send(frame: string): void;
 };
 
 /** Refusals after which a socket counts as abusive rather than mistaken. */

@@ -43,7 +43,7 @@ class Reader implements TStreamSink, TFollowing {
   }
 
   deliver(item: Parameters<TStreamSink["deliver"]>[0]): void {
-    this.#sink.deliver(item);
+    if (this.#release) this.#sink.deliver(item);
   }
 
   end(error?: unknown): void {
