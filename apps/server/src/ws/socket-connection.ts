@@ -308,6 +308,10 @@ function parseJson(buffer: Buffer): unknown {
 
 /** The message, checked, if it starts or stops an escalation stream; null for anything else. */
 function escalationStreamRequest(message: unknown): TStreamRequest | null {
+  // A glance first, so tRPC's messages are not decoded here as well as by tRPC.
+  const { method, params } = (message ?? {}) as { method?: unknown; params?: { path?: unknown } };
+  const isStreamStart = method === "subscription" && params?.path === ESCALATION_STREAM_PATH;
+  if (!isStreamStart && method !== "subscription.stop") return null;
   let request: TWireRequest;
   try {
     request = parseWireRequest(message);

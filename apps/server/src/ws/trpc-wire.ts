@@ -1,5 +1,6 @@
 // tRPC's WebSocket wire format for what the server answers itself (the live escalation stream):
-// byte for byte what tRPC's adapter would send, errors shaped by the router's own error formatter.
+// what tRPC's adapter would send to wsLink (it echoes no `jsonrpc` field), errors shaped by the
+// router's own error formatter.
 import { appRouter } from "@handoff/api";
 import {
   getErrorShape,
