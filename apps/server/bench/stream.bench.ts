@@ -20,6 +20,7 @@ import { type MeasuredProcess, startProduct } from "./support/product-server.ts"
 import { startRawServer } from "./support/raw-server.ts";
 import { kb, largest, ms, percentile, ratio, smallest, until, wallNow } from "./support/stats.ts";
 import { SubscriberFleet } from "./support/subscriber-fleet.ts";
+import { startUserClient } from "./support/user-client.ts";
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 10_000);
 const SINGLE_EVENTS = 10;
@@ -199,18 +200,6 @@ async function postgresDatabase(): Promise<TDatabaseSetup> {
   return { env: { DATABASE_URL: database.databaseUrl as string }, cleanup: () => database.close() };
 }
 
-function apiClient(baseUrl: string, token: string) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${baseUrl}/trpc`,
-        transformer: superjson,
-        headers: { cookie: `${AUTH_COOKIE_NAME}=${token}`, origin: baseUrl },
-      }),
-    ],
-  });
-}
-
 async function signIn(baseUrl: string, email: string): Promise<string> {
   const anonymous = createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${baseUrl}/trpc`, transformer: superjson, headers: { origin: baseUrl } })],
@@ -237,26 +226,6 @@ async function mapWithConcurrency<T>(
   return results;
 }
 
-/** Retries a request whose reused keep-alive connection was reset (a few times on a loaded machine). */
-async function retryOnReset<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      // The server closed an idle keep-alive connection just as this request went out on it.
-      const cause = String((error as { cause?: { cause?: unknown } }).cause?.cause);
-      const isReset = cause.includes("ECONNRESET") || cause.includes("other side closed");
-      if (!isReset || attempt === attempts) throw error;
-    }
-  }
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const startedAt = performance.now();
-  const result = await work();
-  return [result, performance.now() - startedAt];
-}
-
 async function measureProduct(label: string, database: TDatabaseSetup) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -271,6 +240,7 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
   const receipts = new Receipts();
   const engineerToken = await signIn(baseUrl, "alice@acme.test");
   const seniorToken = await signIn(baseUrl, "sam@acme.test");
+  const users = await startUserClient(baseUrl, { engineer: engineerToken, senior: seniorToken });
   const fleet = new SubscriberFleet({
     url: `ws://127.0.0.1:${port}/trpc`,
     headers: { cookie: `${AUTH_COOKIE_NAME}=${seniorToken}`, origin: baseUrl },
@@ -278,39 +248,21 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     onReceipt: receipts.record,
   });
   try {
-    const engineer = apiClient(baseUrl, engineerToken);
-    const senior = apiClient(baseUrl, seniorToken);
     const sessionsNeeded = SINGLE_EVENTS + BURST + 2 * LATENCY_SAMPLES + STORM_ESCALATIONS;
     const sessions: string[] = [];
     for (let index = 0; index < sessionsNeeded; index += 1) {
-      const session = await engineer.session.create.mutate({
-        problemSummary: `Bench: VPN drops for site ${index}`,
-        problemDomain: "network",
-      });
-      sessions.push(session.id);
+      sessions.push((await users.call({ op: "createSession", index })).value);
     }
-    // With an idempotency key a retry is safe: a busy client process can lose the race with the
-    // server's keep-alive timeout and see its reused connection reset.
-    const escalate = (sessionId: string) => {
-      const request = {
-        sessionId,
-        priority: "high",
-        notes: "Tried the usual; still drops.",
-        idempotencyKey: randomUUID(),
-      } as const;
-      return retryOnReset(() => engineer.handoff.escalate.mutate(request));
-    };
+    const escalate = () => users.call({ op: "escalate", sessionId: sessions.pop() as string });
 
     const escalateAndClaim = async () => {
       const escalateMs: number[] = [];
       const claimMs: number[] = [];
       for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
-        const [card, escalated] = await timed(() => escalate(sessions.pop() as string));
-        const [, claimed] = await timed(() =>
-          retryOnReset(() => senior.handoff.claim.mutate({ handoffId: card.id })),
-        );
-        escalateMs.push(escalated);
-        claimMs.push(claimed);
+        const escalated = await escalate();
+        const claimed = await users.call({ op: "claim", handoffId: escalated.value });
+        escalateMs.push(escalated.ms);
+        claimMs.push(claimed.ms);
       }
       return { escalate: percentile(escalateMs, 50), claim: percentile(claimMs, 50) };
     };
@@ -330,20 +282,19 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     const idleCpu = await idleCpuShare(product);
 
     progress(`${label}: fan-out`);
+    // What the last single escalation sent each subscriber: the burst's frames interleave.
+    let escalation = null as typeof fleet.lastEscalation;
     const fanout = await measureFanout(receipts, async (count) => {
+      if (count === BURST) escalation = fleet.lastEscalation;
       const startedAt = wallNow();
       // A few at a time: twenty at once in one account queue on its event-seq row lock, which is
       // the database's cost, not the stream's.
-      const cards = await mapWithConcurrency(count, BURST_CONCURRENCY, () =>
-        escalate(sessions.pop() as string),
-      );
-      return { keys: cards.map((card) => `handoff.created:${card.id}`), startedAt };
+      const cards = await mapWithConcurrency(count, BURST_CONCURRENCY, escalate);
+      return { keys: cards.map((card) => `handoff.created:${card.value}`), startedAt };
     });
-    const escalation = fleet.lastEscalation;
     if (!escalation) throw new Error("no escalation reached the first subscriber");
-    const frames = escalation.frames.map((text) =>
-      text.split(escalation.handoffId).join(FRAME_ID_PLACEHOLDER),
-    );
+    const { handoffId } = escalation;
+    const frames = escalation.frames.map((text) => text.split(handoffId).join(FRAME_ID_PLACEHOLDER));
     const busyLatency = await escalateAndClaim();
 
     // The storm starts from a quiet stream: the escalate/claim samples leave a backlog of deliveries
@@ -365,9 +316,9 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     const stormMutationMs: number[] = [];
     const stormKeys: string[] = [];
     for (let index = 0; index < STORM_ESCALATIONS; index += 1) {
-      const [card, took] = await timed(() => escalate(sessions.pop() as string));
-      stormMutationMs.push(took);
-      stormKeys.push(`handoff.created:${card.id}`);
+      const card = await escalate();
+      stormMutationMs.push(card.ms);
+      stormKeys.push(`handoff.created:${card.value}`);
       await sleep(300);
     }
     const resumedMs = await allResumed;
@@ -384,6 +335,7 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     };
   } finally {
     fleet.close();
+    users.stop();
     await product.stop();
     await database.cleanup();
   }
