@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "node:https";
 import {
   type ApiDeps,
+  afterFanOut,
   type Clock,
   createAssistantJobHandlers,
   createConnectionLogins,
@@ -128,6 +129,7 @@ export function createApiDeps(options: {
     backoff: config.jobs.backoff,
     // Production: due times by the database's clock, the same for every replica.
     clock: options.clock,
+    deferKick: afterFanOut,
     handlers: {
       ...createEmailJobHandlers({
         prisma,

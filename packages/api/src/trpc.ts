@@ -8,6 +8,7 @@ import { AppError } from "./domain/app-error.ts";
 import { hasRoleAtLeast } from "./domain/roles.ts";
 import type { TRole } from "./schemas/enums.ts";
 import { resolveViewer, SESSION_ENDED_MESSAGE } from "./services/auth-service.ts";
+import { asRequest } from "./services/stream/fan-out-queue.ts";
 
 // ---- initialisation -------------------------------------------------------------------------
 
@@ -43,9 +44,12 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Queries and mutations go ahead of the live stream's fan-out (see fan-out-queue.ts). */
+const aheadOfFanOut = t.middleware(({ type, next }) => (type === "subscription" ? next() : asRequest(next)));
+
 // ---- procedures -----------------------------------------------------------------------------
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(aheadOfFanOut).use(mapAppErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { authToken, isLongLived } = ctx.transport;

@@ -57,6 +57,11 @@ export type TJobWorkerOptions = {
    * Tests pass a manual clock to make timers (run-after times) due without waiting.
    */
   clock?: Clock;
+  /**
+   * Where a kick waits before it looks for work: the server lets the live stream's fan-out of the
+   * change that kicked go first. Omitted: it looks at once.
+   */
+  deferKick?: (look: () => void) => void;
 };
 
 type TClaimedJob = { id: string; accountId: string; kind: string; payload: unknown; attempts: number };
@@ -225,7 +230,7 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
       isStarted = true;
       pollNow();
     },
-    kick: pollNow,
+    kick: () => (options.deferKick ? options.deferKick(pollNow) : pollNow()),
     async drain() {
       for (;;) {
         pollNow();

@@ -4,9 +4,20 @@
 // answers I/O (requests, database replies: a transaction's next statement waits for at most one
 // turn). One queue for the whole process, so a burst of events or many busy accounts never take more
 // per turn.
+//
+// While a request is in flight the fan-out steps aside, for at most FAN_OUT_MAX_YIELD_MS at a time:
+// a mutation makes tens of database round trips, and a database on the same cores (or the process
+// itself, with the embedded one) needs the CPU the fan-out would take. The bound keeps a steady
+// stream of requests from starving the stream. Background work (jobs) goes the other way: it waits
+// for the fan-out queued ahead of it, so an escalation's card reaches everyone before the jobs it
+// caused take their share of the process.
 
 /** How long one turn of the event loop may spend handing out events. */
 export const FAN_OUT_MS_PER_TURN = 4;
+/** The longest the fan-out waits for requests in flight before it takes a turn anyway. */
+export const FAN_OUT_MAX_YIELD_MS = 20;
+/** The longest background work waits for the fan-out. */
+export const BACKGROUND_MAX_WAIT_MS = 500;
 /** Subscribers served between two looks at the clock. */
 export const SUBSCRIBERS_PER_CHUNK = 32;
 
@@ -17,6 +28,12 @@ export type TFanOutRound = {
 
 const rounds: TFanOutRound[] = [];
 let isScheduled = false;
+let requestsInFlight = 0;
+/** When the fan-out began waiting for the requests in flight; null while it is not waiting. */
+let yieldingSince: number | null = null;
+let yieldTimer: NodeJS.Timeout | null = null;
+/** Background work waiting for the queue to empty. */
+let waitingForIdle: (() => void)[] = [];
 
 /** Queues a round behind every round already queued; rounds run in order. */
 export function scheduleFanOut(round: TFanOutRound): void {
@@ -26,7 +43,52 @@ export function scheduleFanOut(round: TFanOutRound): void {
   setImmediate(runTurn);
 }
 
+/** Runs a request's work ahead of the fan-out (see above). */
+export async function asRequest<T>(work: () => Promise<T>): Promise<T> {
+  requestsInFlight += 1;
+  try {
+    return await work();
+  } finally {
+    requestsInFlight -= 1;
+    if (requestsInFlight === 0 && yieldTimer) {
+      clearTimeout(yieldTimer);
+      yieldTimer = null;
+      setImmediate(runTurn);
+    }
+  }
+}
+
+/**
+ * Runs `work` once the fan-out has handed out everything queued by then, or after
+ * BACKGROUND_MAX_WAIT_MS. It looks on the next turn, so the round an event published just now is
+ * about to queue counts too.
+ */
+export function afterFanOut(work: () => void): void {
+  setImmediate(() => {
+    if (rounds.length === 0) return work();
+    let isDone = false;
+    const runOnce = () => {
+      if (isDone) return;
+      isDone = true;
+      clearTimeout(deadline);
+      work();
+    };
+    const deadline = setTimeout(runOnce, BACKGROUND_MAX_WAIT_MS);
+    waitingForIdle.push(runOnce);
+  });
+}
+
 function runTurn(): void {
+  if (requestsInFlight > 0) {
+    const now = performance.now();
+    yieldingSince ??= now;
+    const yieldLeft = FAN_OUT_MAX_YIELD_MS - (now - yieldingSince);
+    if (yieldLeft > 0) {
+      yieldTimer = setTimeout(resumeAfterYield, yieldLeft);
+      return;
+    }
+  }
+  yieldingSince = null;
   const deadline = performance.now() + FAN_OUT_MS_PER_TURN;
   while (rounds.length > 0 && performance.now() < deadline) {
     const served = (rounds[0] as TFanOutRound).serve(SUBSCRIBERS_PER_CHUNK);
@@ -34,4 +96,16 @@ function runTurn(): void {
   }
   isScheduled = rounds.length > 0;
   if (isScheduled) setImmediate(runTurn);
+  else runWaitingForIdle();
+}
+
+function runWaitingForIdle(): void {
+  const waiting = waitingForIdle;
+  waitingForIdle = [];
+  for (const work of waiting) work();
+}
+
+function resumeAfterYield(): void {
+  yieldTimer = null;
+  runTurn();
 }
