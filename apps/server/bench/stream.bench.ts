@@ -27,9 +27,11 @@ const SINGLE_EVENTS = 10;
 const BURST = 20;
 const BURST_CONCURRENCY = 4;
 const LATENCY_SAMPLES = 30;
+const WARM_UP_SAMPLES = 10;
 const STORM_ESCALATIONS = 5;
 const IDLE_SECONDS = 5;
 const DELIVERY_TIMEOUT_MS = 120_000;
+const QUIET_BETWEEN_SAMPLES_MS = 200;
 
 /** Progress on stderr, so a long run shows where it is; figures go to stdout. */
 const progress = (step: string) => process.stderr.write(`  … ${step}\n`);
@@ -133,7 +135,9 @@ async function measureFanout(
       spreads.push(at - first);
     }
     rates.push(times.length / (Math.max(1, largest(times) - first) / 1_000));
-    await sleep(200);
+    // The next sample starts on a quiet stream: the frames that follow a card (the session's
+    // update, the assessment) are still being handed out, or read, when the card has arrived.
+    await untilQuiet(receipts, QUIET_BETWEEN_SAMPLES_MS, DELIVERY_TIMEOUT_MS);
   }
   const messagesPerEvent = (receipts.total - receiptsBefore) / (SINGLE_EVENTS * SUBSCRIBERS);
   const burst = await send(BURST);
@@ -248,17 +252,17 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     onReceipt: receipts.record,
   });
   try {
-    const sessionsNeeded = SINGLE_EVENTS + BURST + 2 * LATENCY_SAMPLES + STORM_ESCALATIONS;
+    const sessionsNeeded = WARM_UP_SAMPLES + SINGLE_EVENTS + BURST + 2 * LATENCY_SAMPLES + STORM_ESCALATIONS;
     const sessions: string[] = [];
     for (let index = 0; index < sessionsNeeded; index += 1) {
       sessions.push((await users.call({ op: "createSession", index })).value);
     }
     const escalate = () => users.call({ op: "escalate", sessionId: sessions.pop() as string });
 
-    const escalateAndClaim = async () => {
+    const escalateAndClaim = async (samples: number) => {
       const escalateMs: number[] = [];
       const claimMs: number[] = [];
-      for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
+      for (let index = 0; index < samples; index += 1) {
         const escalated = await escalate();
         const claimed = await users.call({ op: "claim", handoffId: escalated.value });
         escalateMs.push(escalated.ms);
@@ -267,7 +271,10 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
       return { escalate: percentile(escalateMs, 50), claim: percentile(claimMs, 50) };
     };
     progress(`${label}: escalate/claim with no subscribers`);
-    const idleLatency = await escalateAndClaim();
+    // Discarded: the first requests of a fresh process are slow (cold code and caches), which
+    // would flatter the comparison with subscribers.
+    await escalateAndClaim(WARM_UP_SAMPLES);
+    const idleLatency = await escalateAndClaim(LATENCY_SAMPLES);
 
     const heapBefore = (await product.stats("heap")).heapUsed;
     progress(`${label}: connecting ${SUBSCRIBERS} subscribers`);
@@ -295,7 +302,7 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
     if (!escalation) throw new Error("no escalation reached the first subscriber");
     const { handoffId } = escalation;
     const frames = escalation.frames.map((text) => text.split(handoffId).join(FRAME_ID_PLACEHOLDER));
-    const busyLatency = await escalateAndClaim();
+    const busyLatency = await escalateAndClaim(LATENCY_SAMPLES);
 
     // The storm starts from a quiet stream: the escalate/claim samples leave a backlog of deliveries
     // (tens of seconds on the fast embedded database) that would otherwise be measured with it, in a
