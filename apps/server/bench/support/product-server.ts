@@ -1,9 +1,9 @@
-// The product as a user runs it (`src/main.ts`), in its own process so the bench measures its CPU
+// The product as a user runs it (`pnpm start`: the build, rebuilt first when stale), in its own process so the bench measures its CPU
 // and heap apart from the clients'. Restartable on the same port and database.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../scripts/start.mjs", import.meta.url));
 const PROBE = fileURLToPath(new URL("./process-probe.ts", import.meta.url));
 
 export type TProbeStats = { heapUsed: number; cpuMicros: number };
