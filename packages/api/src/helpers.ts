@@ -8,7 +8,11 @@ export { formatEventId, parseEventId, type TEventPosition } from "./schemas/even
 export type * from "./schemas/inputs.ts";
 export type * from "./schemas/outputs.ts";
 export type * from "./schemas/psa.ts";
-export { createRetryDelay, type TRetryDelayOptions } from "./schemas/reconnect-delay.ts";
+export {
+  createRetryDelay,
+  type TRetryDelayOptions,
+  WEB_SOCKET_RECONNECT,
+} from "./schemas/reconnect-delay.ts";
 export { formatRelativeTime } from "./schemas/relative-time.ts";
 export {
   BUSINESS_DAY_MINUTES,

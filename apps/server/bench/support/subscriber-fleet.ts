@@ -2,6 +2,7 @@
 // @trpc/client per socket would measure the client, not the server). Each one records the events
 // it receives, so a run can check every event arrived once and in order, and resumes from its last
 // event id when its socket drops.
+import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/helpers";
 import { WebSocket } from "ws";
 import { wallNow } from "./stats.ts";
 
@@ -25,6 +26,8 @@ export type TFleetOptions = {
 };
 
 const SUBSCRIBE_ID = 1;
+/** As the web app reconnects: full jitter, so a restart's storm is spread as real clients spread it. */
+const reconnectDelay = createRetryDelay(WEB_SOCKET_RECONNECT);
 
 export class SubscriberFleet {
   readonly #options: TFleetOptions;
@@ -164,7 +167,7 @@ export class SubscriberFleet {
   }
 
   #reconnect(subscriber: TSubscriber): void {
-    const delay = Math.min(100 * 2 ** subscriber.attempts, 2_000) * (0.5 + Math.random() / 2);
+    const delay = reconnectDelay(subscriber.attempts);
     subscriber.attempts += 1;
     setTimeout(() => {
       if (!this.#isClosed) void this.#open(subscriber);

@@ -1,7 +1,7 @@
 // Builds the tRPC client: subscriptions over one WebSocket (jittered backoff, keep-alive),
 // queries and mutations over batched HTTP with the session cookie. superjson both ways.
 import type { AppRouter } from "@handoff/api";
-import { createRetryDelay } from "@handoff/api/helpers";
+import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/helpers";
 import {
   createWSClient,
   httpBatchLink,
@@ -34,7 +34,7 @@ function createSubscriptionLink(): { link: TRPCLink<AppRouter>; reset(): void } 
   const getClient = () => {
     wsClient ??= createWSClient({
       url: webSocketUrl,
-      retryDelayMs: createRetryDelay({ baseMs: 500, capMs: 10_000 }),
+      retryDelayMs: createRetryDelay(WEB_SOCKET_RECONNECT),
       keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 4_000 },
       lazy: { enabled: false, closeMs: 0 },
     });

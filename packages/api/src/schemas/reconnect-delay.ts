@@ -11,3 +11,6 @@ export function createRetryDelay({ baseMs, capMs, random = Math.random }: TRetry
     return Math.round(floor + random() * (ceiling - floor));
   };
 }
+
+/** How the web app's WebSocket reconnects (wsLink): the bench's subscribers reconnect the same way. */
+export const WEB_SOCKET_RECONNECT: TRetryDelayOptions = { baseMs: 500, capMs: 10_000 };
