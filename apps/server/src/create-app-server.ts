@@ -2,7 +2,7 @@
 // web app's build. Owns connections only; the database, bus and mailer belong to the caller.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiDeps, appRouter, createContext } from "@handoff/api";
+import { type ApiDeps, appRouter, createContext, queueStreamWork } from "@handoff/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { WebSocketServer } from "ws";
 import type { TAppConfig } from "./config.ts";
@@ -244,16 +244,22 @@ export function createAppServer(options: AppServerOptions): AppServer {
       );
       return rejectUpgrade(socket, 403, "Forbidden");
     }
-    if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
-      return rejectUpgrade(socket, 429, "Too Many Requests");
-    }
-    const upgrade: TUpgradeFacts = {
-      authToken: authTokenFromRequest(req),
-      usesConnectionParams: url.searchParams.get("connectionParams") === "1",
-      clientIp: clientIpOf(req, config),
-      deviceToken: deviceTokenFromRequest(req),
-    };
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, upgrade));
+    // Completed a few milliseconds' worth per turn, with the stream's other work (fan-out-queue.ts):
+    // a reconnect storm of thousands of sockets holds no request up for long.
+    queueStreamWork(() => {
+      if (socket.destroyed) return;
+      if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");
+      if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
+        return rejectUpgrade(socket, 429, "Too Many Requests");
+      }
+      const upgrade: TUpgradeFacts = {
+        authToken: authTokenFromRequest(req),
+        usesConnectionParams: url.searchParams.get("connectionParams") === "1",
+        clientIp: clientIpOf(req, config),
+        deviceToken: deviceTokenFromRequest(req),
+      };
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, upgrade));
+    });
   });
 
   server.on("clientError", (error, socket) => {

@@ -9,6 +9,7 @@ import {
   type Logger,
   SESSION_ENDED_MESSAGE,
   startEscalationStream,
+  streamWorkTurn,
   type TFollowing,
   type TSocketStreams,
   toTRPCError,
@@ -232,6 +233,9 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
       const { deps } = this.#options;
       const viewer = await deps.connectionLogins.viewerOf(this.authToken);
       if (!viewer) throw new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
+      // A storm's streams start a few milliseconds' worth per turn, not all at once when their
+      // shared login lookup answers.
+      await streamWorkTurn();
       if (isStopped) return;
       this.#signInDeadline = null;
       this.send(startedFrame(id));

@@ -9,6 +9,7 @@ import {
   FAN_OUT_MAX_YIELD_MS,
   SUBSCRIBERS_PER_CHUNK,
   scheduleFanOut,
+  streamWorkTurn,
 } from "./fan-out-queue.ts";
 
 function deferred() {
@@ -112,5 +113,26 @@ describe("fan-out queue", () => {
     round.isOver = true;
     expect(ran.wasRoundGoing).toBe(true);
     expect(ran.at).toBeGreaterThanOrEqual(askedAt + BACKGROUND_MAX_WAIT_MS - 1);
+  });
+
+  it("takes other stream work (a socket to accept) in order with the fan-out, after requests in flight", async () => {
+    const order: string[] = [];
+    const request = deferred();
+    const answered = asRequest(() => request.promise);
+    scheduleFanOut({
+      serve() {
+        order.push("fan-out");
+        return 0;
+      },
+    });
+    const turn = streamWorkTurn().then(() => order.push("stream work"));
+    await nextTurn();
+    await nextTurn();
+    expect(order).toEqual([]);
+    request.resolve();
+    await answered;
+    order.push("request answered");
+    await turn;
+    expect(order).toEqual(["request answered", "fan-out", "stream work"]);
   });
 });

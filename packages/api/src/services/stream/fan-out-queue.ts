@@ -59,6 +59,24 @@ export async function asRequest<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Queues other work of the live stream (accepting a WebSocket, starting a stream) behind the
+ * fan-out queued so far, under the same budget per turn and stepping aside for requests the same way.
+ */
+export function queueStreamWork(work: () => void): void {
+  scheduleFanOut({
+    serve() {
+      work();
+      return 0;
+    },
+  });
+}
+
+/** Resolves when queued stream work would run (see queueStreamWork). */
+export function streamWorkTurn(): Promise<void> {
+  return new Promise((resolve) => queueStreamWork(resolve));
+}
+
+/**
  * Runs `work` once the fan-out has handed out everything queued by then, or after
  * BACKGROUND_MAX_WAIT_MS. It looks on the next turn, so the round an event published just now is
  * about to queue counts too.
