@@ -279,6 +279,17 @@ describe("optimistic claim", () => {
     });
   });
 
+  it("keeps the lost card naming the winner when the rival's claimed event arrives after our answer", () => {
+    const lost = run(
+      [{ type: "claimFailed", handoffId: "h1", message: "Sam Ortiz claimed this 1 s ago.", isTaken: true }],
+      start(),
+    );
+    const rival = card("h1", { claimedBy: { id: "user-sam", name: "Sam Ortiz" } });
+    const state = run([event(2, "handoff.claimed", rival)], lost);
+    expect(state.entries.h1?.claim).toEqual({ status: "lost", message: "Sam Ortiz claimed this 1 s ago." });
+    expect(ids(run([{ type: "cardDismissed", handoffId: "h1" }], state))).toEqual([]);
+  });
+
   it("keeps showing the card as ours when the claimed event names us", () => {
     const mine = card("h1", { claimedBy: { id: ME, name: "Me" } });
     const state = run([event(2, "handoff.claimed", mine)], start());

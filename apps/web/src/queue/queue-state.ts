@@ -128,6 +128,9 @@ function applyEvent(state: TQueueState, eventId: string, event: THandoffEvent): 
 
 function applyClaimed(state: TQueueState, handoff: THandoffCard): TQueueState {
   const entry = state.entries[handoff.id];
+  // Our claim was already refused (the answer came before the event): the card stays, naming the
+  // winner, until it is dismissed.
+  if (entry?.claim.status === "lost") return state;
   if (entry?.claim.status !== "mine") return removeEntry(state, handoff.id);
   // Our own claim's answer is handled by claimSucceeded; a rival's win rolls ours back now.
   if (handoff.claimedBy?.id === state.viewerId) return state;
