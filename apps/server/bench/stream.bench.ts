@@ -23,7 +23,7 @@ import { SubscriberFleet } from "./support/subscriber-fleet.ts";
 import { startUserClient } from "./support/user-client.ts";
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 10_000);
-const SINGLE_EVENTS = 10;
+const SINGLE_EVENTS = 20;
 const BURST = 20;
 const BURST_CONCURRENCY = 4;
 const LATENCY_SAMPLES = 30;
