@@ -8,11 +8,12 @@ export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
 type TSendingSocket = Pick<WebSocket, "readyState" | "OPEN" | "bufferedAmount" | "send" | "close">;
 
-export function sendUnlessBackedUp(socket: TSendingSocket, frame: string): void {
+/** `frame` is text: a string, or its UTF-8 bytes (sent as a text frame all the same). */
+export function sendUnlessBackedUp(socket: TSendingSocket, frame: string | Buffer): void {
   if (socket.readyState !== socket.OPEN) return;
   if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
     socket.close(WS_CLOSE_TRY_AGAIN_LATER, "Too far behind: reconnect");
     return;
   }
-  socket.send(frame);
+  socket.send(frame, { binary: false });
 }

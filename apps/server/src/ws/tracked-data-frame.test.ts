@@ -21,14 +21,14 @@ describe("a stream frame", () => {
           data: superjson.serialize({ id: event.id, data: event.event }),
         },
       });
-      expect(trackedDataFrame(subscriptionId, event)).toBe(expected);
+      expect(trackedDataFrame(subscriptionId, event).toString("utf8")).toBe(expected);
     }
   });
 
   it("answers each subscription under its own id, from the one serialisation of the event", () => {
     const event = item();
-    const first = JSON.parse(trackedDataFrame(1, event));
-    const second = JSON.parse(trackedDataFrame(2, event));
+    const first = JSON.parse(trackedDataFrame(1, event).toString("utf8"));
+    const second = JSON.parse(trackedDataFrame(2, event).toString("utf8"));
     expect([first.id, second.id]).toEqual([1, 2]);
     expect(second.result).toEqual(first.result);
   });
