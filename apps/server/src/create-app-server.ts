@@ -244,8 +244,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
       );
       return rejectUpgrade(socket, 403, "Forbidden");
     }
+    if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
+      return rejectUpgrade(socket, 429, "Too Many Requests");
+    }
     // Completed a few milliseconds' worth per turn, with the stream's other work (fan-out-queue.ts):
-    // a reconnect storm of thousands of sockets holds no request up for long.
+    // a reconnect storm of thousands of sockets holds no request up for long. The address is checked
+    // again then: those queued meanwhile count once accepted.
     queueStreamWork(() => {
       if (socket.destroyed) return;
       if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");

@@ -78,7 +78,7 @@ export {
   startEscalationStream,
   type TEscalationStreamRequest,
 } from "./services/stream/escalation-stream.ts";
-export { afterFanOut, queueStreamWork, streamWorkTurn } from "./services/stream/fan-out-queue.ts";
+export { afterFanOut, queueStreamWork } from "./services/stream/fan-out-queue.ts";
 export {
   createStreamAdmission,
   type StreamAdmission,

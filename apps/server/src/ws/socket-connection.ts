@@ -7,9 +7,9 @@ import {
   type ApiDeps,
   AppError,
   type Logger,
+  queueStreamWork,
   SESSION_ENDED_MESSAGE,
   startEscalationStream,
-  streamWorkTurn,
   type TFollowing,
   type TSocketStreams,
   toTRPCError,
@@ -120,7 +120,7 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
     return performance.now() - this.#openedAt;
   }
 
-  send(frame: string): void {
+  send(frame: string | Buffer): void {
     sendUnlessBackedUp(this.#socket, frame);
   }
 
@@ -227,34 +227,42 @@ export class SocketConnection implements TSocketStreams, TSweptConnection, TDele
         isStopped = true;
       },
     });
+    const fail = (error: unknown) => {
+      streams.delete(id);
+      this.#sendError(id, error, input);
+    };
     try {
       const parsed = ZOnEventInput.safeParse(input);
       if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", cause: parsed.error });
       const { deps } = this.#options;
       const viewer = await deps.connectionLogins.viewerOf(this.authToken);
       if (!viewer) throw new AppError("UNAUTHORIZED", SESSION_ENDED_MESSAGE);
-      // A storm's streams start a few milliseconds' worth per turn, not all at once when their
-      // shared login lookup answers.
-      await streamWorkTurn();
-      if (isStopped) return;
-      this.#signInDeadline = null;
-      this.send(startedFrame(id));
-      const stream = startEscalationStream(deps, {
-        viewer,
-        authToken: this.authToken,
-        socket: this,
-        lastEventId: parsed.data.lastEventId,
-        deliver: (item) => this.send(trackedDataFrame(id, item)),
-        end: (error) => {
-          streams.delete(id);
-          if (error === undefined) this.send(stoppedFrame(id));
-          else this.#sendError(id, error, input);
-        },
+      // Started inside the queue's budget, a few milliseconds' worth per turn: a storm's streams do
+      // not all start at once when their shared login lookup answers.
+      queueStreamWork(() => {
+        if (isStopped) return;
+        try {
+          this.#signInDeadline = null;
+          this.send(startedFrame(id));
+          const stream = startEscalationStream(deps, {
+            viewer,
+            authToken: this.authToken,
+            socket: this,
+            lastEventId: parsed.data.lastEventId,
+            deliver: (item) => this.send(trackedDataFrame(id, item)),
+            end: (error) => {
+              streams.delete(id);
+              if (error === undefined) this.send(stoppedFrame(id));
+              else this.#sendError(id, error, input);
+            },
+          });
+          streams.set(id, stream);
+        } catch (error) {
+          fail(error);
+        }
       });
-      streams.set(id, stream);
     } catch (error) {
-      streams.delete(id);
-      this.#sendError(id, error, input);
+      fail(error);
     }
   }
 

@@ -8,7 +8,8 @@
 // While a request is in flight the fan-out steps aside, for at most FAN_OUT_MAX_YIELD_MS at a time:
 // a mutation makes tens of database round trips, and a database on the same cores (or the process
 // itself, with the embedded one) needs the CPU the fan-out would take. The bound keeps a steady
-// stream of requests from starving the stream. Background work (jobs) goes the other way: it waits
+// stream of requests from starving the stream, and a request older than REQUEST_PRIORITY_MS (one
+// waiting on an outside service, a PSA) is no longer waited for. Background work (jobs) goes the other way: it waits
 // for the fan-out queued ahead of it, so an escalation's card reaches everyone before the jobs it
 // caused take their share of the process.
 
@@ -16,6 +17,8 @@
 export const FAN_OUT_MS_PER_TURN = 4;
 /** The longest the fan-out waits for requests in flight before it takes a turn anyway. */
 export const FAN_OUT_MAX_YIELD_MS = 20;
+/** How long after it starts a request is still put ahead of the fan-out. */
+export const REQUEST_PRIORITY_MS = 250;
 /** The longest background work waits for the fan-out. */
 export const BACKGROUND_MAX_WAIT_MS = 500;
 /** Subscribers served between two looks at the clock. */
@@ -28,12 +31,13 @@ export type TFanOutRound = {
 
 const rounds: TFanOutRound[] = [];
 let isScheduled = false;
-let requestsInFlight = 0;
+/** When each request in flight started. */
+const requestsInFlight = new Set<{ startedAt: number }>();
 /** When the fan-out began waiting for the requests in flight; null while it is not waiting. */
 let yieldingSince: number | null = null;
 let yieldTimer: NodeJS.Timeout | null = null;
 /** Background work waiting for the queue to empty. */
-let waitingForIdle: (() => void)[] = [];
+const waitingForIdle: (() => void)[] = [];
 
 /** Queues a round behind every round already queued; rounds run in order. */
 export function scheduleFanOut(round: TFanOutRound): void {
@@ -45,17 +49,23 @@ export function scheduleFanOut(round: TFanOutRound): void {
 
 /** Runs a request's work ahead of the fan-out (see above). */
 export async function asRequest<T>(work: () => Promise<T>): Promise<T> {
-  requestsInFlight += 1;
+  const request = { startedAt: performance.now() };
+  requestsInFlight.add(request);
   try {
     return await work();
   } finally {
-    requestsInFlight -= 1;
-    if (requestsInFlight === 0 && yieldTimer) {
+    requestsInFlight.delete(request);
+    if (yieldTimer && !isRequestWaiting(performance.now())) {
       clearTimeout(yieldTimer);
       yieldTimer = null;
       setImmediate(runTurn);
     }
   }
+}
+
+function isRequestWaiting(now: number): boolean {
+  for (const { startedAt } of requestsInFlight) if (now - startedAt < REQUEST_PRIORITY_MS) return true;
+  return false;
 }
 
 /**
@@ -71,11 +81,6 @@ export function queueStreamWork(work: () => void): void {
   });
 }
 
-/** Resolves when queued stream work would run (see queueStreamWork). */
-export function streamWorkTurn(): Promise<void> {
-  return new Promise((resolve) => queueStreamWork(resolve));
-}
-
 /**
  * Runs `work` once the fan-out has handed out everything queued by then, or after
  * BACKGROUND_MAX_WAIT_MS. It looks on the next turn, so the round an event published just now is
@@ -84,25 +89,25 @@ export function streamWorkTurn(): Promise<void> {
 export function afterFanOut(work: () => void): void {
   setImmediate(() => {
     if (rounds.length === 0) return work();
-    let isDone = false;
     const runOnce = () => {
-      if (isDone) return;
-      isDone = true;
       clearTimeout(deadline);
+      const index = waitingForIdle.indexOf(runOnce);
+      if (index === -1) return;
+      waitingForIdle.splice(index, 1);
       work();
     };
-    const deadline = setTimeout(runOnce, BACKGROUND_MAX_WAIT_MS);
+    const deadline = setTimeout(runOnce, BACKGROUND_MAX_WAIT_MS).unref();
     waitingForIdle.push(runOnce);
   });
 }
 
 function runTurn(): void {
-  if (requestsInFlight > 0) {
-    const now = performance.now();
+  const now = performance.now();
+  if (isRequestWaiting(now)) {
     yieldingSince ??= now;
     const yieldLeft = FAN_OUT_MAX_YIELD_MS - (now - yieldingSince);
     if (yieldLeft > 0) {
-      yieldTimer = setTimeout(resumeAfterYield, yieldLeft);
+      yieldTimer = setTimeout(resumeAfterYield, yieldLeft).unref();
       return;
     }
   }
@@ -118,9 +123,7 @@ function runTurn(): void {
 }
 
 function runWaitingForIdle(): void {
-  const waiting = waitingForIdle;
-  waitingForIdle = [];
-  for (const work of waiting) work();
+  for (const runOnce of [...waitingForIdle]) runOnce();
 }
 
 function resumeAfterYield(): void {
