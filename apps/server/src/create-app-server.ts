@@ -244,22 +244,19 @@ export function createAppServer(options: AppServerOptions): AppServer {
       );
       return rejectUpgrade(socket, 403, "Forbidden");
     }
-    if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
-      return rejectUpgrade(socket, 429, "Too Many Requests");
-    }
+    const clientIp = clientIpOf(req, config);
+    if (!connectionsByAddress.hasRoomFor(clientIp)) return rejectUpgrade(socket, 429, "Too Many Requests");
     // Completed a few milliseconds' worth per turn, with the stream's other work (fan-out-queue.ts):
     // a reconnect storm of thousands of sockets holds no request up for long. The address is checked
     // again then: those queued meanwhile count once accepted.
     queueStreamWork(() => {
       if (socket.destroyed) return;
       if (isClosing) return rejectUpgrade(socket, 503, "Service Unavailable");
-      if (!connectionsByAddress.hasRoomFor(clientIpOf(req, config))) {
-        return rejectUpgrade(socket, 429, "Too Many Requests");
-      }
+      if (!connectionsByAddress.hasRoomFor(clientIp)) return rejectUpgrade(socket, 429, "Too Many Requests");
       const upgrade: TUpgradeFacts = {
         authToken: authTokenFromRequest(req),
         usesConnectionParams: url.searchParams.get("connectionParams") === "1",
-        clientIp: clientIpOf(req, config),
+        clientIp,
         deviceToken: deviceTokenFromRequest(req),
       };
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, upgrade));

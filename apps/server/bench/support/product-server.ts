@@ -1,5 +1,6 @@
-// The product as a user runs it (`pnpm start`: the build, rebuilt first when stale), in its own process so the bench measures its CPU
-// and heap apart from the clients'. Restartable on the same port and database.
+// The product as a user runs it (`pnpm start`: the build, rebuilt first when stale), in its own
+// process so the bench measures its CPU and heap apart from the clients'. Restartable on the same
+// port and database.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 

@@ -13,12 +13,21 @@ import {
   scheduleFanOut,
 } from "./fan-out-queue.ts";
 
-function deferred() {
+/** A request in flight until `answer()` (which resolves once the request is over). */
+function requestInFlight(): { answer(): Promise<void> } {
   let resolve = () => {};
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
+  const answered = asRequest(
+    () =>
+      new Promise<void>((settle) => {
+        resolve = settle;
+      }),
+  );
+  return {
+    answer() {
+      resolve();
+      return answered;
+    },
+  };
 }
 
 async function waitFor(condition: () => boolean): Promise<void> {
@@ -43,8 +52,7 @@ function recordingRound() {
 
 describe("fan-out queue", () => {
   it("steps aside while a request is in flight and serves as soon as it is answered", async () => {
-    const request = deferred();
-    const answered = asRequest(() => request.promise);
+    const request = requestInFlight();
     const round = recordingRound();
     const scheduledAt = performance.now();
     scheduleFanOut(round);
@@ -55,8 +63,7 @@ describe("fan-out queue", () => {
       scheduledAt + FAN_OUT_MAX_YIELD_MS - 1,
     );
 
-    request.resolve();
-    await answered;
+    await request.answer();
     // The answer wakes it: a turn or two, not the rest of the bound.
     await nextTurn();
     await nextTurn();
@@ -64,16 +71,14 @@ describe("fan-out queue", () => {
   });
 
   it("takes its turn anyway once a request has held it back for FAN_OUT_MAX_YIELD_MS", async () => {
-    const request = deferred();
-    const answered = asRequest(() => request.promise);
+    const request = requestInFlight();
     const round = recordingRound();
     const scheduledAt = performance.now();
     scheduleFanOut(round);
     await waitFor(() => round.servedAt !== null);
     // Timers may fire up to a millisecond early by this clock.
     expect(round.servedAt as number).toBeGreaterThanOrEqual(scheduledAt + FAN_OUT_MAX_YIELD_MS - 1);
-    request.resolve();
-    await answered;
+    await request.answer();
   });
 
   it("runs background work after the fan-out, including a round queued in the same turn", async () => {
@@ -114,8 +119,7 @@ describe("fan-out queue", () => {
 
   it("takes other stream work (a socket to accept) in order with the fan-out, after requests in flight", async () => {
     const order: string[] = [];
-    const request = deferred();
-    const answered = asRequest(() => request.promise);
+    const request = requestInFlight();
     const scheduledAt = performance.now();
     scheduleFanOut({
       serve() {
@@ -132,22 +136,19 @@ describe("fan-out queue", () => {
     await nextTurn();
     await nextTurn();
     if (performance.now() < scheduledAt + FAN_OUT_MAX_YIELD_MS - 1) expect(order).toEqual([]);
-    request.resolve();
-    await answered;
+    await request.answer();
     await queued;
     expect(order.slice(-2)).toEqual(["fan-out", "stream work"]);
   });
 
   it("no longer steps aside for a request older than REQUEST_PRIORITY_MS (one waiting on another service)", async () => {
-    const request = deferred();
-    const answered = asRequest(() => request.promise);
+    const request = requestInFlight();
     await sleep(REQUEST_PRIORITY_MS + 10);
     const round = recordingRound();
     scheduleFanOut(round);
     await nextTurn();
     await nextTurn();
     expect(round.servedAt).not.toBeNull();
-    request.resolve();
-    await answered;
+    await request.answer();
   });
 });

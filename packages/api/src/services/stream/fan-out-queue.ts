@@ -9,9 +9,9 @@
 // a mutation makes tens of database round trips, and a database on the same cores (or the process
 // itself, with the embedded one) needs the CPU the fan-out would take. The bound keeps a steady
 // stream of requests from starving the stream, and a request older than REQUEST_PRIORITY_MS (one
-// waiting on an outside service, a PSA) is no longer waited for. Background work (jobs) goes the other way: it waits
-// for the fan-out queued ahead of it, so an escalation's card reaches everyone before the jobs it
-// caused take their share of the process.
+// waiting on an outside service, a PSA) is no longer waited for. Background work (jobs) goes the
+// other way: it waits for the fan-out queued ahead of it, so an escalation's card reaches everyone
+// before the jobs it caused take their share of the process.
 
 /** How long one turn of the event loop may spend handing out events. */
 export const FAN_OUT_MS_PER_TURN = 4;
