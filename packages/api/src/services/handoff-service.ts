@@ -32,15 +32,18 @@ import { notifyEscalationJob } from "./notifications/email-jobs.ts";
 import { enqueueClaimPush } from "./notifications/push-jobs.ts";
 import { armPolicyTimer, stopPolicyTimers } from "./policy/policy-timers.ts";
 import { enqueuePsaNote } from "./psa/psa-notes.ts";
+import {
+  lockSession,
+  lockSessionRow,
+  recordSessionChange,
+  type TSessionChangeRecord,
+} from "./session-change.ts";
 
 /**
  * The longest an escalation's PSA note waits for the assessment it reports (the assessment job
  * releases it at once when done); past it, e.g. with the model down for good, it goes without.
  */
 const NOTE_WAITS_FOR_ASSESSMENT_MS = 3 * 60_000;
-
-import { lockSession, recordSessionChange, type TSessionChangeRecord } from "./session-change.ts";
-import { findSessionInAccount } from "./session-service.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId" | "role">;
 type THandoffEvent = Extract<TEscalationBusMessage, { handoff: THandoffCard }>;
@@ -67,8 +70,7 @@ export async function createHandoff(
   let events: THandoffChangeEvents;
   try {
     events = await deps.prisma.$transaction(async (tx) => {
-      assertMayChange(viewer, await lockSession(tx, viewer.accountId, input.sessionId));
-      const session = await findSessionInAccount(tx, viewer.accountId, input.sessionId, {
+      const session = await lockSession(tx, viewer.accountId, input.sessionId, {
         branches: { orderBy: { createdAt: "asc" } },
         messages: {
           orderBy: { createdAt: "desc" },
@@ -76,12 +78,14 @@ export async function createHandoff(
           include: { author: true },
         },
       });
+      assertMayChange(viewer, session);
       if (session.status === "RESOLVED")
         throw new AppError("CONFLICT", "This session is resolved: reopen it first.");
-      await assertNoOpenHandoff(tx, session.id);
+      const earlierHandoffs = await handoffsOfSession(tx, session.id);
+      assertNoneOpen(earlierHandoffs);
       // A claimed earlier handoff of this session is over: its idle pages stop.
       await stopPolicyTimers(tx, {
-        handoffIds: await handoffIdsOfSession(tx, session.id),
+        handoffIds: earlierHandoffs.map((handoff) => handoff.id),
         why: "The session was handed off again before it was delivered.",
       });
 
@@ -154,7 +158,7 @@ export async function claimHandoff(
     // The session is locked before the handoff, as every session change does, so a claim and a
     // change of the same session queue up instead of deadlocking.
     const target = await findHandoffInAccount(tx, viewer, handoffId);
-    await lockSession(tx, viewer.accountId, target.sessionId);
+    await lockSessionRow(tx, viewer.accountId, target.sessionId);
     const claimedAt = deps.clock.now();
     const { count } = await tx.handoff.updateMany({
       where: { id: handoffId, accountId: viewer.accountId, claimedAt: null, cancelledAt: null },
@@ -163,7 +167,7 @@ export async function claimHandoff(
     if (count === 0) throw await whyNotClaimable(tx, viewer, handoffId);
     // Every page still pending about it, on every channel, stops here; the idle clock starts.
     await stopPolicyTimers(tx, {
-      handoffIds: await handoffIdsOfSession(tx, target.sessionId),
+      handoffIds: (await handoffsOfSession(tx, target.sessionId)).map((handoff) => handoff.id),
       why: "Claimed before it was delivered: nothing to page about.",
       clockAt: claimedAt,
     });
@@ -357,9 +361,17 @@ export async function regenerateBriefing(
   if (await requestBriefing(deps.prisma, viewer, handoffId)) deps.jobs.kick();
   return getHandoff(deps.prisma, viewer, handoffId);
 }
-async function handoffIdsOfSession(tx: Prisma.TransactionClient, sessionId: string): Promise<string[]> {
-  const handoffs = await tx.handoff.findMany({ where: { sessionId }, select: { id: true } });
-  return handoffs.map((handoff) => handoff.id);
+function handoffsOfSession(tx: Prisma.TransactionClient, sessionId: string) {
+  return tx.handoff.findMany({
+    where: { sessionId },
+    select: {
+      id: true,
+      intent: true,
+      claimedAt: true,
+      cancelledAt: true,
+      handedOffBy: { select: { name: true } },
+    },
+  });
 }
 
 async function findHandoffInAccount(db: Prisma.TransactionClient, viewer: TViewerRef, handoffId: string) {
@@ -380,11 +392,8 @@ async function whyNotClaimable(tx: Prisma.TransactionClient, viewer: TViewerRef,
   return new AppError("CONFLICT", "This handoff can no longer be claimed.");
 }
 
-async function assertNoOpenHandoff(tx: Prisma.TransactionClient, sessionId: string) {
-  const open = await tx.handoff.findFirst({
-    where: { sessionId, claimedAt: null, cancelledAt: null },
-    include: { handedOffBy: { select: { name: true } } },
-  });
+function assertNoneOpen(handoffs: Awaited<ReturnType<typeof handoffsOfSession>>) {
+  const open = handoffs.find((handoff) => !handoff.claimedAt && !handoff.cancelledAt);
   if (!open) return;
   const verb = open.intent === "ESCALATE" ? "escalated" : "parked";
   throw new AppError(

@@ -21,19 +21,36 @@ const lockedInclude = { owner: person, assignee: person } satisfies Prisma.Sessi
 export type TLockedSession = Prisma.SessionGetPayload<{ include: typeof lockedInclude }>;
 
 /**
- * Locks the session row until commit and reads it. Changes to one session (and claims of its
- * handoff) queue up on this lock, so the holder a change is checked against is the holder it
- * commits under. Another account's session is NOT_FOUND, as if it did not exist.
+ * Locks the session row until commit. Changes to one session (and claims of its handoff) queue up
+ * on this lock, so the holder a change is checked against is the holder it commits under. Another
+ * account's session is NOT_FOUND, as if it did not exist.
  */
-export async function lockSession(
+export async function lockSessionRow(
   tx: Prisma.TransactionClient,
   accountId: string,
   sessionId: string,
-): Promise<TLockedSession> {
+): Promise<void> {
   const locked = await tx.$queryRaw<{ id: string }[]>`
     SELECT "id" FROM "Session" WHERE "id" = ${sessionId} AND "accountId" = ${accountId} FOR UPDATE`;
   if (locked.length === 0) throw new AppError("NOT_FOUND", "No session with that id in your account.");
-  return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: lockedInclude });
+}
+
+/**
+ * Locks the session row (see lockSessionRow) and reads the session with its holder's people, plus
+ * whatever else the change needs (`include`), in one read.
+ */
+export async function lockSession<TInclude extends Prisma.SessionInclude = Record<never, never>>(
+  tx: Prisma.TransactionClient,
+  accountId: string,
+  sessionId: string,
+  include?: TInclude,
+): Promise<Prisma.SessionGetPayload<{ include: typeof lockedInclude & TInclude }>> {
+  await lockSessionRow(tx, accountId, sessionId);
+  const session = await tx.session.findUniqueOrThrow({
+    where: { id: sessionId },
+    include: { ...include, ...lockedInclude },
+  });
+  return session as Prisma.SessionGetPayload<{ include: typeof lockedInclude & TInclude }>;
 }
 
 export type TSessionChangeRecord = {

@@ -20,7 +20,7 @@ import { sessionSummaryInclude, toSessionSummary } from "./session-summary.ts";
 type TViewerRef = Pick<TAuthedViewer, "id" | "accountId">;
 
 /** Loads a session of the caller's account; another account's session is NOT_FOUND, as if it did not exist. */
-export async function findSessionInAccount<TInclude extends Prisma.SessionInclude>(
+async function findSessionInAccount<TInclude extends Prisma.SessionInclude>(
   db: Prisma.TransactionClient,
   accountId: string,
   sessionId: string,

@@ -24,7 +24,7 @@ import { handoffCardInclude, type THandoffWithCardRelations, toHandoffCard } fro
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { releaseNoteAwaitingAssessment } from "../psa/psa-notes.ts";
-import { lockSession } from "../session-change.ts";
+import { lockSessionRow } from "../session-change.ts";
 import type { LanguageModelClient, TModelOutcome, TSessionForModel } from "./language-model.ts";
 import { assessByRules } from "./rules-assessment.ts";
 
@@ -104,7 +104,7 @@ export async function requestBriefing(
       throw new AppError("FORBIDDEN", "That handoff belongs to another account.");
     }
     // Serialised with claims and releases of the same session, so the claimer checked is current.
-    await lockSession(tx, viewer.accountId, handoff.sessionId);
+    await lockSessionRow(tx, viewer.accountId, handoff.sessionId);
     const { claimedById } = await tx.handoff.findUniqueOrThrow({
       where: { id: handoffId },
       select: { claimedById: true },
@@ -174,7 +174,7 @@ export function createAssistantJobHandlers(
     }
 
     const events = await prisma.$transaction(async (tx) => {
-      await lockSession(tx, handoff.accountId, handoff.sessionId);
+      await lockSessionRow(tx, handoff.accountId, handoff.sessionId);
       const current = await tx.handoff.findUniqueOrThrow({
         where: { id: handoffId },
         select: { assessment: true },
@@ -222,7 +222,7 @@ export function createAssistantJobHandlers(
           };
 
     const events = await prisma.$transaction(async (tx) => {
-      await lockSession(tx, handoff.accountId, handoff.sessionId);
+      await lockSessionRow(tx, handoff.accountId, handoff.sessionId);
       const current = await tx.handoff.findUniqueOrThrow({
         where: { id: handoffId },
         select: { briefing: true },
