@@ -104,13 +104,6 @@ export async function createHandoff(
         },
         include: handoffCardInclude,
       });
-      await tx.session.update({
-        where: { id: session.id },
-        data: {
-          status: input.intent === "escalate" ? "ESCALATED" : "PAUSED",
-          handoffCount: { increment: 1 },
-        },
-      });
       await enqueueJobs(tx, [
         ...(input.intent === "escalate" ? [notifyEscalationJob(handoff)] : []),
         ...assistantJobsFor(deps.assistant, { ...handoff, intent: input.intent }),
@@ -134,6 +127,10 @@ export async function createHandoff(
         ...(input.intent === "escalate"
           ? { action: "ESCALATED", summary: `Escalated the session (${input.priority} priority)` }
           : { action: "PARKED", summary: "Parked the session for a teammate" }),
+        sessionWrites: {
+          status: input.intent === "escalate" ? "ESCALATED" : "PAUSED",
+          handoffCount: { increment: 1 },
+        },
       });
     });
   } catch (error) {
@@ -287,7 +284,7 @@ async function announceHandoffChange(
   viewer: TViewerRef,
   type: THandoffEventType,
   handoff: THandoffWithCardRelations,
-  change: Pick<TSessionChangeRecord, "action" | "summary">,
+  change: Pick<TSessionChangeRecord, "action" | "summary" | "sessionWrites">,
 ): Promise<THandoffChangeEvents> {
   const sessionEvent = await recordSessionChange(tx, {
     sessionId: handoff.sessionId,

@@ -60,6 +60,8 @@ export type TSessionChangeRecord = {
   action: SessionLogAction;
   /** What changed, in words, for the session log. */
   summary: string;
+  /** What the change itself sets on the session row, written with its updatedAt in one statement. */
+  sessionWrites?: Prisma.SessionUpdateInput;
 };
 
 /**
@@ -80,7 +82,7 @@ export async function recordSessionChange(
   });
   const session = await tx.session.update({
     where: { id: change.sessionId },
-    data: { updatedAt: new Date() },
+    data: { ...change.sessionWrites, updatedAt: new Date() },
     include: sessionSummaryInclude,
   });
   return { type: "session.updated", session: toSessionSummary(session) };

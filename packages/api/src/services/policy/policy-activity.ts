@@ -38,6 +38,9 @@ export async function applyPolicyToSessionChange(
     clockAt: now,
     reasonPrefix: "idle:",
   });
-  const handoff = await tx.handoff.findUniqueOrThrow({ where: { id: claimed.id } });
+  const handoff = await tx.handoff.findUniqueOrThrow({
+    where: { id: claimed.id },
+    include: { account: { select: { escalationPolicy: true } } },
+  });
   await armPolicyTimer(tx, handoff);
 }

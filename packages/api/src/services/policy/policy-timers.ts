@@ -8,7 +8,7 @@
 // handoff bumps the version, deletes pending timers and skips every undelivered notification, in
 // its own transaction; a timer that escaped (already running) finds the version moved and does
 // nothing. Timers never page from memory: they run on the job worker, once across replicas.
-import type { Prisma, PrismaClient } from "@handoff/db";
+import type { EscalationPolicy, Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import type { Clock } from "../../domain/clock.ts";
 import { priorityToApi } from "../../domain/enum-mapping.ts";
@@ -83,16 +83,19 @@ export function timerJob(
 
 /**
  * Plans the first page of a handoff's current chain (after an escalation, claim, release or
- * activity). Parks have no policy. Call inside the transaction that changed the handoff.
+ * activity), by the account's policy read with the handoff. Parks have no policy. Call inside the
+ * transaction that changed the handoff.
  */
 export async function armPolicyTimer(
   tx: Prisma.TransactionClient,
-  handoff: TTimerHandoff & { intent: string; policyVersion: number },
+  handoff: TTimerHandoff & {
+    intent: string;
+    policyVersion: number;
+    account: { escalationPolicy: EscalationPolicy | null };
+  },
 ): Promise<void> {
   if (handoff.intent !== "ESCALATE") return;
-  const policy = policyFromRow(
-    await tx.escalationPolicy.findUnique({ where: { accountId: handoff.accountId } }),
-  );
+  const policy = policyFromRow(handoff.account.escalationPolicy);
   const page = plannedPage(handoff, policy, 0);
   if (page) await enqueueJobs(tx, [timerJob(handoff, handoff.policyVersion, 0, page.at)]);
 }
