@@ -39,7 +39,9 @@ export async function lockSessionRow(
  * Locks the session row (see lockSessionRow) and reads the session with its holder's people, plus
  * whatever else the change needs (`include`), in one read.
  */
-export async function lockSession<TInclude extends Prisma.SessionInclude = Record<never, never>>(
+export async function lockSession<
+  TInclude extends Omit<Prisma.SessionInclude, keyof typeof lockedInclude> = Record<never, never>,
+>(
   tx: Prisma.TransactionClient,
   accountId: string,
   sessionId: string,
