@@ -236,7 +236,7 @@ describe("sessions list", () => {
     });
   });
 
-  it("is a list of cards at 390 px, nothing cut off, and shows no keyboard hints on a touch screen", async () => {
+  it("is a list of cards at 390 px, nothing cut off, and so is a queue card, whose priority rail runs its whole height; no keyboard hints on a touch screen", async () => {
     const account = await createAccount(app);
     const engineer = await apiAs(app, account.engineer.email);
     await engineer.session.create({
@@ -265,8 +265,27 @@ describe("sessions list", () => {
     const header = await page.getByTestId("sessions-table").locator("thead").boundingBox();
     expect(header?.height ?? 0).toBeLessThanOrEqual(1);
 
+    await engineer.handoff.escalate({
+      sessionId: account.session.id,
+      priority: "urgent",
+      notes: "Tried the usual; the card wraps at this width, its actions below its text.",
+    });
     await page.goto("/escalations");
     await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
     expect(await page.locator(".keyboard-hint").isVisible()).toBe(false);
+    // The priority rail runs the card's whole height, beside the actions under the text too.
+    const card = page.getByTestId("queue-card");
+    await card.waitFor();
+    const cardBox = await card.boundingBox();
+    const railBox = await card.locator(".queue-card__rail").boundingBox();
+    const bottomOf = (box: { y: number; height: number } | null) => (box ? box.y + box.height : 0);
+    expect(bottomOf(cardBox) - bottomOf(railBox)).toBeLessThanOrEqual(1.5);
+    // Its text keeps a margin from the card's right edge.
+    const textRight = await card
+      .locator(".queue-card__body")
+      .evaluate((body) =>
+        Math.max(...[...body.children].map((child) => child.getBoundingClientRect().right)),
+      );
+    expect((cardBox?.x ?? 0) + (cardBox?.width ?? 0) - textRight).toBeGreaterThanOrEqual(12);
   });
 });
