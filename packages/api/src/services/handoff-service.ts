@@ -358,6 +358,8 @@ export async function regenerateBriefing(
   if (await requestBriefing(deps.prisma, viewer, handoffId)) deps.jobs.kick();
   return getHandoff(deps.prisma, viewer, handoffId);
 }
+
+/** Every handoff the session has had: for the open-handoff check and the timers to stop. */
 function handoffsOfSession(tx: Prisma.TransactionClient, sessionId: string) {
   return tx.handoff.findMany({
     where: { sessionId },
