@@ -171,13 +171,9 @@ export async function claimHandoff(
 
     const handoff = await tx.handoff.findUniqueOrThrow({
       where: { id: handoffId },
-      include: handoffCardInclude,
+      include: { ...handoffCardInclude, session: { select: { ownerId: true, psaTicketId: true } } },
     });
-    const session = await tx.session.update({
-      where: { id: handoff.sessionId },
-      data: { status: "ACTIVE", assigneeId: viewer.id },
-      select: { ownerId: true, psaTicketId: true },
-    });
+    const { session } = handoff;
     await armPolicyTimer(tx, handoff);
     const card = toHandoffCard(handoff, claimedAt);
     const pushes = await enqueueClaimPush(
@@ -202,6 +198,7 @@ export async function claimHandoff(
     const events = await announceHandoffChange(tx, viewer, "handoff.claimed", handoff, {
       action: "CLAIMED",
       summary: "Claimed the session from the queue",
+      sessionWrites: { status: "ACTIVE", assigneeId: viewer.id },
     });
     return { events, pushes, hasPsaNote };
   });

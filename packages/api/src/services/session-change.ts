@@ -63,7 +63,7 @@ export type TSessionChangeRecord = {
   /** What changed, in words, for the session log. */
   summary: string;
   /** What the change itself sets on the session row, written with its updatedAt in one statement. */
-  sessionWrites?: Prisma.SessionUpdateInput;
+  sessionWrites?: Prisma.SessionUncheckedUpdateInput;
 };
 
 /**
