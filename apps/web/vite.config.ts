@@ -15,6 +15,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Maps are written for error tools but not linked from the bundle, so browsers never fetch them.
     sourcemap: "hidden",
+    // Every browser the app supports preloads modules itself: no polyfill in the first load.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
         // Libraries change less often than the app: their own chunk stays cached across releases.
@@ -27,6 +29,8 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       "/trpc": { target: apiTarget, ws: true, changeOrigin: false },
+      // Single sign-on's start (the login page's form) and the provider's way back.
+      "/auth/sso": { target: apiTarget, changeOrigin: false },
     },
   },
 });

@@ -8,5 +8,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./src/test-setup.ts"],
+    // Generous: the suite shares 2 cores with the server and browser tests.
+    testTimeout: 30_000,
   },
 });

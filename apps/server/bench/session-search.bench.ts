@@ -1,5 +1,8 @@
 // Session search over 10,000 sessions on embedded PGlite, through the real server and @trpc/client
 // (`session.list` with `search`, first page of 25): prints p50/p95 per kind of query. Target: p95 ≤ 50 ms.
+// Then `session.similar` (the 5 closest resolved sessions) for sessions of a few problems, and what
+// rebuilding one session's search text and vector costs (the triggers do it once per change, e.g.
+// once per escalation).
 // `pnpm --filter @handoff/server bench:search [sessions] [--explain]` (default 10000); --explain
 // prints the word-search plan of each query (EXPLAIN ANALYZE) first; a search that is exactly an
 // existing ticket id is answered from the ticket index instead.
@@ -8,6 +11,7 @@ import { sessionListSql } from "@handoff/api";
 import { Prisma } from "@handoff/db";
 import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
 import { createTestClient, login, startTestServer } from "../src/testing/index.ts";
+import { describeIndexMaintenance, measureIndexMaintenance } from "./support/search-index-maintenance.ts";
 
 const args = process.argv.slice(2);
 const SESSION_COUNT = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10_000);
@@ -47,6 +51,45 @@ const pick = <T>(list: readonly T[], index: number) => list[index % list.length]
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** session.similar for one open session of each of a few problems: p50/p95 over all of them. */
+async function benchSimilar(client: ReturnType<typeof createTestClient>, accountId: string) {
+  const targets = await Promise.all(
+    PROBLEMS.slice(0, 5).map((problem) =>
+      database.prisma.session.findFirstOrThrow({
+        where: { accountId, status: "ACTIVE", problemSummary: { startsWith: problem } },
+        select: { id: true },
+      }),
+    ),
+  );
+  for (const { id } of targets) await client.session.similar({ sessionId: id });
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS_PER_QUERY; run += 1) {
+    for (const { id } of targets) {
+      const startedAt = performance.now();
+      await client.session.similar({ sessionId: id, limit: 5 });
+      samples.push(performance.now() - startedAt);
+    }
+  }
+  const sorted = samples.sort((a, b) => a - b);
+  console.log(
+    `
+session.similar over ${SESSION_COUNT} sessions (5 best resolved matches, ${targets.length} problems, real server):  p50 ${percentile(sorted, 50).toFixed(1)} ms  p95 ${percentile(sorted, 95).toFixed(1)} ms`,
+  );
+}
+
+async function benchIndexMaintenance(accountId: string) {
+  const sessions = await database.prisma.session.findMany({
+    where: { accountId },
+    select: { id: true },
+    take: 200,
+  });
+  const figures = await measureIndexMaintenance(
+    database.prisma,
+    sessions.map(({ id }) => id),
+  );
+  console.log(describeIndexMaintenance("one session with 2 entries", figures));
 }
 
 const database = await createTestDatabase("pglite");
@@ -133,6 +176,8 @@ try {
   console.log(
     `  ${"all queries".padEnd(47)}        p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  p95 ${p95.toFixed(1).padStart(6)} ms  (target p95 ≤ ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? "met" : "MISSED"})`,
   );
+  await benchSimilar(client, account.account.id);
+  await benchIndexMaintenance(account.account.id);
   await client.close();
 } finally {
   await server.close();

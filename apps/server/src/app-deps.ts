@@ -1,38 +1,46 @@
 // Wires the API's dependencies from config: the mailer (Resend or log-only), the Web Push sender,
-// the assistant (language model or rules),
-// the job worker with its handlers, and the login protection. Shared by main.ts and the test harness so both run the
-// same wiring. The worker is returned stopped: whoever runs the server starts it.
+// the assistant (language model or rules), the job worker with its handlers, and the sign-in and
+// password reset throttles. Shared by main.ts and the test harness so both run the same wiring.
+// The worker is returned stopped: whoever runs the server starts it.
 import { randomBytes } from "node:crypto";
 import type { Agent } from "node:https";
 import {
   type ApiDeps,
-  afterFanOut,
   type Clock,
   createAssistantJobHandlers,
   createConnectionLogins,
   createEmailJobHandlers,
+  createGuardedFetch,
+  createIssuerFetch,
   createJobWorker,
   createLanguageModelClient,
   createLoginProtection,
   createLoginWatcher,
   createLogMailer,
+  createPasswordResetJobHandlers,
+  createPasswordResetThrottle,
   createPolicyJobHandlers,
-  createPresenceHub,
   createPsaNoteJobHandlers,
   createPushJobHandlers,
   createResendMailer,
+  createRetentionJobHandlers,
+  createSecondFactorGuard,
   createSecretBox,
-  createStreamAdmission,
-  createStreamHub,
+  createSetupThrottle,
+  createTokenUses,
+  createWebhookJobHandlers,
   createWebPushSender,
+  DEFAULT_SECOND_FACTOR_GUARD,
   type Mailer,
   systemClock,
+  type TApiMetrics,
   type TBusMessage,
   type TEmailJobRetry,
   vapidKeysFrom,
 } from "@handoff/api";
-import type { EscalationBus } from "@handoff/bus";
+import type { Bus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
+import { createLive, FanOutScheduler, type Live } from "@handoff/live";
 import { Redis } from "ioredis";
 import type { TAppConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -42,18 +50,25 @@ export type TApiDepsConfig = Pick<
   | "email"
   | "push"
   | "psa"
+  | "webhooks"
+  | "sso"
   | "jobs"
   | "ai"
   | "appOrigin"
   | "authSessionTtlMs"
   | "authRecheckMs"
   | "loginProtection"
+  | "passwordReset"
   | "streamBufferSize"
   | "streamLogCheckMs"
   | "streamHistorySize"
   | "streamLimits"
   | "presenceHeartbeatMs"
+  | "retention"
 >;
+
+/** How long one request to an identity provider may take (a person is waiting in the browser). */
+const SSO_TIMEOUT_MS = 10_000;
 
 /** Resend when an API key is configured; otherwise delivery is only logged (and recorded as skipped). */
 export function createMailer(email: TAppConfig["email"], logger: Logger): Mailer {
@@ -76,10 +91,13 @@ export function createLoginStore(redisUrl: string | null, logger: Logger): Redis
   return redis;
 }
 
+/** The API's dependencies as the server holds them: the live stream's whole handle, not only the API's port. */
+export type TServerDeps = ApiDeps & { live: Live };
+
 export function createApiDeps(options: {
   config: TApiDepsConfig;
   prisma: PrismaClient;
-  bus: EscalationBus<TBusMessage>;
+  bus: Bus<TBusMessage>;
   logger: Logger;
   mailer?: Mailer;
   emailRetry?: TEmailJobRetry;
@@ -87,34 +105,39 @@ export function createApiDeps(options: {
   push?: { agent?: Agent; retry?: { attempts: number } };
   /** How often a PSA note is tried before it is shown as failed (tests). */
   psaRetry?: { attempts: number };
-  /** From createLoginStore(); without it login counters are per process. */
+  /** How often a webhook delivery is tried before it is shown as failed (tests). */
+  webhookRetry?: { attempts: number };
+  /** From createLoginStore(); without it the sign-in and password reset counters are per process. */
   loginStore?: Redis | null;
   /** Tests move time with a manual clock; the job worker then runs timers by it too. */
   clock?: Clock;
-}): ApiDeps {
+  /** Counts for /metrics (ServerMetrics.api). */
+  metrics?: TApiMetrics;
+}): TServerDeps {
   const { config, prisma, bus, logger } = options;
   const clock = options.clock ?? systemClock;
   const mailer = options.mailer ?? createMailer(config.email, logger);
-  const streamDeps = {
-    prisma,
-    bus,
-    logger,
-    streamLogCheckMs: config.streamLogCheckMs,
-    streamBufferSize: config.streamBufferSize ?? undefined,
-    streamHistorySize: config.streamHistorySize,
-  };
+  /** One per process: the account hubs, socket accepts and requests share its turns (@handoff/live). */
+  const scheduler = new FanOutScheduler();
   const webPush = createWebPushSender({
     keys: vapidKeysFrom(prisma, config.push.vapidKeys),
     subject: config.push.subject,
     allowedHosts: config.push.allowedHosts ?? undefined,
     agent: options.push?.agent,
   });
+  const secrets = config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null;
   const psa = {
-    secrets: config.psa.secretsKey ? createSecretBox(config.psa.secretsKey) : null,
+    secrets,
     http: {
-      fetch: globalThis.fetch,
+      fetch: createGuardedFetch({ allowPrivateHosts: config.psa.allowPrivateHosts }),
       timeoutMs: config.psa.timeoutMs,
-      allowPrivateHosts: config.psa.allowPrivateHosts,
+    },
+  };
+  const webhooks = {
+    secrets,
+    http: {
+      fetch: createGuardedFetch({ allowPrivateHosts: config.webhooks.allowPrivateHosts }),
+      ...config.webhooks,
     },
   };
   const assistant = {
@@ -129,7 +152,8 @@ export function createApiDeps(options: {
     backoff: config.jobs.backoff,
     // Production: due times by the database's clock, the same for every replica.
     clock: options.clock,
-    deferKick: afterFanOut,
+    deferKick: (kick) => scheduler.afterFanOut(kick),
+    metrics: options.metrics,
     handlers: {
       ...createEmailJobHandlers({
         prisma,
@@ -138,30 +162,81 @@ export function createApiDeps(options: {
         retry: options.emailRetry,
         clock,
       }),
+      ...createPasswordResetJobHandlers({
+        prisma,
+        mailer,
+        appOrigin: config.appOrigin,
+        clock,
+        retry: options.emailRetry,
+      }),
       ...createPushJobHandlers({ prisma, sender: webPush, retry: options.push?.retry }),
       ...createPsaNoteJobHandlers({ prisma, psa, appOrigin: config.appOrigin, retry: options.psaRetry }),
+      ...createWebhookJobHandlers({
+        prisma,
+        webhooks,
+        appOrigin: config.appOrigin,
+        retry: options.webhookRetry,
+      }),
       ...createAssistantJobHandlers({ prisma, bus, logger, assistant }),
       ...createPolicyJobHandlers({ prisma, clock, isEmailDelivered: mailer.kind !== "log" }),
+      ...createRetentionJobHandlers({ prisma, clock, logger, windows: config.retention }),
     },
   });
+  const connectionLogins = createConnectionLogins(prisma, config.authRecheckMs);
+  const logins = createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs });
+  const tokenUses = createTokenUses({ prisma, logger });
   return {
-    ...streamDeps,
+    prisma,
+    bus,
+    logger,
     appOrigin: config.appOrigin,
+    isEmailDelivered: mailer.kind !== "log",
     clock,
     jobs,
     assistant,
     webPush,
     psa,
+    webhooks,
+    sso: {
+      secrets,
+      http: {
+        fetch: createIssuerFetch({ allowLocalIssuers: config.sso.allowLocalIssuers }),
+        timeoutMs: SSO_TIMEOUT_MS,
+        allowLocalIssuers: config.sso.allowLocalIssuers,
+      },
+    },
     loginProtection: createLoginProtection({
       ...config.loginProtection,
       deviceSecret: config.loginProtection.deviceSecret ?? randomBytes(32).toString("hex"),
       redis: options.loginStore ?? undefined,
     }),
+    passwordResetThrottle: createPasswordResetThrottle({
+      ...config.passwordReset,
+      redis: options.loginStore ?? undefined,
+    }),
+    setupThrottle: createSetupThrottle(),
+    secrets,
+    secondFactorGuard: createSecondFactorGuard({
+      ...DEFAULT_SECOND_FACTOR_GUARD,
+      redis: options.loginStore ?? undefined,
+    }),
     authSessionTtlMs: config.authSessionTtlMs,
-    streams: createStreamHub(streamDeps),
-    presence: createPresenceHub({ bus, logger, heartbeatMs: config.presenceHeartbeatMs }),
-    connectionLogins: createConnectionLogins(prisma, config.authRecheckMs),
-    logins: createLoginWatcher({ prisma, logger, intervalMs: config.authRecheckMs }),
-    streamAdmission: createStreamAdmission(config.streamLimits, logger),
+    connectionLogins,
+    logins,
+    tokenUses,
+    live: createLive({
+      prisma,
+      bus,
+      logger,
+      scheduler,
+      connectionLogins,
+      logins,
+      streamLogCheckMs: config.streamLogCheckMs,
+      streamBufferSize: config.streamBufferSize ?? undefined,
+      streamHistorySize: config.streamHistorySize,
+      streamLimits: config.streamLimits,
+      presenceHeartbeatMs: config.presenceHeartbeatMs,
+    }),
+    metrics: options.metrics,
   };
 }

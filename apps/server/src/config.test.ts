@@ -38,6 +38,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       dataDir: path.join(REPO_ROOT, ".data"),
       databaseUrl: null,
+      isDemo: true,
       redisUrl: null,
       email: { resendApiKey: null, resendBaseUrl: null, from: "Handoff <escalations@handoff.local>" },
       appOrigin: "http://localhost:3000",
@@ -79,12 +80,21 @@ describe("loadConfig", () => {
       HOST: "0.0.0.0",
       DATA_DIR: "/var/lib/handoff",
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/test",
+      DATABASE_PREPARED_STATEMENTS: "false",
+      DEMO: "true",
       REDIS_URL: "redis://127.0.0.1:6379",
       RESEND_API_KEY: "re_123",
       RESEND_BASE_URL: "http://127.0.0.1:9999",
       EMAIL_FROM: "ops@example.com",
       APP_ORIGIN: "https://handoff.example.com/, https://admin.example.com:8443,https://handoff.example.com",
       LOG_LEVEL: "debug",
+      LOG_FORMAT: "pretty",
+      METRICS_TOKEN: "a-metrics-token-of-thirty-two-chars-or-more",
+      METRICS_PORT: "9464",
+      METRICS_HOST: "0.0.0.0",
+      RETENTION_EVENTS_DAYS: "30",
+      RETENTION_NOTIFICATIONS_DAYS: "60",
+      RETENTION_JOBS_DAYS: "7",
       AUTH_SESSION_TTL: "12h",
       AUTH_RECHECK_INTERVAL: "5s",
       STREAM_LOG_CHECK_INTERVAL: "2s",
@@ -94,6 +104,9 @@ describe("loadConfig", () => {
       LOGIN_ADDRESS_FAILURES: "40",
       LOGIN_FAILURE_WINDOW: "15m",
       LOGIN_DEVICE_SECRET: "a-secret-of-at-least-thirty-two-chars",
+      PASSWORD_RESET_PER_EMAIL: "2",
+      PASSWORD_RESET_PER_ADDRESS: "50",
+      PASSWORD_RESET_WINDOW: "30m",
       STREAM_BUFFER_SIZE: "64",
       WS_MAX_PAYLOAD: "64kb",
       HTTP_MAX_BODY: "1mb",
@@ -117,12 +130,17 @@ describe("loadConfig", () => {
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: "mailto:oncall@example.com",
       PUSH_SERVICE_HOSTS: "fcm.googleapis.com, .push.apple.com,127.0.0.1:8443",
+      WEBHOOK_TIMEOUT: "5s",
+      WEBHOOK_ALLOW_PRIVATE_HOSTS: "true",
+      SSO_ALLOW_LOCAL_ISSUERS: "true",
     });
     expect(config).toEqual({
       port: 0,
       host: "0.0.0.0",
       dataDir: "/var/lib/handoff",
       databaseUrl: "postgresql://postgres@127.0.0.1:5432/test",
+      usePreparedStatements: false,
+      isDemo: true,
       redisUrl: "redis://127.0.0.1:6379",
       email: { resendApiKey: "re_123", resendBaseUrl: "http://127.0.0.1:9999", from: "ops@example.com" },
       push: {
@@ -131,6 +149,8 @@ describe("loadConfig", () => {
         allowedHosts: ["fcm.googleapis.com", ".push.apple.com", "127.0.0.1:8443"],
       },
       psa: { secretsKey: null, timeoutMs: 15_000, allowPrivateHosts: false },
+      webhooks: { timeoutMs: 5_000, allowPrivateHosts: true },
+      sso: { allowLocalIssuers: true },
       jobs: {
         pollIntervalMs: 250,
         leaseMs: 300_000,
@@ -151,6 +171,9 @@ describe("loadConfig", () => {
       appOrigin: "https://handoff.example.com",
       isSecureCookie: true,
       logLevel: "debug",
+      logFormat: "pretty",
+      metrics: { token: "a-metrics-token-of-thirty-two-chars-or-more", port: 9464, host: "0.0.0.0" },
+      retention: { eventsDays: 30, notificationsDays: 60, jobsDays: 7 },
       authSessionTtlMs: 12 * 3_600_000,
       authRecheckMs: 5_000,
       streamLogCheckMs: 2_000,
@@ -162,6 +185,7 @@ describe("loadConfig", () => {
         windowMs: 15 * 60_000,
         deviceSecret: "a-secret-of-at-least-thirty-two-chars",
       },
+      passwordReset: { perEmail: 2, perAddress: 50, windowMs: 30 * 60_000 },
       streamBufferSize: 64,
       streamHistorySize: 1_000,
       streamLimits: { perSocket: 4, perLogin: 50 },
@@ -246,8 +270,25 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("seeds demo data on the embedded database unless DEMO=false, and on PostgreSQL only when asked", () => {
+    expect(loadConfig({ DEMO: "false" }).isDemo).toBe(false);
+    const postgres = { DATABASE_URL: "postgresql://db/handoff", APP_ORIGIN: "https://handoff.example.com" };
+    expect(loadConfig(postgres).isDemo).toBe(false);
+    expect(loadConfig({ ...postgres, DEMO: "true" }).isDemo).toBe(true);
+  });
+
+  it("refuses PostgreSQL without APP_ORIGIN, which email links are built from", () => {
+    expect(problemsOf({ DATABASE_URL: "postgresql://db/handoff" })).toEqual([
+      "APP_ORIGIN: required with DATABASE_URL: the address people open Handoff at (e.g. https://handoff.example.com), used in the links of emails",
+    ]);
+  });
+
   it("treats empty variables as unset", () => {
-    expect(loadConfig({ DATABASE_URL: "", PORT: "" })).toMatchObject({ databaseUrl: null, port: 3000 });
+    expect(loadConfig({ DATABASE_URL: "", PORT: "", DEMO: "" })).toMatchObject({
+      databaseUrl: null,
+      port: 3000,
+      isDemo: true,
+    });
   });
 
   it("names each bad value with what was expected", () => {

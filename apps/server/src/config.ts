@@ -3,13 +3,21 @@
 import { createECDH } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSecretsKey, type TAiProvider, type TLanguageModelConfig } from "@handoff/api";
+import {
+  parseSecretsKey,
+  type TAiProvider,
+  type TLanguageModelConfig,
+  type TPasswordResetLimits,
+  type TRetentionWindows,
+} from "@handoff/api";
 import { z } from "zod";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type TLogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ["json", "pretty"] as const;
+export type TLogFormat = (typeof LOG_FORMATS)[number];
 
 /** Values never echoed back in error messages (they may carry credentials). */
 const SECRET_KEYS = new Set([
@@ -20,6 +28,7 @@ const SECRET_KEYS = new Set([
   "VAPID_PRIVATE_KEY",
   "SECRETS_KEY",
   "AI_API_KEY",
+  "METRICS_TOKEN",
 ]);
 
 const AI_PROVIDERS = ["anthropic", "openai", "openai-compatible"] as const satisfies readonly TAiProvider[];
@@ -180,6 +189,8 @@ const ZEnv = z.object({
     ["postgres:", "postgresql:"],
     "postgresql://user@127.0.0.1:5432/handoff",
   ).optional(),
+  DATABASE_PREPARED_STATEMENTS: ZBoolean.optional(),
+  DEMO: ZBoolean.optional(),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://127.0.0.1:6379").optional(),
   RESEND_API_KEY: ZNonEmpty.optional(),
   RESEND_BASE_URL: urlWithProtocols(["http:", "https:"], "https://api.resend.com").optional(),
@@ -190,6 +201,7 @@ const ZEnv = z.object({
   PUSH_SERVICE_HOSTS: ZHostList.optional(),
   APP_ORIGIN: ZOriginList.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).optional(),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: `expected one of ${LOG_FORMATS.join(", ")}` }).optional(),
   AUTH_SESSION_TTL: duration(60_000).optional(),
   AUTH_RECHECK_INTERVAL: duration(100).optional(),
   STREAM_LOG_CHECK_INTERVAL: duration(100).optional(),
@@ -199,6 +211,9 @@ const ZEnv = z.object({
   LOGIN_ADDRESS_FAILURES: integer(1, 1_000_000).optional(),
   LOGIN_FAILURE_WINDOW: duration(1_000).optional(),
   LOGIN_DEVICE_SECRET: ZSecret.optional(),
+  PASSWORD_RESET_PER_EMAIL: integer(1, 1_000).optional(),
+  PASSWORD_RESET_PER_ADDRESS: integer(1, 1_000_000).optional(),
+  PASSWORD_RESET_WINDOW: duration(1_000).optional(),
   STREAM_BUFFER_SIZE: integer(1, 1_000_000).optional(),
   STREAM_HISTORY_SIZE: integer(1, 1_000_000).optional(),
   STREAM_MAX_PER_SOCKET: integer(1, 10_000).optional(),
@@ -219,6 +234,9 @@ const ZEnv = z.object({
   SECRETS_KEY: ZSecretsKey.optional(),
   PSA_TIMEOUT: duration(100).optional(),
   PSA_ALLOW_PRIVATE_HOSTS: ZBoolean.optional(),
+  WEBHOOK_TIMEOUT: duration(100).optional(),
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: ZBoolean.optional(),
+  SSO_ALLOW_LOCAL_ISSUERS: ZBoolean.optional(),
   AI_PROVIDER: z.enum(AI_PROVIDERS, { error: `expected one of ${AI_PROVIDERS.join(", ")}` }).optional(),
   AI_MODEL: ZNonEmpty.optional(),
   AI_API_KEY: ZNonEmpty.optional(),
@@ -226,7 +244,16 @@ const ZEnv = z.object({
   AI_TIMEOUT: duration(100).optional(),
   AI_MAX_OUTPUT_TOKENS: integer(64, 64_000).optional(),
   AI_ASSESSMENT: ZBoolean.optional(),
+  RETENTION_EVENTS_DAYS: integer(1, 36_500).optional(),
+  RETENTION_NOTIFICATIONS_DAYS: integer(1, 36_500).optional(),
+  RETENTION_JOBS_DAYS: integer(1, 36_500).optional(),
+  METRICS_TOKEN: ZSecret.optional(),
+  METRICS_PORT: integer(0, 65_535).optional(),
+  METRICS_HOST: ZNonEmpty.optional(),
 });
+
+/** Every environment variable the server reads: the deploy files are checked against it. */
+export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(ZEnv.shape);
 
 export type TAppConfig = {
   port: number;
@@ -234,6 +261,10 @@ export type TAppConfig = {
   /** Embedded PGlite data directory (used only without `databaseUrl`). */
   dataDir: string;
   databaseUrl: string | null;
+  /** PostgreSQL: prepare the most-run statements on each connection (off for a pooler that cannot carry them). */
+  usePreparedStatements: boolean;
+  /** Seed the demo accounts into an empty database (default: on the embedded database only). */
+  isDemo: boolean;
   redisUrl: string | null;
   email: { resendApiKey: string | null; resendBaseUrl: string | null; from: string };
   /**
@@ -258,19 +289,28 @@ export type TAppConfig = {
    * saved, and the server refuses to start if some exist), and how long one PSA request may take.
    */
   psa: { secretsKey: Buffer | null; timeoutMs: number; allowPrivateHosts: boolean };
+  /** Outbound webhooks, Teams and Slack (sealed under the same SECRETS_KEY): request timeout, private hosts. */
+  webhooks: { timeoutMs: number; allowPrivateHosts: boolean };
+  /**
+   * Single sign-on (its client secrets are sealed with psa.secretsKey). `allowLocalIssuers` lets an
+   * issuer be plain http on this machine or a private network: a local test provider, never production.
+   */
+  sso: { allowLocalIssuers: boolean };
   /** Allowed browser origins; the first one is used to build links (e.g. in emails). */
   appOrigins: string[];
   appOrigin: string;
   /** Cookies get `Secure` when the app is served over https. */
   isSecureCookie: boolean;
   logLevel: TLogLevel;
+  /** JSON lines, or `pretty` for a terminal (`pnpm dev`; needs the dev dependency pino-pretty). */
+  logFormat: TLogFormat;
   authSessionTtlMs: number;
   authRecheckMs: number;
   /** How often an idle stream checks the event log for events whose publish was lost. */
   streamLogCheckMs: number;
   /** How often a process re-announces its viewers; other replicas forget them after three missed beats. */
   presenceHeartbeatMs: number;
-  /** Failed sign-ins: see packages/api/src/services/login-protection.ts. */
+  /** Failed sign-ins: see packages/api/src/services/auth/login-protection.ts. */
   loginProtection: {
     freeFailures: number;
     maxDelayMs: number;
@@ -279,6 +319,8 @@ export type TAppConfig = {
     /** null: a random secret per process (known devices are forgotten at restart, not shared). */
     deviceSecret: string | null;
   };
+  /** Requests for a password reset email, per email and per address: see reset-throttle.ts in the API. */
+  passwordReset: TPasswordResetLimits;
   /** Each account hub's bus buffer; null keeps the bus's default. */
   streamBufferSize: number | null;
   /** Recent events per account kept in memory for reconnecting clients. */
@@ -297,6 +339,13 @@ export type TAppConfig = {
   webDistDir: string;
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   isProxyTrusted: boolean;
+  /**
+   * Who may read /metrics: with `token`, bearers of it on the main port; with `port`, anyone who
+   * reaches that listener (on `host`). Neither: /metrics is a 404.
+   */
+  metrics: { token: string | null; port: number | null; host: string };
+  /** Days old rows are kept before the daily prune deletes them (see retention-jobs.ts). */
+  retention: TRetentionWindows;
 };
 
 export class ConfigError extends Error {
@@ -329,6 +378,12 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
   const vars = parsed.data;
 
   const port = vars.PORT ?? 3000;
+  // The local default below would put http://localhost links in every invitation a real team gets.
+  if (vars.DATABASE_URL && !vars.APP_ORIGIN) {
+    throw new ConfigError([
+      "APP_ORIGIN: required with DATABASE_URL: the address people open Handoff at (e.g. https://handoff.example.com), used in the links of emails",
+    ]);
+  }
   // Unset means local use: this server's own origin, and the Vite dev server that proxies /trpc here
   // (apps/web/vite.config.ts reads the same WEB_DEV_PORT).
   const webDevPort = vars.WEB_DEV_PORT ?? 5173;
@@ -357,6 +412,8 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     host: vars.HOST ?? "127.0.0.1",
     dataDir: resolveFromRepo(vars.DATA_DIR ?? ".data"),
     databaseUrl: vars.DATABASE_URL ?? null,
+    usePreparedStatements: vars.DATABASE_PREPARED_STATEMENTS ?? true,
+    isDemo: vars.DEMO ?? vars.DATABASE_URL === undefined,
     redisUrl: vars.REDIS_URL ?? null,
     email: {
       resendApiKey: vars.RESEND_API_KEY ?? null,
@@ -374,11 +431,17 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
       timeoutMs: vars.PSA_TIMEOUT ?? 15_000,
       allowPrivateHosts: vars.PSA_ALLOW_PRIVATE_HOSTS ?? false,
     },
+    webhooks: {
+      timeoutMs: vars.WEBHOOK_TIMEOUT ?? 10_000,
+      allowPrivateHosts: vars.WEBHOOK_ALLOW_PRIVATE_HOSTS ?? false,
+    },
+    sso: { allowLocalIssuers: vars.SSO_ALLOW_LOCAL_ISSUERS ?? false },
     ai: { model: languageModelOf(vars, jobs.leaseMs), isAssessing: vars.AI_ASSESSMENT ?? true },
     appOrigins,
     appOrigin,
     isSecureCookie: appOrigin.startsWith("https:"),
     logLevel: vars.LOG_LEVEL ?? "info",
+    logFormat: vars.LOG_FORMAT ?? "json",
     authSessionTtlMs: vars.AUTH_SESSION_TTL ?? 7 * DURATION_UNITS_MS.d,
     authRecheckMs: vars.AUTH_RECHECK_INTERVAL ?? 30_000,
     streamLogCheckMs: vars.STREAM_LOG_CHECK_INTERVAL ?? 3_000,
@@ -386,9 +449,14 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     loginProtection: {
       freeFailures: vars.LOGIN_FREE_FAILURES ?? 5,
       maxDelayMs: vars.LOGIN_MAX_DELAY ?? 60_000,
-      addressFailures: vars.LOGIN_ADDRESS_FAILURES ?? 500,
+      addressFailures: vars.LOGIN_ADDRESS_FAILURES ?? 50,
       windowMs: vars.LOGIN_FAILURE_WINDOW ?? 3_600_000,
       deviceSecret: vars.LOGIN_DEVICE_SECRET ?? null,
+    },
+    passwordReset: {
+      perEmail: vars.PASSWORD_RESET_PER_EMAIL ?? 3,
+      perAddress: vars.PASSWORD_RESET_PER_ADDRESS ?? 20,
+      windowMs: vars.PASSWORD_RESET_WINDOW ?? 3_600_000,
     },
     streamBufferSize: vars.STREAM_BUFFER_SIZE ?? null,
     streamHistorySize: vars.STREAM_HISTORY_SIZE ?? 1_000,
@@ -401,6 +469,16 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     shutdownGraceMs: vars.SHUTDOWN_GRACE ?? 10_000,
     webDistDir: resolveFromRepo(vars.WEB_DIST_DIR ?? "apps/web/dist"),
     isProxyTrusted: vars.TRUST_PROXY ?? false,
+    metrics: {
+      token: vars.METRICS_TOKEN ?? null,
+      port: vars.METRICS_PORT ?? null,
+      host: vars.METRICS_HOST ?? "127.0.0.1",
+    },
+    retention: {
+      eventsDays: vars.RETENTION_EVENTS_DAYS ?? 90,
+      notificationsDays: vars.RETENTION_NOTIFICATIONS_DAYS ?? 90,
+      jobsDays: vars.RETENTION_JOBS_DAYS ?? 30,
+    },
   };
 }
 

@@ -5,26 +5,18 @@
 // idempotency key), the assessment is stored and streamed exactly once, and the ticket has exactly
 // one note (the retry finds it by its marker). Without SECRETS_KEY the server then refuses to start.
 import { randomBytes } from "node:crypto";
-import { createDatabase, type Database } from "@handoff/db";
-import {
-  createTestAccount,
-  createTestDatabase,
-  createTestDataDir,
-  type TestAccount,
-  testDatabaseTargets,
-} from "@handoff/db/testing";
+import type { Database } from "@handoff/db";
+import { type TestAccount, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ModelStandIn, startModelStandIn } from "../test/support/model-stand-in.ts";
 import { CW, type PsaStandIn, startPsaStandIn } from "../test/support/psa-stand-in.ts";
-import {
-  type ResendStandIn,
-  startResendStandIn,
-  type TReceivedEmail,
-} from "../test/support/resend-stand-in.ts";
+import { createChildDatabase } from "./testing/child-database.ts";
 import { createTestClient, login } from "./testing/index.ts";
+import { type ResendStandIn, startResendStandIn, type TReceivedEmail } from "./testing/resend-stand-in.ts";
 import { runMain, waitForUrl } from "./testing/run-main.ts";
 
 const POLICY_TIMER_JOB = "policy.timer";
+const RETENTION_JOB = "retention.prune";
 
 const isFor = (email: TReceivedEmail, handoffId: string) =>
   email.idempotencyKey?.includes(handoffId) ?? false;
@@ -43,22 +35,7 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
     resend = await startResendStandIn();
     psa = await startPsaStandIn();
     model = await startModelStandIn();
-    if (target === "postgres") {
-      const database = await createTestDatabase("postgres");
-      account = await createTestAccount(database.prisma);
-      databaseEnv = { DATABASE_URL: database.databaseUrl ?? "" };
-      openDatabase = async () => ({ ...database, close: async () => undefined });
-      cleanup = () => database.close();
-    } else {
-      // Migrated already (a copy of the test template); the child finds nothing to apply.
-      const { dataDir, remove } = await createTestDataDir();
-      const database = await createDatabase({ dataDir });
-      account = await createTestAccount(database.prisma);
-      await database.close();
-      databaseEnv = { DATA_DIR: dataDir };
-      openDatabase = () => createDatabase({ dataDir });
-      cleanup = remove;
-    }
+    ({ account, env: databaseEnv, open: openDatabase, remove: cleanup } = await createChildDatabase(target));
   });
   afterAll(async () => {
     await resend?.close();
@@ -161,11 +138,11 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
         { timeout: 60_000, interval: 200 },
       );
       // What an ADMIN sees: nothing left to do but the policy's timer (the urgent escalation's
-      // response target is minutes away), nothing that gave up.
+      // response target is minutes away) and the daily retention run, nothing that gave up.
       await vi.waitFor(
         async () => {
           const jobs = await admin.job.list({});
-          const work = jobs.filter((job) => job.kind !== POLICY_TIMER_JOB);
+          const work = jobs.filter((job) => job.kind !== POLICY_TIMER_JOB && job.kind !== RETENTION_JOB);
           expect(work.map((job) => job.status)).toEqual(work.map(() => "done"));
           expect(jobs.filter((job) => job.kind === POLICY_TIMER_JOB).map((job) => job.status)).toEqual([
             "pending",
@@ -196,7 +173,11 @@ describe.each(await testDatabaseTargets())("a crash between commit and delivery 
       expect(rows).toHaveLength(3);
       expect(rows.every((row) => row.status === "SENT" && row.providerId)).toBe(true);
       const unfinished = await database.prisma.job.count({
-        where: { accountId: account.account.id, status: { not: "DONE" }, kind: { not: POLICY_TIMER_JOB } },
+        where: {
+          accountId: account.account.id,
+          status: { not: "DONE" },
+          kind: { notIn: [POLICY_TIMER_JOB, RETENTION_JOB] },
+        },
       });
       expect(unfinished).toBe(0);
       // The model was asked again after the first restart; its answer was stored and streamed once.

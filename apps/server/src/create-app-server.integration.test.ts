@@ -2,14 +2,17 @@
 // limits, static serving of the web build, and graceful shutdown.
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { AUTH_COOKIE_NAME, type TEscalationBusMessage } from "@handoff/api";
-import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AUTH_COOKIE_NAME, LOGINS_CHANNEL, type TEscalationBusMessage } from "@handoff/api";
+import { type Bus, createMemoryBus } from "@handoff/bus";
 import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import {
+  accountSubscriptions,
   createLogCapture,
   createTestClient,
   login,
@@ -98,13 +101,13 @@ describe("probes", () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ isReady: true, checks: { database: "ok", bus: "ok" } });
-    expect(server.bus.subscriberCount()).toBe(0);
+    expect(accountSubscriptions(server.bus)).toBe(0);
   });
 
   it("reports not ready per dependency, keeping why for the log (once per change)", async () => {
     const inner = createMemoryBus<TEscalationBusMessage>();
     let problem: string | null = "Can't reach Redis at 10.0.0.7:6379 (ECONNREFUSED)";
-    const flakyBus: EscalationBus<TEscalationBusMessage> = {
+    const flakyBus: Bus<TEscalationBusMessage> = {
       ...inner,
       subscribe: (channel, options) =>
         problem === null ? inner.subscribe(channel, options) : Promise.reject(new Error(problem)),
@@ -131,6 +134,34 @@ describe("probes", () => {
       await inner.close();
     }
   });
+});
+
+describe("HTTP keep-alive", () => {
+  it("keeps an idle connection open past Node's 5 s default, so a proxy reusing it gets an answer", async () => {
+    const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+    let received = "";
+    let isClosed = false;
+    socket.on("data", (chunk) => {
+      received += chunk.toString();
+    });
+    socket.on("close", () => {
+      isClosed = true;
+    });
+    const answers = () => received.split("HTTP/1.1 200 OK").length - 1;
+    const ask = async () => {
+      const before = answers();
+      socket.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      await vi.waitFor(() => expect(answers()).toBe(before + 1), { timeout: 10_000 });
+    };
+    try {
+      await ask();
+      await sleep(6_000);
+      expect(isClosed).toBe(false);
+      await ask();
+    } finally {
+      socket.destroy();
+    }
+  }, 30_000);
 });
 
 describe("the session cookie over HTTP", () => {
@@ -321,7 +352,7 @@ describe("WebSocket keep-alive", () => {
 
       await silentClosed;
       expect(silentPings).toEqual(["PING"]);
-      await vi.waitFor(() => expect(pingsAnswered).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+      await vi.waitFor(() => expect(pingsAnswered).toBeGreaterThanOrEqual(3), { timeout: 15_000 });
       expect(answering.socket.readyState).toBe(WebSocket.OPEN);
       // The client's own keep-alive is answered too.
       const pong = new Promise((resolve) =>
@@ -349,6 +380,8 @@ describe("the web app's build", () => {
     await writeFile(path.join(distDir, "index.html"), "<!doctype html><title>Handoff</title>");
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.js"), "console.log('app')");
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.css"), "body{}");
+    // Vite's "hidden" source maps sit beside the assets in the build.
+    await writeFile(path.join(distDir, "assets", "index-3f9a1c.js.map"), '{"sourcesContent":["secret"]}');
     await writeFile(path.join(distDir, "favicon.svg"), "<svg/>");
     await copyFile(SERVICE_WORKER_SOURCE, path.join(distDir, "sw.js"));
     await writeFile(path.join(distDir, ".env"), "SECRET=1");
@@ -361,11 +394,14 @@ describe("the web app's build", () => {
     await rm(path.join(path.dirname(distDir), "handoff-outside.txt"), { force: true });
   });
 
-  /** Raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
+  /** What Chromium sends when it navigates to a page (an email link, a reload). */
+  const NAVIGATION = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+
+  /** Raw GET, so paths reach the server exactly as written (fetch would normalise `..`); as a browser navigates. */
   function rawGet(
     pathname: string,
     method = "GET",
-    headers: Record<string, string> = {},
+    headers: Record<string, string> = NAVIGATION,
   ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request(`${web.url}${pathname}`, { method, headers }, (res) => {
@@ -381,16 +417,30 @@ describe("the web app's build", () => {
     });
   }
 
-  it.each(["/", "/login", "/sessions", "/sessions/s_123", "/escalations", "/handoffs/h_42"])(
-    "answers the app route %s with index.html, revalidated",
-    async (route) => {
-      const response = await rawGet(route);
-      expect(response.status).toBe(200);
-      expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
-      expect(response.headers["cache-control"]).toBe("no-cache");
-      expect(response.body).toContain("<title>Handoff</title>");
-    },
-  );
+  it.each([
+    "/",
+    "/login",
+    "/sessions",
+    "/sessions/s_123",
+    "/escalations",
+    "/handoffs/h_42",
+    "/invite",
+    "/setup",
+    "/settings/security",
+    "/admin",
+    "/admin/users",
+    "/admin/psa",
+    "/admin/audit",
+    // The app's router shows its 404 page for what it does not know.
+    "/unknown",
+    "/sessions/s_1/extra",
+  ])("answers a browser's request for the page %s with index.html, revalidated", async (route) => {
+    const response = await rawGet(route);
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(response.headers["cache-control"]).toBe("no-cache");
+    expect(response.body).toContain("<title>Handoff</title>");
+  });
 
   it("serves the web build's service worker at the root (scope /) as JavaScript, revalidated every time", async () => {
     const worker = await rawGet("/sw.js");
@@ -427,27 +477,94 @@ describe("the web app's build", () => {
       const first = await rawGet(pathname);
       const etag = String(first.headers.etag ?? "");
       expect(etag).not.toBe("");
-      const again = await rawGet(pathname, "GET", { "if-none-match": etag });
+      const again = await rawGet(pathname, "GET", { ...NAVIGATION, "if-none-match": etag });
       expect(again.status).toBe(304);
       expect(again.body).toBe("");
     },
   );
 
   it.each([
-    "/unknown",
-    "/sessions/s_1/extra",
     "/assets/missing.js",
+    "/assets/missing",
+    "/missing.js",
+    "/trpc",
+    "/trpc/no.such.procedure",
     "/assets",
     "/.env",
     "/../handoff-outside.txt",
     "/%2e%2e/handoff-outside.txt",
     "/assets/..%2f..%2fhandoff-outside.txt",
     "/%00index.html",
-  ])("answers %s with a plain 404 and nothing from outside the build", async (pathname) => {
-    const response = await rawGet(pathname);
-    expect(response.status).toBe(404);
-    expect(response.headers["content-type"]).toBe("text/plain; charset=utf-8");
-    expect(response.body).toBe("Not found\n");
+    "/assets/index-3f9a1c.js.map",
+    "/assets/index-3f9a1c.js.m%61p",
+  ])(
+    "answers %s with a plain 404 and nothing from outside the build, even to a browser",
+    async (pathname) => {
+      const response = await rawGet(pathname);
+      expect(response.status).toBe(404);
+      expect(response.body).not.toContain("<title>Handoff</title>");
+      if (!pathname.startsWith("/trpc")) {
+        expect(response.headers["content-type"]).toBe("text/plain; charset=utf-8");
+        expect(response.body).toBe("Not found\n");
+      }
+    },
+  );
+
+  it.each<Record<string, string>>([{}, { accept: "application/json" }, { accept: "image/webp,image/*" }])(
+    "answers a request for an unknown path that does not take HTML (%o) with a plain 404",
+    async (headers) => {
+      const response = await rawGet("/unknown", "GET", headers);
+      expect(response.status).toBe(404);
+      expect(response.body).toBe("Not found\n");
+    },
+  );
+
+  it("sends the security headers with the app, and no-store with every /trpc answer", async () => {
+    const page = await rawGet("/");
+    expect(page.status).toBe(200);
+    const policy = String(page.headers["content-security-policy"]);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `connect-src 'self' ${TEST_APP_ORIGIN.replace("http", "ws")}`,
+      "object-src 'none'",
+      "base-uri 'self'",
+      "frame-ancestors 'none'",
+    ]) {
+      expect(policy.split("; ")).toContain(directive);
+    }
+    expect(page.headers).toMatchObject({
+      "x-frame-options": "DENY",
+      "referrer-policy": "no-referrer",
+      "x-content-type-options": "nosniff",
+    });
+    // Served over plain HTTP, with no proxy trusted to say otherwise: no HSTS.
+    expect(page.headers["strict-transport-security"]).toBeUndefined();
+    expect(
+      (await rawGet("/", "GET", { "x-forwarded-proto": "https" })).headers["strict-transport-security"],
+    ).toBe(undefined);
+
+    const token = await login(web, account.engineer.email);
+    const answer = await fetch(`${web.url}/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(answer.headers.get("content-security-policy")).toBe(policy);
+  });
+
+  it("sends HSTS when a trusted proxy says the app was reached over TLS", async () => {
+    const proxied = await startTestServer({ database, webDistDir: distDir, isProxyTrusted: true });
+    try {
+      const hsts = async (headers: Record<string, string>) =>
+        (await fetch(`${proxied.url}/`, { headers })).headers.get("strict-transport-security");
+      expect(await hsts({ "x-forwarded-proto": "https" })).toBe("max-age=31536000; includeSubDomains");
+      // Only the entry our own proxy appended counts.
+      expect(await hsts({ "x-forwarded-proto": "https, http" })).toBeNull();
+      expect(await hsts({})).toBeNull();
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("says how to build the app when there is no build", async () => {
@@ -476,7 +593,7 @@ describe("graceful shutdown", () => {
       const received: unknown[] = [];
       senior.escalation.onEvent.subscribe({}, { onData: (event) => received.push(event) });
       await vi.waitFor(() => expect(replica.bus.subscriberCount(account.account.id)).toBe(1), {
-        timeout: 5_000,
+        timeout: 15_000,
       });
 
       await replica.stop();
@@ -504,12 +621,15 @@ describe("graceful shutdown", () => {
       releaseProbe = resolve;
     });
     let isProbeStarted = false;
-    // A bus whose readiness probe blocks until the test releases it: a request held in flight.
-    const slowBus: EscalationBus<TEscalationBusMessage> = {
+    // A bus whose readiness probe blocks until the test releases it: a request held in flight. (The
+    // process's listener for ended logins subscribes at start, unheld.)
+    const slowBus: Bus<TEscalationBusMessage> = {
       ...inner,
       async subscribe(channel, options) {
-        isProbeStarted = true;
-        await probeHeld;
+        if (channel !== LOGINS_CHANNEL) {
+          isProbeStarted = true;
+          await probeHeld;
+        }
         return inner.subscribe(channel, options);
       },
     };
@@ -540,7 +660,7 @@ describe("graceful shutdown", () => {
   it("cuts a request that outlives the grace period", async () => {
     const inner = createMemoryBus<TEscalationBusMessage>();
     let isProbeStarted = false;
-    const stuckBus: EscalationBus<TEscalationBusMessage> = {
+    const stuckBus: Bus<TEscalationBusMessage> = {
       ...inner,
       subscribe() {
         isProbeStarted = true;

@@ -40,7 +40,9 @@ describe("dev setup", () => {
     expect(tasks.map((task) => task.taskId).sort()).toEqual([
       "@handoff/api#typecheck",
       "@handoff/bus#typecheck",
+      "@handoff/cli#typecheck",
       "@handoff/db#typecheck",
+      "@handoff/live#typecheck",
       "@handoff/server#typecheck",
       "@handoff/web#typecheck",
     ]);

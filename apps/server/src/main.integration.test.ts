@@ -2,7 +2,7 @@
 // migrates, seeds once (demo escalations included), prints the URL and demo logins, serves, and shuts
 // down cleanly on SIGTERM.
 import { createTestDataDir, type TestDataDir } from "@handoff/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestClient, login } from "./testing/index.ts";
 import { logLines, runMain, waitForUrl } from "./testing/run-main.ts";
 
@@ -16,6 +16,32 @@ describe("main.ts", () => {
     expect(run.errors()).toContain('APP_ORIGIN: "localhost:3000" is not an origin');
     expect(run.output()).not.toContain("Handoff is running");
   });
+
+  it("refuses to start on PostgreSQL without APP_ORIGIN, naming it", async () => {
+    const run = runMain({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/handoff", PORT: "0" });
+    expect(await run.exited).toBe(1);
+    expect(run.errors()).toContain("APP_ORIGIN: required with DATABASE_URL");
+    expect(run.output()).not.toContain("Handoff is running");
+  });
+
+  it("with DEMO=false starts empty and prints a setup code instead of demo logins", async () => {
+    const data = await createTestDataDir();
+    const run = runMain({ DATA_DIR: data.dataDir, PORT: "0", LOG_LEVEL: "warn", DEMO: "false" });
+    try {
+      const url = await waitForUrl(run);
+      await vi.waitFor(() => expect(run.output()).toMatch(/Setup code: [A-Z2-9]{5}-[A-Z2-9]{5}\n/));
+      expect(run.output()).toContain("/setup\n");
+      expect(run.output()).not.toContain("Demo logins");
+      expect(
+        await createTestClient({ url, wsUrl: `${url.replace(/^http/, "ws")}/trpc` }).setup.status(),
+      ).toEqual({ isSetupNeeded: true });
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill("SIGKILL");
+      await data.remove();
+    }
+  }, 90_000);
 
   describe("on the embedded default", () => {
     let data: TestDataDir;

@@ -1,13 +1,24 @@
-// Starts Handoff: config → database (migrated; demo data when embedded) → bus → job worker → server,
-// and shuts it all down gracefully on SIGTERM/SIGINT.
-import { checkPsaSecrets, createSecretBox, parseEscalationBusMessage, seedDemoHandoffs } from "@handoff/api";
+// Starts Handoff: config → database (migrated; demo data when embedded, unless DEMO=false) → bus →
+// job worker → server, and shuts it all down gracefully on SIGTERM/SIGINT. An instance with no
+// account yet prints a setup code for the first-run page.
+import {
+  checkPsaSecrets,
+  createSecretBox,
+  issueSetupCode,
+  parseEscalationBusMessage,
+  scheduleRetention,
+  seedDemoHandoffs,
+} from "@handoff/api";
 import { createMemoryBus, createRedisBus } from "@handoff/bus";
 import { createDatabase, type Database, DEMO_PASSWORD, migrate, seedDemo } from "@handoff/db";
 import { createApiDeps, createLoginStore } from "./app-deps.ts";
 import { ConfigError, loadConfigFromProcess, type TAppConfig } from "./config.ts";
 import { createAppServer } from "./create-app-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { serverMetricsFor } from "./metrics/server-metrics.ts";
 import { withTimeout } from "./with-timeout.ts";
+
+const RETENTION_AFTER_START_MS = 10 * 60_000;
 
 function loadConfigOrExit(): TAppConfig {
   try {
@@ -19,7 +30,7 @@ function loadConfigOrExit(): TAppConfig {
   }
 }
 
-/** Embedded mode is the demo/dev setup: show who can sign in. */
+/** The demo setup: show who can sign in. */
 async function describeDemoLogins(database: Database): Promise<string> {
   const users = await database.prisma.user.findMany({
     where: { active: true, deletedAt: null },
@@ -35,14 +46,29 @@ async function describeDemoLogins(database: Database): Promise<string> {
   return `\nDemo logins (password "${DEMO_PASSWORD}"):\n${lines.join("\n")}\n`;
 }
 
+/** What the operator of an empty instance reads in the log; tests read the code from the same line. */
+function describeSetup(appOrigin: string, setupCode: string): string {
+  return [
+    "No account exists yet. Create the first one (its owner) at",
+    `  ${appOrigin}/setup`,
+    `Setup code: ${setupCode}`,
+    "(or from the command line: pnpm handoff setup --account <name> --email <email> --name <name>)",
+    "",
+  ].join("\n");
+}
+
 async function main() {
   const config = loadConfigOrExit();
-  const logger: Logger = createLogger(config.logLevel);
+  const logger: Logger = createLogger(config.logLevel, config.logFormat);
   const isEmbedded = config.databaseUrl === null;
 
-  const database = await createDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  const metrics = serverMetricsFor(config);
+  const database = await createDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    usePreparedStatements: config.usePreparedStatements,
+    onQuery: metrics?.queryTimed,
+  });
+  metrics?.watchJobQueue(database.prisma);
   const { applied } = await migrate(database);
   logger.info(
     { database: database.kind, applied },
@@ -59,7 +85,8 @@ async function main() {
     await database.close();
     process.exit(1);
   }
-  const isDemoSeeded = isEmbedded && (await seedDemo(database.prisma)).seeded;
+  const isDemoSeeded = config.isDemo && (await seedDemo(database.prisma)).seeded;
+  const setupCode = await issueSetupCode(database.prisma);
 
   // Messages are checked as they are read: another version of the app may have sent them.
   const onBusError = (error: unknown) => logger.warn({ err: error }, "bus error");
@@ -72,14 +99,24 @@ async function main() {
       "LOGIN_DEVICE_SECRET is unset: known devices are forgotten at restart and not shared by replicas",
     );
   }
-  const deps = createApiDeps({ config, prisma: database.prisma, bus, logger, loginStore });
+  const deps = createApiDeps({
+    config,
+    prisma: database.prisma,
+    bus,
+    logger,
+    loginStore,
+    metrics: metrics?.api,
+  });
   // Jobs a previous run committed but never finished (a crash, a restart) resume here.
   deps.jobs.start();
+  // Today's prune, unless another replica or an earlier start planned it (each prune plans the next),
+  // a while after start: a restart's reconnect storm has the process to itself.
+  await scheduleRetention(database.prisma, new Date(Date.now() + RETENTION_AFTER_START_MS));
   if (isDemoSeeded) {
     const handoffs = await seedDemoHandoffs(deps);
     logger.info({ handoffs }, "demo data seeded");
   }
-  const server = createAppServer({ config, deps, logger });
+  const server = createAppServer({ config, deps, logger, metrics: metrics ?? undefined });
   const url = await server.listen();
   logger.info(
     {
@@ -89,11 +126,13 @@ async function main() {
       bus: config.redisUrl ? "redis" : "memory",
       email: config.email.resendApiKey ? "resend" : "log only",
       assistant: config.ai.model ? `${config.ai.model.provider}:${config.ai.model.model}` : "rules",
+      metrics: server.metricsUrl ?? (config.metrics.token ? `${url}/metrics (bearer token)` : "off"),
     },
     "listening",
   );
-  const demoLogins = isEmbedded ? await describeDemoLogins(database) : "";
+  const demoLogins = config.isDemo ? await describeDemoLogins(database) : "";
   console.log(`\nHandoff is running at ${url}\n${demoLogins}`);
+  if (setupCode) console.log(describeSetup(config.appOrigin, setupCode));
 
   let isShuttingDown = false;
   async function shutdown(signal: NodeJS.Signals) {

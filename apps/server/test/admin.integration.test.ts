@@ -5,43 +5,24 @@
 // logins at once and their open stream within the re-check interval.
 
 import type { TEscalationEvent } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import {
-  createTestAccount,
-  createTestDatabase,
-  type TestAccount,
-  testDatabaseTargets,
-} from "@handoff/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { createTestAccount, type TestAccount, testDatabaseTargets } from "@handoff/db/testing";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestClient, login } from "../src/testing/index.ts";
 import { collectEvents } from "./support/event-collector.ts";
-import { type ResendStandIn, startResendStandIn } from "./support/resend-stand-in.ts";
+import { useResendStandIn } from "./support/use-resend-stand-in.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
 const RECHECK_MS = 400;
 
 describe.each(await testDatabaseTargets())("on %s", (target) => {
-  let database: Database;
-  let resend: ResendStandIn;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
-    resend = await startResendStandIn();
-    server = await startTestServer({
-      database,
+  const resend = useResendStandIn();
+  const app = useTestServer({
+    target,
+    server: () => ({
       resend: { baseUrl: resend.baseUrl, retry: { attempts: 1 } },
       authRecheckMs: RECHECK_MS,
-    });
+    }),
   });
-  afterAll(async () => {
-    await server?.close();
-    await resend?.close();
-    await database?.close();
-  });
-
-  async function clientFor(user: { email: string }) {
-    return createTestClient(server, { token: await login(server, user.email) });
-  }
 
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
@@ -51,7 +32,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
   /** The token in the invitation email sent to `email`. */
   async function invitationTokenFor(email: string): Promise<string> {
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
     const sent = resend.delivered().findLast((message) => message.to.includes(email));
     const token = sent?.text.match(/\/invite#([\w-]+)/)?.[1];
     if (!token) throw new Error(`no invitation email reached ${email}`);
@@ -62,12 +43,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     let account: TestAccount;
     let other: TestAccount;
     beforeAll(async () => {
-      account = await createTestAccount(database.prisma);
-      other = await createTestAccount(database.prisma);
+      account = await createTestAccount(app.prisma);
+      other = await createTestAccount(app.prisma);
     });
 
     it("lists the account's users with their status, to ADMIN+ only", async () => {
-      const admin = await clientFor(account.admin);
+      const admin = await app.clientFor(account.admin);
       const users = await admin.user.list();
       expect(users.map((user) => user.email).sort()).toEqual(account.users.map((user) => user.email).sort());
       expect(users.find((user) => user.id === account.senior.id)).toMatchObject({
@@ -76,12 +57,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         status: "active",
         team: { id: account.team.id },
       });
-      expect(await codeOf((await clientFor(account.senior)).user.list())).toBe("FORBIDDEN");
+      expect(await codeOf((await app.clientFor(account.senior)).user.list())).toBe("FORBIDDEN");
     });
 
     it("invites by a one-time link sent as a durable email; the invitee sets a password and is signed in", async () => {
       resend.respondWith(200);
-      const admin = await clientFor(account.admin);
+      const admin = await app.clientFor(account.admin);
       const email = `new.${account.account.id.slice(0, 8)}@example.test`;
       const { user, inviteUrl } = await admin.user.invite({
         email: email.toUpperCase(),
@@ -99,17 +80,17 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       expect(user.inviteExpiresAt).not.toBeNull();
 
       const token = await invitationTokenFor(email);
-      expect(inviteUrl).toBe(`${server.config.appOrigin}/invite#${token}`);
+      expect(inviteUrl).toBe(`${app.server.config.appOrigin}/invite#${token}`);
       // Only the hash is kept, and the delivered job no longer carries the token.
+      expect(JSON.stringify(await app.prisma.invite.findMany({ where: { userId: user.id } }))).not.toContain(
+        token,
+      );
       expect(
-        JSON.stringify(await database.prisma.invite.findMany({ where: { userId: user.id } })),
+        JSON.stringify(await app.prisma.job.findMany({ where: { accountId: account.account.id } })),
       ).not.toContain(token);
-      expect(
-        JSON.stringify(await database.prisma.job.findMany({ where: { accountId: account.account.id } })),
-      ).not.toContain(token);
-      expect(await codeOf(login(server, email))).toBe("UNAUTHORIZED");
+      expect(await codeOf(login(app.server, email))).toBe("UNAUTHORIZED");
 
-      const anonymous = createTestClient(server);
+      const anonymous = createTestClient(app.server);
       expect(await anonymous.auth.invitation({ token })).toMatchObject({
         name: "Nina New",
         email,
@@ -122,9 +103,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         mode: "token",
       });
       expect(accepted.viewer).toMatchObject({ email, role: "engineer", isSeniorTech: true });
-      const nina = createTestClient(server, { token: accepted.token ?? "" });
+      const nina = createTestClient(app.server, { token: accepted.token ?? "" });
       expect(await nina.auth.me()).toMatchObject({ email });
-      expect(await codeOf(login(server, email, "a long new password"))).toBe("OK");
+      expect(await codeOf(login(app.server, email, "a long new password"))).toBe("OK");
 
       // One time only.
       expect(await codeOf(anonymous.auth.acceptInvite({ token, password: "another password!" }))).toBe(
@@ -146,7 +127,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
     it("re-inviting someone who has not joined sends a fresh link and withdraws the old one", async () => {
       resend.respondWith(200);
-      const admin = await clientFor(account.admin);
+      const admin = await app.clientFor(account.admin);
       const email = `again.${account.account.id.slice(0, 8)}@example.test`;
       await admin.user.invite({ email, name: "Otto Once", role: "viewer" });
       const first = await invitationTokenFor(email);
@@ -154,7 +135,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       const second = await invitationTokenFor(email);
       expect(second).not.toBe(first);
       expect(user).toMatchObject({ name: "Otto Twice", role: "engineer", status: "invited" });
-      const anonymous = createTestClient(server);
+      const anonymous = createTestClient(app.server);
       expect(await codeOf(anonymous.auth.invitation({ token: first }))).toBe("NOT_FOUND");
       expect(await anonymous.auth.invitation({ token: second })).toMatchObject({ name: "Otto Twice" });
       // A joined user, or anyone else's email, cannot be invited.
@@ -166,9 +147,48 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       ).toBe("CONFLICT");
     });
 
+    it("another account's invitation, pending or expired, does not hold an email; a joined user's email is refused without saying where", async () => {
+      resend.respondWith(200);
+      const admin = await app.clientFor(account.admin);
+      const otherAdmin = await app.clientFor(other.admin);
+      const tag = account.account.id.slice(0, 8);
+      const pending = `pending.${tag}@example.test`;
+      const expired = `expired.${tag}@example.test`;
+      await otherAdmin.user.invite({ email: pending, name: "Pia Pending", role: "engineer" });
+      const otherLink = await invitationTokenFor(pending);
+      await otherAdmin.user.invite({ email: expired, name: "Ed Expired", role: "engineer" });
+      await app.prisma.invite.updateMany({
+        where: { user: { email: expired } },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
+
+      for (const email of [pending, expired]) {
+        const { user } = await admin.user.invite({ email, name: "Nina New", role: "viewer" });
+        expect(user).toMatchObject({ email, name: "Nina New", status: "invited" });
+      }
+      const anonymous = createTestClient(app.server);
+      expect(await codeOf(anonymous.auth.invitation({ token: otherLink }))).toBe("NOT_FOUND");
+      expect(await anonymous.auth.invitation({ token: await invitationTokenFor(pending) })).toMatchObject({
+        name: "Nina New",
+      });
+      const otherEmails = (await otherAdmin.user.list()).map((user) => user.email);
+      expect(otherEmails).not.toContain(pending);
+      expect(otherEmails).not.toContain(expired);
+
+      // A joined user elsewhere: refused with a message that names neither a login nor an account.
+      const before = await app.prisma.user.findUniqueOrThrow({ where: { email: other.engineer.email } });
+      await expect(
+        admin.user.invite({ email: other.engineer.email, name: "X", role: "engineer" }),
+      ).rejects.toMatchObject({ data: { code: "CONFLICT" }, message: "This email cannot be invited." });
+      expect(await app.prisma.user.findUniqueOrThrow({ where: { email: other.engineer.email } })).toEqual(
+        before,
+      );
+      await Promise.all([admin.close(), otherAdmin.close()]);
+    });
+
     it("refuses bad input and other accounts' ids, writing nothing", async () => {
-      const admin = await clientFor(account.admin);
-      const before = await database.prisma.user.count();
+      const admin = await app.clientFor(account.admin);
+      const before = await app.prisma.user.count();
       expect(await codeOf(admin.user.invite({ email: "not an email", name: "X", role: "engineer" }))).toBe(
         "BAD_REQUEST",
       );
@@ -190,7 +210,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
           admin.user.invite({ email: "ok@example.test", name: "Okay", role: "viewer", isSeniorTech: true }),
         ),
       ).toBe("BAD_REQUEST");
-      expect(await database.prisma.user.count()).toBe(before);
+      expect(await app.prisma.user.count()).toBe(before);
 
       expect(await codeOf(admin.user.update({ userId: other.engineer.id, name: "Hacked" }))).toBe(
         "NOT_FOUND",
@@ -201,19 +221,19 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       );
       expect(await codeOf(admin.user.update({ userId: account.engineer.id }))).toBe("BAD_REQUEST");
       expect(await codeOf(admin.team.update({ teamId: other.team.id, name: "Mine now" }))).toBe("NOT_FOUND");
-      expect(await database.prisma.user.findUnique({ where: { id: other.engineer.id } })).toMatchObject({
+      expect(await app.prisma.user.findUnique({ where: { id: other.engineer.id } })).toMatchObject({
         name: other.engineer.name,
         active: true,
         teamId: other.team.id,
       });
-      expect(await database.prisma.user.findUnique({ where: { id: account.engineer.id } })).toMatchObject({
+      expect(await app.prisma.user.findUnique({ where: { id: account.engineer.id } })).toMatchObject({
         teamId: account.team.id,
       });
     });
 
     it("an ADMIN cannot touch an OWNER or grant the owner role; nobody deactivates themselves or changes their own role", async () => {
-      const admin = await clientFor(account.admin);
-      const owner = await clientFor(account.owner);
+      const admin = await app.clientFor(account.admin);
+      const owner = await app.clientFor(account.owner);
       expect(await codeOf(admin.user.update({ userId: account.owner.id, role: "engineer" }))).toBe(
         "FORBIDDEN",
       );
@@ -229,7 +249,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         "FORBIDDEN",
       );
       expect(await codeOf(owner.user.deactivate({ userId: account.owner.id }))).toBe("FORBIDDEN");
-      expect(await database.prisma.user.findUnique({ where: { id: account.owner.id } })).toMatchObject({
+      expect(await app.prisma.user.findUnique({ where: { id: account.owner.id } })).toMatchObject({
         role: "OWNER",
         active: true,
       });
@@ -252,12 +272,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     });
 
     it("deactivating ends the user's logins at once and their open stream within the re-check interval", async () => {
-      const victim = await createTestAccount(database.prisma);
-      const admin = await clientFor(victim.admin);
-      const senior = await clientFor(victim.senior);
+      const victim = await createTestAccount(app.prisma);
+      const admin = await app.clientFor(victim.admin);
+      const senior = await app.clientFor(victim.senior);
       const events = collectEvents<TEscalationEvent>();
       const subscription = senior.escalation.onEvent.subscribe({}, events);
-      await vi.waitFor(() => expect(server.deps.logins.size).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(app.server.deps.logins.size).toBeGreaterThan(0));
       expect(await codeOf(senior.auth.me())).toBe("OK");
 
       const deactivatedAt = performance.now();
@@ -265,7 +285,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         status: "deactivated",
       });
       expect(await codeOf(senior.auth.me())).toBe("UNAUTHORIZED");
-      expect(await codeOf(login(server, victim.senior.email))).toBe("UNAUTHORIZED");
+      expect(await codeOf(login(app.server, victim.senior.email))).toBe("UNAUTHORIZED");
       expect(await events.waitForError(RECHECK_MS * 4)).toMatchObject({ data: { code: "UNAUTHORIZED" } });
       expect(performance.now() - deactivatedAt).toBeLessThan(RECHECK_MS * 2 + 500);
       subscription.unsubscribe();
@@ -273,18 +293,18 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       // Back again: a fresh sign-in works; the old login stays ended.
       expect(await admin.user.reactivate({ userId: victim.senior.id })).toMatchObject({ status: "active" });
       expect(await codeOf(senior.auth.me())).toBe("UNAUTHORIZED");
-      expect(await codeOf(login(server, victim.senior.email))).toBe("OK");
+      expect(await codeOf(login(app.server, victim.senior.email))).toBe("OK");
     });
 
     it("deactivating an invited user withdraws the link; reactivating them asks for a new invitation", async () => {
       resend.respondWith(200);
-      const admin = await clientFor(account.admin);
+      const admin = await app.clientFor(account.admin);
       const email = `gone.${account.account.id.slice(0, 8)}@example.test`;
       const { user } = await admin.user.invite({ email, name: "Gone Soon", role: "engineer" });
       const token = await invitationTokenFor(email);
       expect(await admin.user.deactivate({ userId: user.id })).toMatchObject({ status: "deactivated" });
       expect(
-        await codeOf(createTestClient(server).auth.acceptInvite({ token, password: "a long password" })),
+        await codeOf(createTestClient(app.server).auth.acceptInvite({ token, password: "a long password" })),
       ).toBe("NOT_FOUND");
       expect(await codeOf(admin.user.reactivate({ userId: user.id }))).toBe("BAD_REQUEST");
     });
@@ -292,9 +312,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
   describe("teams", () => {
     it("creates and renames the account's teams; names are unique; members list them, only ADMIN+ change them", async () => {
-      const account = await createTestAccount(database.prisma);
-      const admin = await clientFor(account.admin);
-      const engineer = await clientFor(account.engineer);
+      const account = await createTestAccount(app.prisma);
+      const admin = await app.clientFor(account.admin);
+      const engineer = await app.clientFor(account.engineer);
       const created = await admin.team.create({ name: "Network" });
       expect(created).toMatchObject({ name: "Network", memberCount: 0 });
       expect(await codeOf(admin.team.create({ name: "Network" }))).toBe("CONFLICT");
@@ -313,12 +333,12 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
   describe("notification log", () => {
     it("shows who got which email and how it went; a failed one is retried through job.retry", async () => {
-      const account = await createTestAccount(database.prisma);
-      const admin = await clientFor(account.admin);
-      const engineer = await clientFor(account.engineer);
+      const account = await createTestAccount(app.prisma);
+      const admin = await app.clientFor(account.admin);
+      const engineer = await app.clientFor(account.engineer);
       resend.respondWith(422);
       const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       const failed = await admin.notification.list({ status: "failed" });
       expect(failed.items.map((item) => item.recipient.email).sort()).toEqual(
@@ -337,7 +357,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
       resend.respondWith(200);
       await admin.job.retry({ jobId: first?.retryJobId ?? "" });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
       const after = await admin.notification.list();
       expect(after.items.find((item) => item.id === first?.id)).toMatchObject({
         status: "sent",

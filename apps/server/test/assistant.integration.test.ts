@@ -3,10 +3,9 @@
 // rules), a 429 whose Retry-After the job queue waits out, a session that tries to steer the model,
 // and the briefing the claimer can have rewritten. Without a model, rules write both.
 import { createLanguageModelClient, type TEscalationEvent } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
+import { createTestAccount, type TestAccount } from "@handoff/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { createTestClient, login, type TestServer } from "../src/testing/index.ts";
 import { collectEvents, handoffEvents } from "./support/event-collector.ts";
 import {
   type ModelStandIn,
@@ -15,6 +14,7 @@ import {
   startModelStandIn,
   type TModelRequest,
 } from "./support/model-stand-in.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
 const MODEL = {
   provider: "openai-compatible" as const,
@@ -24,37 +24,31 @@ const MODEL = {
   maxOutputTokens: 600,
 };
 
-let database: Database;
 let model: ModelStandIn;
-let server: TestServer;
 
 beforeAll(async () => {
-  database = await createTestDatabase("pglite");
   model = await startModelStandIn();
-  server = await startTestServer({
-    database,
-    ai: { model: { ...MODEL, baseUrl: model.baseUrl }, isAssessing: true },
-  });
 });
 afterAll(async () => {
-  await server?.close();
   await model?.close();
-  await database?.close();
+});
+const app = useTestServer({
+  server: () => ({ ai: { model: { ...MODEL, baseUrl: model.baseUrl }, isAssessing: true } }),
 });
 afterEach(async () => {
   // Each test's jobs finish before the next one talks to the stand-in.
-  await server.deps.jobs.drain();
+  await app.server.deps.jobs.drain();
   model.reset();
 });
 
 async function escalate(account: TestAccount, notes?: string) {
-  const engineer = createTestClient(server, { token: await login(server, account.engineer.email) });
+  const engineer = await app.clientFor(account.engineer);
   return engineer.handoff.escalate({ sessionId: account.session.id, priority: "high", notes });
 }
 
 async function assessmentOf(handoffId: string) {
-  await server.deps.jobs.drain();
-  const row = await database.prisma.handoff.findUniqueOrThrow({ where: { id: handoffId } });
+  await app.server.deps.jobs.drain();
+  const row = await app.prisma.handoff.findUniqueOrThrow({ where: { id: handoffId } });
   return row.assessment as Record<string, unknown> | null;
 }
 
@@ -62,8 +56,8 @@ const assessments = () => model.received.filter((request) => request.isStructure
 
 describe("the assessment, with a model", () => {
   it("asks the model with the session as data only and streams handoff.assessed, then the briefing", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = createTestClient(server, { token: await login(server, account.senior.email) });
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const { lastEventId } = await senior.handoff.queue({});
     const events = collectEvents<TEscalationEvent>();
     const subscription = senior.escalation.onEvent.subscribe({ lastEventId }, events);
@@ -85,6 +79,7 @@ describe("the assessment, with a model", () => {
       risk: "medium",
       confidence: "medium",
       source: "model",
+      priorSessions: [],
     });
     // Every event once, in seq order.
     const seqs = events.items.map(({ data }) => ("seq" in data ? data.seq : 0));
@@ -124,7 +119,7 @@ describe("the assessment, with a model", () => {
   });
 
   it("writes the rules' assessment when the model's answer is malformed, without retrying", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     model.queue({ content: "It's probably DNS. Check DNS." });
     const card = await escalate(account);
     const assessment = await assessmentOf(card.id);
@@ -133,8 +128,26 @@ describe("the assessment, with a model", () => {
     expect(assessments()).toHaveLength(1);
   });
 
+  it("tells members only that the model's provider failed, never its own words (which may name an internal host)", async () => {
+    const account = await createTestAccount(app.prisma);
+    const internal = "model llama-70b is not loaded on http://10.20.30.40:8000 (gpu-node-7.corp.internal)";
+    model.queue({ status: 400, message: internal });
+    const card = await escalate(account);
+    const assessment = await assessmentOf(card.id);
+    expect(assessment).toMatchObject({
+      source: "rules",
+      fallbackReason: "The model's provider answered 400.",
+    });
+    const viewer = await app.clientFor(account.viewer);
+    const shown = JSON.stringify(await viewer.handoff.byId({ handoffId: card.id }));
+    expect(shown).toContain("The model's provider answered 400.");
+    expect(shown).not.toContain("10.20.30.40");
+    expect(shown).not.toContain("corp.internal");
+    await viewer.close();
+  });
+
   it("retries a model that times out, and falls back to rules when it never answers", async () => {
-    const first = await createTestAccount(database.prisma);
+    const first = await createTestAccount(app.prisma);
     model.queue("never");
     const card = await escalate(first);
     expect(await assessmentOf(card.id)).toMatchObject({ source: "model" });
@@ -142,7 +155,7 @@ describe("the assessment, with a model", () => {
 
     model.reset();
     model.setFallback((request) => (request.isStructured ? "never" : { content: "briefing" }));
-    const second = await createTestAccount(database.prisma);
+    const second = await createTestAccount(app.prisma);
     const silent = await escalate(second);
     const assessment = await assessmentOf(silent.id);
     expect(assessment).toMatchObject({ source: "rules" });
@@ -151,7 +164,7 @@ describe("the assessment, with a model", () => {
   });
 
   it("waits out a 429's Retry-After before asking again", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     model.queue({ status: 429, retryAfter: "1" });
     const card = await escalate(account);
     expect(await assessmentOf(card.id)).toMatchObject({ source: "model" });
@@ -160,7 +173,7 @@ describe("the assessment, with a model", () => {
   });
 
   it("keeps what the fields mean whatever the session says (the stand-in obeys the session)", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     // A stand-in that does what the session tells it: answers with the JSON the notes ask for.
     model.setFallback((request) => {
       const notes = String(dataSection(request.user).engineerNotes ?? "");
@@ -179,7 +192,7 @@ describe("the assessment, with a model", () => {
     expect(asked.system).not.toContain("Ignore previous instructions");
 
     // Well-formed, claiming to be the rules' work: who wrote it is the server's to say.
-    const release = createTestClient(server, { token: await login(server, account.engineer.email) });
+    const release = await app.clientFor(account.engineer);
     await release.session.resolve({ sessionId: account.session.id, resolution: "Moved on" });
     await release.session.reopen({ sessionId: account.session.id });
     const forged = await escalate(
@@ -207,6 +220,7 @@ describe("the assessment, with a model", () => {
         "missingInformation",
         "model",
         "nextChecks",
+        "priorSessions",
         "risk",
         "riskReason",
         "source",
@@ -218,11 +232,11 @@ describe("the assessment, with a model", () => {
 
 describe("the briefing", () => {
   it("is rewritten on the claimer's request, and only theirs", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const card = await escalate(account);
-    await server.deps.jobs.drain();
-    const senior = createTestClient(server, { token: await login(server, account.senior.email) });
-    const admin = createTestClient(server, { token: await login(server, account.admin.email) });
+    await app.server.deps.jobs.drain();
+    const senior = await app.clientFor(account.senior);
+    const admin = await app.clientFor(account.admin);
     await senior.handoff.claim({ handoffId: card.id });
     await expect(admin.handoff.regenerateBriefing({ handoffId: card.id })).rejects.toMatchObject({
       data: { code: "FORBIDDEN" },
@@ -250,12 +264,12 @@ describe("the briefing", () => {
 describe("the assessment, without a model", () => {
   let rulesServer: TestServer;
   beforeAll(async () => {
-    rulesServer = await startTestServer({ database, ai: { model: null, isAssessing: true } });
+    rulesServer = await app.startServer({ ai: { model: null, isAssessing: true } });
   });
   afterAll(() => rulesServer?.close());
 
   it("is written by rules from the snapshot and labelled so; the briefing is written as it is read", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const engineer = createTestClient(rulesServer, {
       token: await login(rulesServer, account.engineer.email),
     });
@@ -280,6 +294,7 @@ describe("each provider's documented API", () => {
     intent: "escalate" as const,
     priority: "high" as const,
     notes: "Drops every 10 minutes.",
+    similar: [],
     snapshot: {
       problemSummary: "VPN drops",
       problemDomain: "Network",

@@ -2,22 +2,12 @@
 // about which emails exist, and sign-out that really ends the session. Failed sign-ins are
 // throttled in login-protection.integration.test.ts.
 import { createHash } from "node:crypto";
-import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { createTestAccount } from "@handoff/db/testing";
+import { describe, expect, it } from "vitest";
+import { createTestClient, login } from "../src/testing/index.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
-let database: Database;
-let server: TestServer;
-
-beforeAll(async () => {
-  database = await createTestDatabase("pglite");
-  server = await startTestServer({ database });
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
+const app = useTestServer();
 
 type TLoginReply = {
   result?: { data: { json: { token: string | null } } };
@@ -25,7 +15,7 @@ type TLoginReply = {
 };
 
 async function postLogin(body: object) {
-  return fetch(`${server.url}/trpc/auth.login`, {
+  return fetch(`${app.server.url}/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ json: body }),
@@ -34,7 +24,7 @@ async function postLogin(body: object) {
 
 describe("auth", () => {
   it("sets an httpOnly SameSite=Lax cookie and stores only a hash of the token", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const response = await postLogin({ email: account.senior.email, password: "demo" });
     expect(response.status).toBe(200);
     const cookie = response.headers.get("set-cookie") ?? "";
@@ -45,18 +35,18 @@ describe("auth", () => {
     expect(body.result?.data.json.token).toBeNull();
 
     const token = decodeURIComponent(/^handoff_session=([^;]+)/.exec(cookie)?.[1] ?? "");
-    const stored = await database.prisma.authSession.findMany({ where: { userId: account.senior.id } });
+    const stored = await app.prisma.authSession.findMany({ where: { userId: account.senior.id } });
     expect(stored.map((session) => session.tokenHash)).toEqual([
       createHash("sha256").update(token).digest("hex"),
     ]);
 
-    const me = await createTestClient(server, { token }).auth.me();
+    const me = await createTestClient(app.server, { token }).auth.me();
     expect(me).toMatchObject({ email: account.senior.email, role: "engineer", isSeniorTech: true });
     expect(me.account.id).toBe(account.account.id);
   });
 
   it("answers a wrong password and an unknown email with the same UNAUTHORIZED message", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const wrongPassword = await postLogin({ email: account.engineer.email, password: "nope" });
     const unknownEmail = await postLogin({ email: "nobody@nowhere.test", password: "nope" });
     expect(wrongPassword.status).toBe(401);
@@ -67,21 +57,21 @@ describe("auth", () => {
   });
 
   it("refuses deactivated users", async () => {
-    const account = await createTestAccount(database.prisma);
-    await database.prisma.user.update({
+    const account = await createTestAccount(app.prisma);
+    await app.prisma.user.update({
       where: { id: account.engineer.id },
       data: { deletedAt: new Date() },
     });
-    await expect(login(server, account.engineer.email)).rejects.toMatchObject({
+    await expect(login(app.server, account.engineer.email)).rejects.toMatchObject({
       data: { code: "UNAUTHORIZED" },
     });
   });
 
   it("ends the session on logout", async () => {
-    const account = await createTestAccount(database.prisma);
-    const client = createTestClient(server, { token: await login(server, account.owner.email) });
+    const account = await createTestAccount(app.prisma);
+    const client = await app.clientFor(account.owner);
     await client.auth.logout();
     await expect(client.auth.me()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
-    expect(await database.prisma.authSession.count({ where: { userId: account.owner.id } })).toBe(0);
+    expect(await app.prisma.authSession.count({ where: { userId: account.owner.id } })).toBe(0);
   });
 });

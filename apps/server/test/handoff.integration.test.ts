@@ -2,52 +2,32 @@
 // and bad input that must be refused with the right code and write nothing.
 
 import type { AppRouter } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
+import { createTestAccount, testDatabaseTargets } from "@handoff/db/testing";
 import type { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestClient,
-  login,
-  startTestServer,
-  type TestServer,
-  WITHOUT_ASSESSMENTS,
-} from "../src/testing/index.ts";
+import { describe, expect, it } from "vitest";
+import { WITHOUT_ASSESSMENTS } from "../src/testing/index.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
 const targets = await testDatabaseTargets();
 
 describe.each(targets)("handoffs on %s", (target) => {
-  let database: Database;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
-    // Exact event sequences below: see WITHOUT_ASSESSMENTS.
-    server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
-
-  async function clientFor(user: { email: string }) {
-    return createTestClient(server, { token: await login(server, user.email) });
-  }
+  // Exact event sequences below: see WITHOUT_ASSESSMENTS.
+  const app = useTestServer({ target, server: WITHOUT_ASSESSMENTS });
 
   async function writesSnapshot() {
     const [handoffs, events, sessions] = await Promise.all([
-      database.prisma.handoff.count(),
-      database.prisma.escalationEvent.count(),
-      database.prisma.session.findMany({ select: { id: true, status: true, handoffCount: true } }),
+      app.prisma.handoff.count(),
+      app.prisma.escalationEvent.count(),
+      app.prisma.session.findMany({ select: { id: true, status: true, handoffCount: true } }),
     ]);
     return { handoffs, events, sessions };
   }
 
   it("lets exactly one of two concurrent claimers win; the other's error names the winner", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
-    const [senior, admin] = await Promise.all([clientFor(account.senior), clientFor(account.admin)]);
+    const [senior, admin] = await Promise.all([app.clientFor(account.senior), app.clientFor(account.admin)]);
 
     const results = await Promise.allSettled([
       senior.handoff.claim({ handoffId: card.id }),
@@ -63,11 +43,11 @@ describe.each(targets)("handoffs on %s", (target) => {
     expect(error.data?.code).toBe("CONFLICT");
     expect(error.message).toContain(`${winner?.name} claimed this`);
 
-    const session = await database.prisma.session.findUniqueOrThrow({ where: { id: account.session.id } });
+    const session = await app.prisma.session.findUniqueOrThrow({ where: { id: account.session.id } });
     expect(session.status).toBe("ACTIVE");
-    const handoff = await database.prisma.handoff.findUniqueOrThrow({ where: { id: card.id } });
+    const handoff = await app.prisma.handoff.findUniqueOrThrow({ where: { id: card.id } });
     expect(session.assigneeId).toBe(handoff.claimedById);
-    const types = await database.prisma.escalationEvent.findMany({
+    const types = await app.prisma.escalationEvent.findMany({
       where: { accountId: account.account.id },
       orderBy: { seq: "asc" },
       select: { type: true },
@@ -82,8 +62,8 @@ describe.each(targets)("handoffs on %s", (target) => {
   });
 
   it("returns the first handoff for a repeated idempotency key: one handoff, one event", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const input = {
       sessionId: account.session.id,
       priority: "high" as const,
@@ -98,8 +78,8 @@ describe.each(targets)("handoffs on %s", (target) => {
 
     expect(second.id).toBe(first.id);
     expect(third.id).toBe(first.id);
-    expect(await database.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
-    const events = await database.prisma.escalationEvent.findMany({
+    expect(await app.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
+    const events = await app.prisma.escalationEvent.findMany({
       where: { accountId: account.account.id },
       select: { type: true },
     });
@@ -107,26 +87,26 @@ describe.each(targets)("handoffs on %s", (target) => {
   });
 
   it("refuses an idempotency key reused for a different request", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const idempotencyKey = "dialog-reused-key";
     await engineer.handoff.park({ sessionId: account.session.id, idempotencyKey });
 
     await expect(
       engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent", idempotencyKey }),
     ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
-    expect(await database.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
+    expect(await app.prisma.handoff.count({ where: { sessionId: account.session.id } })).toBe(1);
   });
 
   it("lets only one of two concurrent releases through", async () => {
-    const account = await createTestAccount(database.prisma);
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const account = await createTestAccount(app.prisma);
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "normal",
     });
-    const senior = await clientFor(account.senior);
+    const senior = await app.clientFor(account.senior);
     await senior.handoff.claim({ handoffId: card.id });
-    const admin = await clientFor(account.admin);
+    const admin = await app.clientFor(account.admin);
 
     const results = await Promise.allSettled([
       senior.handoff.release({ handoffId: card.id }),
@@ -137,15 +117,15 @@ describe.each(targets)("handoffs on %s", (target) => {
     expect(results.find((result) => result.status === "rejected")).toMatchObject({
       reason: { data: { code: "CONFLICT" } },
     });
-    const released = await database.prisma.escalationEvent.count({
+    const released = await app.prisma.escalationEvent.count({
       where: { accountId: account.account.id, type: "handoff.released" },
     });
     expect(released).toBe(1);
   });
 
   it("refuses a second open handoff on a session with CONFLICT", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     await engineer.handoff.park({ sessionId: account.session.id });
     const before = await writesSnapshot();
 
@@ -159,10 +139,10 @@ describe.each(targets)("handoffs on %s", (target) => {
   });
 
   it("puts a released handoff back in the queue; only the claimer or an admin may release", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "normal" });
-    const senior = await clientFor(account.senior);
+    const senior = await app.clientFor(account.senior);
     await senior.handoff.claim({ handoffId: card.id });
 
     await expect(engineer.handoff.release({ handoffId: card.id })).rejects.toMatchObject({
@@ -172,13 +152,13 @@ describe.each(targets)("handoffs on %s", (target) => {
 
     expect(released.claimedBy).toBeNull();
     expect((await senior.handoff.queue({})).handoffs.map((handoff) => handoff.id)).toEqual([card.id]);
-    const session = await database.prisma.session.findUniqueOrThrow({ where: { id: account.session.id } });
+    const session = await app.prisma.session.findUniqueOrThrow({ where: { id: account.session.id } });
     expect(session).toMatchObject({ status: "ESCALATED", assigneeId: null });
   });
 
   it("orders the queue by priority, then age, and filters by intent", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const make = async (summary: string) =>
       engineer.session.create({ problemSummary: summary, problemDomain: "endpoint" });
     const [a, b, c] = [await make("Disk full A"), await make("Disk full B"), await make("Disk full C")];
@@ -186,22 +166,24 @@ describe.each(targets)("handoffs on %s", (target) => {
     const urgent = await engineer.handoff.escalate({ sessionId: b.id, priority: "urgent" });
     const parked = await engineer.handoff.park({ sessionId: c.id });
 
-    const senior = await clientFor(account.senior);
+    const senior = await app.clientFor(account.senior);
     const { handoffs: all } = await senior.handoff.queue({});
     expect(all.map((handoff) => handoff.id)).toEqual([urgent.id, parked.id, low.id]);
+    // The card each escalation answered with is the card the queue reads, field for field.
+    expect(all).toEqual([urgent, parked, low]);
     const { handoffs: escalations } = await senior.handoff.queue({ intent: "escalate" });
     expect(escalations.map((handoff) => handoff.id)).toEqual([urgent.id, low.id]);
   });
 
   it("gives the full handoff context: snapshot, branch map, notes and a briefing", async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const card = await engineer.handoff.escalate({
       sessionId: account.session.id,
       priority: "high",
       notes: "Customer is the CFO",
     });
-    const detail = await (await clientFor(account.senior)).handoff.byId({ handoffId: card.id });
+    const detail = await (await app.clientFor(account.senior)).handoff.byId({ handoffId: card.id });
 
     expect(detail.snapshot.problemSummary).toBe(account.session.problemSummary);
     expect(detail.snapshot.branches.length).toBeGreaterThan(0);
@@ -225,9 +207,9 @@ describe.each(targets)("handoffs on %s", (target) => {
       ["a wrong type", () => ({ sessionId: 42, priority: "high" }), "BAD_REQUEST"],
       ["a missing session id", () => ({ priority: "high" }), "BAD_REQUEST"],
     ] as const)("refuses %s with %s", async (_label, makeInput, code) => {
-      const account = await createTestAccount(database.prisma);
-      const other = await createTestAccount(database.prisma);
-      const engineer = await clientFor(account.engineer);
+      const account = await createTestAccount(app.prisma);
+      const other = await createTestAccount(app.prisma);
+      const engineer = await app.clientFor(account.engineer);
       const before = await writesSnapshot();
 
       const input = makeInput({ session: account.session.id, other: other.session.id });
@@ -235,26 +217,57 @@ describe.each(targets)("handoffs on %s", (target) => {
       expect(await writesSnapshot()).toEqual(before);
     });
 
-    it("refuses claims by a VIEWER (FORBIDDEN) and of another tenant's handoff (FORBIDDEN)", async () => {
-      const account = await createTestAccount(database.prisma);
-      const other = await createTestAccount(database.prisma);
-      const card = await (await clientFor(account.engineer)).handoff.escalate({
+    it("refuses claims by a VIEWER (FORBIDDEN) and of another tenant's handoff (NOT_FOUND)", async () => {
+      const account = await createTestAccount(app.prisma);
+      const other = await createTestAccount(app.prisma);
+      const card = await (await app.clientFor(account.engineer)).handoff.escalate({
         sessionId: account.session.id,
         priority: "high",
       });
       const before = await writesSnapshot();
 
       await expect(
-        (await clientFor(account.viewer)).handoff.claim({ handoffId: card.id }),
+        (await app.clientFor(account.viewer)).handoff.claim({ handoffId: card.id }),
       ).rejects.toMatchObject({
         data: { code: "FORBIDDEN" },
       });
       await expect(
-        (await clientFor(other.senior)).handoff.claim({ handoffId: card.id }),
+        (await app.clientFor(other.senior)).handoff.claim({ handoffId: card.id }),
       ).rejects.toMatchObject({
-        data: { code: "FORBIDDEN" },
+        data: { code: "NOT_FOUND" },
       });
       expect(await writesSnapshot()).toEqual(before);
+    });
+
+    it("answers another account's handoff id exactly as a missing one, everywhere it is taken", async () => {
+      const account = await createTestAccount(app.prisma);
+      const other = await createTestAccount(app.prisma);
+      const card = await (await app.clientFor(account.engineer)).handoff.escalate({
+        sessionId: account.session.id,
+        priority: "high",
+      });
+      const outsider = await app.clientFor(other.admin);
+      const before = await writesSnapshot();
+      const answerTo = (handoffId: string) =>
+        Promise.all(
+          [
+            outsider.handoff.byId({ handoffId }),
+            outsider.handoff.claim({ handoffId }),
+            outsider.handoff.release({ handoffId }),
+            outsider.handoff.regenerateBriefing({ handoffId }),
+            outsider.psa.notes({ handoffId }),
+          ].map((call) =>
+            call.then(
+              () => "answered",
+              (error: TRPCClientError<AppRouter>) => ({ code: error.data?.code, message: error.message }),
+            ),
+          ),
+        );
+      const missing = await answerTo("h_does_not_exist");
+      expect(missing[0]).toEqual({ code: "NOT_FOUND", message: "No handoff with that id." });
+      expect(await answerTo(card.id)).toEqual(missing);
+      expect(await writesSnapshot()).toEqual(before);
+      await outsider.close();
     });
   });
 });

@@ -2,25 +2,20 @@
 // gets it, what it says, retries (Retry-After honoured), and that a failing or absent provider
 // never fails the handoff or its event.
 import { createResendMailer, type TEscalationEvent } from "@handoff/api";
-import type { Database } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import { describe, expect, it, vi } from "vitest";
+import { createTestClient, login, startTestServer } from "../src/testing/index.ts";
 import { collectEvents } from "./support/event-collector.ts";
-import { type ResendStandIn, startResendStandIn } from "./support/resend-stand-in.ts";
+import { useResendStandIn } from "./support/use-resend-stand-in.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
 const EMAIL_ATTEMPTS = 3;
 
 describe.each(await testDatabaseTargets())("on %s", (target) => {
-  let database: Database;
-  let resend: ResendStandIn;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
-    resend = await startResendStandIn();
-    server = await startTestServer({
-      database,
+  const resend = useResendStandIn();
+  const app = useTestServer({
+    target,
+    server: () => ({
       resend: { baseUrl: resend.baseUrl, retry: { attempts: EMAIL_ATTEMPTS } },
       // The real SDK, with a timeout short enough for a test of a provider that never answers.
       mailer: createResendMailer({
@@ -29,39 +24,29 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         from: "Handoff <escalations@handoff.local>",
         timeoutMs: 1_500,
       }),
-    });
+    }),
   });
-  afterAll(async () => {
-    await server?.close();
-    await resend?.close();
-    await database?.close();
-  });
-
-  async function clientFor(user: { email: string }) {
-    return createTestClient(server, { token: await login(server, user.email) });
-  }
 
   async function escalateFreshSession(priority: "high" | "urgent" = "high") {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     resend.received.length = 0;
     const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority });
     return { account, card };
   }
 
-  const notificationsOf = (handoffId: string) =>
-    database.prisma.notification.findMany({ where: { handoffId } });
+  const notificationsOf = (handoffId: string) => app.prisma.notification.findMany({ where: { handoffId } });
 
   describe("escalation email", () => {
     it("goes to the account's active OWNER/ADMIN/ENGINEER users except the escalator, with the right content", async () => {
       resend.respondWith(200);
-      const account = await createTestAccount(database.prisma);
-      const other = await createTestAccount(database.prisma);
-      const inactive = await database.prisma.user.update({
+      const account = await createTestAccount(app.prisma);
+      const other = await createTestAccount(app.prisma);
+      const inactive = await app.prisma.user.update({
         where: { id: account.admin.id },
         data: { active: false },
       });
-      const engineer = await clientFor(account.engineer);
+      const engineer = await app.clientFor(account.engineer);
       resend.received.length = 0;
 
       const card = await engineer.handoff.escalate({
@@ -69,7 +54,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         priority: "urgent",
         notes: "Printer spooler crashes on every job",
       });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       const recipients = resend
         .delivered()
@@ -94,16 +79,16 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
     it("keeps the subject on one line even for a title with line breaks, and refuses such titles as input", async () => {
       resend.respondWith(200);
-      const account = await createTestAccount(database.prisma);
+      const account = await createTestAccount(app.prisma);
       // Titles from before the input check (or another system) may still hold them.
-      await database.prisma.session.update({
+      await app.prisma.session.update({
         where: { id: account.session.id },
         data: { problemSummary: "Outlook\r\nBcc: attacker@example.com\n\ncrashes" },
       });
-      const engineer = await clientFor(account.engineer);
+      const engineer = await app.clientFor(account.engineer);
       resend.received.length = 0;
       await engineer.handoff.escalate({ sessionId: account.session.id, priority: "low" });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       expect(resend.received.length).toBeGreaterThan(0);
       for (const email of resend.received) {
@@ -118,21 +103,21 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     });
 
     it("when the provider answers 500, the handoff commits, the event is delivered and the rows record the failure", async () => {
-      const account = await createTestAccount(database.prisma);
-      const senior = await clientFor(account.senior);
+      const account = await createTestAccount(app.prisma);
+      const senior = await app.clientFor(account.senior);
       const events = collectEvents<TEscalationEvent>();
       const subscription = senior.escalation.onEvent.subscribe({}, events);
-      await vi.waitFor(() => expect(server.bus.subscriberCount(account.account.id)).toBe(1));
+      await vi.waitFor(() => expect(app.server.bus.subscriberCount(account.account.id)).toBe(1));
       resend.respondWith(500);
       resend.received.length = 0;
 
-      const card = await (await clientFor(account.engineer)).handoff.escalate({
+      const card = await (await app.clientFor(account.engineer)).handoff.escalate({
         sessionId: account.session.id,
         priority: "high",
       });
       const [event] = await events.waitForCount(1);
       expect(event?.data).toMatchObject({ kind: "handoff", handoff: { id: card.id } });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       const rows = await notificationsOf(card.id);
       expect(rows.length).toBeGreaterThan(0);
@@ -141,20 +126,20 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
         expect(row.lastError).toContain("500");
       }
       expect(resend.received).toHaveLength(rows.length * EMAIL_ATTEMPTS);
-      const jobs = await database.prisma.job.findMany({
+      const jobs = await app.prisma.job.findMany({
         where: { accountId: account.account.id, kind: "email.send" },
       });
       expect(jobs.map((job) => job.status)).toEqual(rows.map(() => "DEAD"));
       subscription.unsubscribe();
 
       // An ADMIN sees what gave up and retries it once the provider is back; nobody else can.
-      const admin = await clientFor(account.admin);
+      const admin = await app.clientFor(account.admin);
       const dead = await admin.job.list({ status: "dead" });
       expect(dead.filter((job) => job.kind === "email.send")).toHaveLength(rows.length);
       expect(dead[0]?.lastError).toContain("500");
-      const engineer = await clientFor(account.engineer);
+      const engineer = await app.clientFor(account.engineer);
       await expect(engineer.job.list({})).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
-      const outsider = await clientFor((await createTestAccount(database.prisma)).admin);
+      const outsider = await app.clientFor((await createTestAccount(app.prisma)).admin);
       await expect(outsider.job.retry({ jobId: jobs[0]?.id ?? "" })).rejects.toMatchObject({
         data: { code: "NOT_FOUND" },
       });
@@ -163,7 +148,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       await expect(admin.job.retry({ jobId: dead[0]?.id ?? "" })).rejects.toMatchObject({
         data: { code: "CONFLICT" },
       });
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
       const retried = await notificationsOf(card.id);
       expect(retried.every((row) => row.status === "SENT")).toBe(true);
       expect(await admin.job.list({ status: "dead" })).toEqual([]);
@@ -174,7 +159,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       const { card } = await escalateFreshSession();
       await vi.waitFor(() => expect(resend.received.length).toBe(3), { timeout: 10_000 });
       resend.respondWith(200);
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       const keys = new Set(resend.received.map((email) => email.idempotencyKey));
       expect(keys.size).toBe(3);
@@ -191,10 +176,10 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     it("when the provider is unreachable, the handoff still commits and the rows say why", async () => {
       resend.respondWith("drop");
       const { card } = await escalateFreshSession();
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
       resend.respondWith(200);
 
-      expect(await database.prisma.handoff.count({ where: { id: card.id } })).toBe(1);
+      expect(await app.prisma.handoff.count({ where: { id: card.id } })).toBe(1);
       const rows = await notificationsOf(card.id);
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) {
@@ -207,7 +192,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       resend.respondWith("never");
       const { card } = await escalateFreshSession();
       // Without the timeout drain() would never resolve: the request would hang forever.
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
       resend.respondWith(200);
 
       const rows = await notificationsOf(card.id);
@@ -220,8 +205,8 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
     it("sends one set of emails for a repeated idempotency key", async () => {
       resend.respondWith(200);
-      const account = await createTestAccount(database.prisma);
-      const engineer = await clientFor(account.engineer);
+      const account = await createTestAccount(app.prisma);
+      const engineer = await app.clientFor(account.engineer);
       resend.received.length = 0;
       const input = {
         sessionId: account.session.id,
@@ -230,7 +215,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       };
       await engineer.handoff.escalate(input);
       await engineer.handoff.escalate(input);
-      await server.deps.jobs.drain();
+      await app.server.deps.jobs.drain();
 
       const accountEmails = new Set(account.users.map((user) => user.email));
       const recipients = resend

@@ -1,43 +1,27 @@
 // Payloads written by another version of the app (a rolling deploy): an event this version cannot
 // read is logged and skipped, and the stream carries on with the events after it, in order.
 import type { TEscalationEvent } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  createLogCapture,
-  createTestClient,
-  login,
-  startTestServer,
-  type TestServer,
-  WITHOUT_ASSESSMENTS,
-} from "../src/testing/index.ts";
+import { createTestAccount } from "@handoff/db/testing";
+import { describe, expect, it, vi } from "vitest";
+import { createLogCapture, WITHOUT_ASSESSMENTS } from "../src/testing/index.ts";
 import { collectEvents } from "./support/event-collector.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
-let database: Database;
-let server: TestServer;
 const logs = createLogCapture();
 
-beforeAll(async () => {
-  database = await createTestDatabase("pglite");
-  // The seqs below are exact: see WITHOUT_ASSESSMENTS.
-  server = await startTestServer({ database, logger: logs.logger, ...WITHOUT_ASSESSMENTS });
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
+// The seqs below are exact: see WITHOUT_ASSESSMENTS.
+const app = useTestServer({ server: { logger: logs.logger, ...WITHOUT_ASSESSMENTS } });
 
 describe("versioned payloads", () => {
   it("skips an event of an unknown version in the log and streams the ones after it", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = createTestClient(server, { token: await login(server, account.senior.email) });
-    const engineer = createTestClient(server, { token: await login(server, account.engineer.email) });
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
+    const engineer = await app.clientFor(account.engineer);
     const { lastEventId } = await senior.handoff.queue({});
 
     const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
     // A newer version of the app wrote this one.
-    await database.prisma.$transaction(async (tx) => {
+    await app.prisma.$transaction(async (tx) => {
       const { eventSeq } = await tx.account.update({
         where: { id: account.account.id },
         data: { eventSeq: { increment: 1 } },

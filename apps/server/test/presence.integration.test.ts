@@ -77,9 +77,9 @@ describe("presence", () => {
     const oliviaSubscription = olivia.presence.view.subscribe({ handoffId }, oliviaView.observer);
     const both = ["Olivia Owner", "Sid Senior"];
     await vi.waitFor(() => expect(namesOf(oliviaView.seen.at(-1)?.viewers)).toEqual(both), {
-      timeout: 2_000,
+      timeout: 10_000,
     });
-    await vi.waitFor(() => expect(namesOf(sidView.seen.at(-1)?.viewers)).toEqual(both), { timeout: 5_000 });
+    await vi.waitFor(() => expect(namesOf(sidView.seen.at(-1)?.viewers)).toEqual(both), { timeout: 15_000 });
     await vi.waitFor(() => {
       const last = queue.seen.findLast((change) => change.target.id === handoffId);
       expect(last?.target.kind).toBe("handoff");
@@ -90,7 +90,7 @@ describe("presence", () => {
     const leftAt = performance.now();
     sidSubscription.unsubscribe();
     await vi.waitFor(() => expect(namesOf(oliviaView.seen.at(-1)?.viewers)).toEqual(["Olivia Owner"]), {
-      timeout: 2_000,
+      timeout: 10_000,
       interval: 10,
     });
     expect(performance.now() - leftAt).toBeLessThan(2_000);
@@ -99,7 +99,7 @@ describe("presence", () => {
     await olivia.close();
     await vi.waitFor(
       () => expect(queue.seen.findLast((change) => change.target.id === handoffId)?.viewers).toEqual([]),
-      { timeout: 5_000 },
+      { timeout: 15_000 },
     );
     watching.unsubscribe();
     oliviaSubscription.unsubscribe();
@@ -108,8 +108,8 @@ describe("presence", () => {
     const seqAfter = (await database.prisma.account.findUniqueOrThrow({ where: { id: account.account.id } }))
       .eventSeq;
     expect(seqAfter).toBe(seqBefore);
-    await vi.waitFor(() => expect(replicaA.deps.presence.stats()).toEqual({ accounts: 0, viewers: 0 }));
-    await vi.waitFor(() => expect(replicaB.deps.presence.stats()).toEqual({ accounts: 0, viewers: 0 }));
+    await vi.waitFor(() => expect(replicaA.deps.live.presence.stats()).toEqual({ accounts: 0, viewers: 0 }));
+    await vi.waitFor(() => expect(replicaB.deps.live.presence.stats()).toEqual({ accounts: 0, viewers: 0 }));
   });
 
   it("a newly opened page sees who is already there, on the session page too; several tabs count once", async () => {
@@ -161,7 +161,7 @@ describe("presence", () => {
     );
     const announcedAt = performance.now();
     await vi.waitFor(() => expect(namesOf(sidView.seen.at(-1)?.viewers)).toEqual(["Sid Senior"]), {
-      timeout: 5_000,
+      timeout: 15_000,
     });
     expect(performance.now() - announcedAt).toBeLessThan(HEARTBEAT_MS * 6);
     subscription.unsubscribe();

@@ -1,18 +1,13 @@
 // The production start: `pnpm start` rebuilds only a missing or stale build, and the compiled server
 // (dist/main.js, what images run) migrates, seeds, serves and stops like the TypeScript one.
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { createTestDataDir, type TestDataDir } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staleBuildReason } from "../scripts/build-freshness.mjs";
-import { login } from "../src/testing/index.ts";
-
-const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+import { buildServer, login } from "../src/testing/index.ts";
+import { startServerProcess } from "./support/server-process.ts";
 
 describe("build freshness", () => {
   let root: string;
@@ -56,42 +51,21 @@ describe("the compiled server", () => {
   beforeAll(async () => {
     // An initialised PGlite with nothing migrated: the build applies every migration and seeds,
     // without paying PGlite's initdb again (packages/db's createDatabase test creates a data dir).
-    [data] = await Promise.all([
-      createTestDataDir({ migrated: false }),
-      promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR }),
-    ]);
+    [data] = await Promise.all([createTestDataDir({ migrated: false }), buildServer()]);
   });
   afterAll(async () => {
     await data?.remove();
   });
 
   it("runs with plain node: migrates, seeds, serves and stops cleanly", { timeout: 120_000 }, async () => {
-    const child = spawn(process.execPath, ["dist/main.js"], {
-      cwd: SERVER_DIR,
-      env: { PATH: process.env.PATH ?? "", DATA_DIR: data.dataDir, PORT: "0", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = once(child, "exit");
+    const server = await startServerProcess({ DATA_DIR: data.dataDir, PORT: "0", LOG_LEVEL: "warn" });
     try {
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      const deadline = Date.now() + 100_000;
-      while (!/Handoff is running at (\S+)/.test(output)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const url = /Handoff is running at (\S+)/.exec(output)?.[1] ?? "";
-      expect((await fetch(`${url}/readyz`)).status).toBe(200);
-      expect(await login({ url }, "sam@acme.test")).toBeTruthy();
-      child.kill("SIGTERM");
-      expect((await exited)[0]).toBe(0);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect(await login(server, "sam@acme.test")).toBeTruthy();
+      server.child.kill("SIGTERM");
+      expect(await server.exitCode).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      server.child.kill("SIGKILL");
     }
   });
 });

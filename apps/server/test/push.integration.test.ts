@@ -4,10 +4,9 @@
 // Notification row, a 410 removes the device, a 429's Retry-After is waited out, and a page the
 // queue no longer needs (claimed meanwhile) is not sent.
 import { enqueuePushToUsers, type TPushWireMessage, vapidKeysFrom } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import { createTestAccount } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestClient, login, startTestServer, type TestServer } from "../src/testing/index.ts";
+import type { TestClient } from "../src/testing/index.ts";
 import {
   createTestBrowser,
   type PushServiceStandIn,
@@ -15,30 +14,23 @@ import {
   startPushServiceStandIn,
   type TestBrowser,
 } from "./support/push-service-stand-in.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
-let database: Database;
 let pushService: PushServiceStandIn;
-let server: TestServer;
 
 beforeAll(async () => {
-  database = await createTestDatabase("pglite");
   pushService = await startPushServiceStandIn();
-  server = await startTestServer({
-    database,
-    pushService: { host: pushService.host, agent: pushService.agent, retry: { attempts: 3 } },
-  });
 });
 afterAll(async () => {
-  await server?.close();
   await pushService?.close();
-  await database?.close();
+});
+const app = useTestServer({
+  server: () => ({
+    pushService: { host: pushService.host, agent: pushService.agent, retry: { attempts: 3 } },
+  }),
 });
 
-async function clientFor(user: { email: string }) {
-  return createTestClient(server, { token: await login(server, user.email) });
-}
-
-type TClient = Awaited<ReturnType<typeof clientFor>>;
+type TClient = TestClient;
 
 /** A browser that opted in through push.subscribe, as the queue page does. */
 async function optIn(client: TClient, minPriority: "low" | "normal" | "high" | "urgent") {
@@ -54,24 +46,24 @@ function messagesTo(browser: TestBrowser): TPushWireMessage[] {
 }
 
 const pushRowsOf = (handoffId: string) =>
-  database.prisma.notification.findMany({ where: { handoffId, channel: "PUSH" } });
+  app.prisma.notification.findMany({ where: { handoffId, channel: "PUSH" } });
 
 describe("push.publicKey", () => {
   it("is one VAPID key, generated once and kept in the database, so it survives a restart", async () => {
-    const account = await createTestAccount(database.prisma);
-    const { publicKey } = await (await clientFor(account.senior)).push.publicKey();
+    const account = await createTestAccount(app.prisma);
+    const { publicKey } = await (await app.clientFor(account.senior)).push.publicKey();
     expect(Buffer.from(publicKey, "base64url")).toHaveLength(65);
-    const stored = await database.prisma.vapidKeyPair.findMany();
+    const stored = await app.prisma.vapidKeyPair.findMany();
     expect(stored.map((row) => row.publicKey)).toEqual([publicKey]);
     // What a restarted server (or another replica) loads: the same pair.
-    expect((await vapidKeysFrom(database.prisma, null)()).publicKey).toBe(publicKey);
+    expect((await vapidKeysFrom(app.prisma, null)()).publicKey).toBe(publicKey);
   });
 });
 
 describe("opting in", () => {
   it("records the device per user; the threshold is changed by subscribing again; unsubscribe removes it", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const browser = await optIn(senior, "high");
     expect(await senior.push.mine()).toEqual([
       expect.objectContaining({
@@ -83,14 +75,14 @@ describe("opting in", () => {
     await senior.push.subscribe({ ...browser.subscription, minPriority: "urgent" });
     const [device] = await senior.push.mine();
     expect(device?.minPriority).toBe("urgent");
-    const stored = await database.prisma.pushSubscription.findUniqueOrThrow({
+    const stored = await app.prisma.pushSubscription.findUniqueOrThrow({
       where: { endpoint: browser.subscription.endpoint },
     });
     expect(stored).toMatchObject({ userId: account.senior.id, accountId: account.account.id });
     expect(stored.p256dh).toBe(browser.subscription.keys.p256dh);
 
     // Nobody else sees or removes it.
-    const engineer = await clientFor(account.engineer);
+    const engineer = await app.clientFor(account.engineer);
     expect(await engineer.push.mine()).toEqual([]);
     expect(await engineer.push.unsubscribe({ endpoint: browser.subscription.endpoint })).toEqual({
       isRemoved: false,
@@ -101,9 +93,36 @@ describe("opting in", () => {
     expect(await senior.push.mine()).toEqual([]);
   });
 
+  it("never hands a registered endpoint to anyone else, in another account or the same one, nor its name and threshold", async () => {
+    const account = await createTestAccount(app.prisma);
+    const otherAccount = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
+    const browser = await optIn(senior, "urgent");
+    const before = await app.prisma.pushSubscription.findUniqueOrThrow({
+      where: { endpoint: browser.subscription.endpoint },
+    });
+    for (const user of [otherAccount.senior, account.admin]) {
+      const taker = await app.clientFor(user);
+      await expect(
+        taker.push.subscribe({ ...browser.subscription, minPriority: "low" }),
+      ).rejects.toMatchObject({
+        data: { code: "CONFLICT" },
+        message:
+          "This push subscription is already in use. Turn push alerts off and on again in this browser to get a fresh one.",
+      });
+      expect(await taker.push.mine()).toEqual([]);
+      await taker.close();
+    }
+    expect(
+      await app.prisma.pushSubscription.findUniqueOrThrow({
+        where: { endpoint: browser.subscription.endpoint },
+      }),
+    ).toEqual(before);
+  });
+
   it("a subscription the browser replaced (pushsubscriptionchange) keeps the device's threshold and name", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const old = await optIn(senior, "urgent");
     const renewed = createTestBrowser(pushService.newEndpoint());
     // What public/sw.js sends: no threshold, no name, the endpoint it replaces.
@@ -118,8 +137,8 @@ describe("opting in", () => {
   });
 
   it("push.test sends a test alert to that device at once; a device the push service says is gone is removed", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const device = await optIn(senior, "high");
     expect(await senior.push.test({ endpoint: device.subscription.endpoint })).toEqual({
       isDelivered: true,
@@ -138,15 +157,15 @@ describe("opting in", () => {
       problem: expect.stringContaining("expired"),
     });
     expect(await senior.push.mine()).toEqual([]);
-    const other = await clientFor(account.engineer);
+    const other = await app.clientFor(account.engineer);
     await expect(other.push.test({ endpoint: device.subscription.endpoint })).rejects.toMatchObject({
       data: { code: "NOT_FOUND" },
     });
   });
 
   it("refuses endpoints outside the allowed push services, bad keys, and read-only users", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const browser = createTestBrowser("https://10.0.0.8/internal");
     await expect(senior.push.subscribe(browser.subscription)).rejects.toMatchObject({
       data: { code: "BAD_REQUEST" },
@@ -162,7 +181,7 @@ describe("opting in", () => {
         endpoint: local.subscription.endpoint.replace("https", "http"),
       }),
     ).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
-    const viewer = await clientFor(account.viewer);
+    const viewer = await app.clientFor(account.viewer);
     await expect(viewer.push.subscribe(local.subscription)).rejects.toMatchObject({
       data: { code: "FORBIDDEN" },
     });
@@ -171,14 +190,14 @@ describe("opting in", () => {
 
 describe("a new escalation", () => {
   it("reaches each device at or above its threshold, encrypted per RFC 8291 with a VAPID signature, and is recorded", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const highDevice = await optIn(senior, "high");
     const urgentOnly = await optIn(senior, "urgent");
-    const ownerDevice = await optIn(await clientFor(account.owner), "low");
+    const ownerDevice = await optIn(await app.clientFor(account.owner), "low");
     const { publicKey } = await senior.push.publicKey();
 
-    const engineer = await clientFor(account.engineer);
+    const engineer = await app.clientFor(account.engineer);
     // The escalator's own device gets nothing about their own escalation.
     const escalatorDevice = await optIn(engineer, "low");
     const card = await engineer.handoff.escalate({
@@ -186,7 +205,7 @@ describe("a new escalation", () => {
       priority: "high",
       notes: "Spooler crashes on every job",
     });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
 
     const [message] = messagesTo(highDevice);
     expect(messagesTo(highDevice)).toHaveLength(1);
@@ -222,46 +241,46 @@ describe("a new escalation", () => {
       expect(row.providerId).toContain(`https://${pushService.host}/messages/`);
     }
     // Email stays the fallback channel: everyone it reaches has an EMAIL row too.
-    const emailRows = await database.prisma.notification.count({
+    const emailRows = await app.prisma.notification.count({
       where: { handoffId: card.id, channel: "EMAIL" },
     });
     expect(emailRows).toBe(3);
   });
 
   it("a 410 from the push service removes the device and records why; the job does not give up for an admin", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const gone = await optIn(senior, "low");
     pushService.answer(gone.subscription.endpoint, { status: 410 });
 
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "normal",
     });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
 
     expect(pushService.receivedAt(gone.subscription.endpoint)).toHaveLength(1);
-    expect(await database.prisma.pushSubscription.count({ where: { userId: account.senior.id } })).toBe(0);
+    expect(await app.prisma.pushSubscription.count({ where: { userId: account.senior.id } })).toBe(0);
     expect(await senior.push.mine()).toEqual([]);
     const [row] = await pushRowsOf(card.id);
     expect(row).toMatchObject({ status: "FAILED", attempts: 1 });
     expect(row?.lastError).toMatch(/^410: .*the device was removed/);
-    const jobs = await database.prisma.job.findMany({
+    const jobs = await app.prisma.job.findMany({
       where: { accountId: account.account.id, kind: "push.send" },
     });
     expect(jobs.map((job) => job.status)).toEqual(["DONE"]);
   });
 
   it("after a 429, waits out Retry-After before the next try, then delivers", async () => {
-    const account = await createTestAccount(database.prisma);
-    const device = await optIn(await clientFor(account.senior), "low");
+    const account = await createTestAccount(app.prisma);
+    const device = await optIn(await app.clientFor(account.senior), "low");
     pushService.answer(device.subscription.endpoint, { status: 429, retryAfter: "1" });
 
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "low",
     });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
 
     const [first, second] = pushService.receivedAt(device.subscription.endpoint);
     expect(second).toBeDefined();
@@ -275,18 +294,18 @@ describe("a new escalation", () => {
   });
 
   it("is not sent once the handoff is claimed: the row says so", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const device = await optIn(senior, "low");
     pushService.answer(device.subscription.endpoint, { status: 503, retryAfter: "1" });
 
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "urgent",
     });
     await vi.waitFor(() => expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1));
     await senior.handoff.claim({ handoffId: card.id });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
 
     expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1);
     const [row] = await pushRowsOf(card.id);
@@ -294,17 +313,17 @@ describe("a new escalation", () => {
     expect(row?.lastError).toContain("Claimed before it was delivered");
   });
   it("is not sent to someone deactivated before delivery", async () => {
-    const account = await createTestAccount(database.prisma);
-    const device = await optIn(await clientFor(account.senior), "low");
+    const account = await createTestAccount(app.prisma);
+    const device = await optIn(await app.clientFor(account.senior), "low");
     pushService.answer(device.subscription.endpoint, { status: 503, retryAfter: "1" });
 
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "high",
     });
     await vi.waitFor(() => expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1));
-    await database.prisma.user.update({ where: { id: account.senior.id }, data: { active: false } });
-    await server.deps.jobs.drain();
+    await app.prisma.user.update({ where: { id: account.senior.id }, data: { active: false } });
+    await app.server.deps.jobs.drain();
 
     expect(pushService.receivedAt(device.subscription.endpoint)).toHaveLength(1);
     const [row] = await pushRowsOf(card.id);
@@ -314,14 +333,14 @@ describe("a new escalation", () => {
 
 describe("a claim of one's own session", () => {
   it('tells the owner "Sid Senior claimed your session", each claim once', async () => {
-    const account = await createTestAccount(database.prisma);
-    const engineer = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
     const ownerDevice = await optIn(engineer, "urgent");
-    const senior = await clientFor(account.senior);
+    const senior = await app.clientFor(account.senior);
     const card = await engineer.handoff.park({ sessionId: account.session.id, notes: "Off shift" });
 
     await senior.handoff.claim({ handoffId: card.id });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
     expect(messagesTo(ownerDevice)).toEqual([
       {
         title: "Sid Senior claimed your session",
@@ -336,11 +355,11 @@ describe("a claim of one's own session", () => {
     // Released and claimed again: news again. The owner claiming it back themselves is not.
     await senior.handoff.release({ handoffId: card.id });
     await senior.handoff.claim({ handoffId: card.id });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
     expect(messagesTo(ownerDevice).map((message) => message.reason)).toEqual(["claimed", "claimed:2"]);
     await senior.handoff.release({ handoffId: card.id });
     await engineer.handoff.claim({ handoffId: card.id });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
     expect(messagesTo(ownerDevice)).toHaveLength(2);
     const rows = await pushRowsOf(card.id);
     expect(rows.map((row) => [row.recipientId, row.status]).sort()).toEqual([
@@ -352,15 +371,15 @@ describe("a claim of one's own session", () => {
 
 describe("enqueuePushToUsers (the channel the escalation policy re-pages through)", () => {
   it("pages the given users' devices at or above their threshold, once per reason", async () => {
-    const account = await createTestAccount(database.prisma);
-    const senior = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const senior = await app.clientFor(account.senior);
     const device = await optIn(senior, "high");
-    const adminDevice = await optIn(await clientFor(account.admin), "urgent");
-    const card = await (await clientFor(account.engineer)).handoff.escalate({
+    const adminDevice = await optIn(await app.clientFor(account.admin), "urgent");
+    const card = await (await app.clientFor(account.engineer)).handoff.escalate({
       sessionId: account.session.id,
       priority: "high",
     });
-    await server.deps.jobs.drain();
+    await app.server.deps.jobs.drain();
 
     const repage = {
       accountId: account.account.id,
@@ -374,11 +393,11 @@ describe("enqueuePushToUsers (the channel the escalation policy re-pages through
       },
       isStaleOnceClaimed: true,
     };
-    const enqueued = await database.prisma.$transaction((tx) => enqueuePushToUsers(tx, repage));
-    await database.prisma.$transaction((tx) => enqueuePushToUsers(tx, repage));
+    const enqueued = await app.prisma.$transaction((tx) => enqueuePushToUsers(tx, repage));
+    await app.prisma.$transaction((tx) => enqueuePushToUsers(tx, repage));
     expect(enqueued).toBe(1);
-    server.deps.jobs.kick();
-    await server.deps.jobs.drain();
+    app.server.deps.jobs.kick();
+    await app.server.deps.jobs.drain();
 
     expect(messagesTo(device).map((message) => [message.reason, message.title])).toEqual([
       ["escalated", `[HIGH] ${account.session.problemSummary}`],

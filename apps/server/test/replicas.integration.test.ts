@@ -36,13 +36,13 @@ describe.runIf(hasRedis)("replicas on a Redis bus", () => {
     const events = collectEvents<TEscalationEvent>();
     const subscription = senior.escalation.onEvent.subscribe({}, events);
     await vi.waitFor(() => expect(replicaB.bus.subscriberCount(account.account.id)).toBe(1), {
-      timeout: 5_000,
+      timeout: 15_000,
     });
 
     const engineer = createTestClient(replicaA, { token: await login(replicaA, account.engineer.email) });
     const card = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
 
-    const [event] = await events.waitForCount(1, 2_000);
+    const [event] = await events.waitForCount(1, 10_000);
     expect(event?.data).toMatchObject({ kind: "handoff", type: "handoff.created", handoff: { id: card.id } });
 
     await senior.handoff.claim({ handoffId: card.id });
@@ -86,11 +86,11 @@ describe.runIf(hasRedis)("replicas on a Redis bus", () => {
     await vi.waitFor(() => expect(sid.names()).toEqual(["Sid Senior"]));
     const olivia = await viewsOf(replicaB, account.owner.email);
     await vi.waitFor(() => expect(olivia.names()).toEqual(["Olivia Owner", "Sid Senior"]), {
-      timeout: 2_000,
+      timeout: 10_000,
     });
-    await vi.waitFor(() => expect(sid.names()).toEqual(["Olivia Owner", "Sid Senior"]), { timeout: 2_000 });
+    await vi.waitFor(() => expect(sid.names()).toEqual(["Olivia Owner", "Sid Senior"]), { timeout: 10_000 });
     olivia.subscription.unsubscribe();
-    await vi.waitFor(() => expect(sid.names()).toEqual(["Sid Senior"]), { timeout: 2_000 });
+    await vi.waitFor(() => expect(sid.names()).toEqual(["Sid Senior"]), { timeout: 10_000 });
     sid.subscription.unsubscribe();
   });
 });

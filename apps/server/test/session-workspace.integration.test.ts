@@ -3,58 +3,33 @@
 // input, other tenants and other roles refused with nothing written.
 
 import { type AppRouter, parseEventId, type TEscalationEvent } from "@handoff/api";
-import type { Database } from "@handoff/db";
-import {
-  createTestAccount,
-  createTestDatabase,
-  type TestAccount,
-  testDatabaseTargets,
-} from "@handoff/db/testing";
+import { createTestAccount, type TestAccount, testDatabaseTargets } from "@handoff/db/testing";
 import type { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  createTestClient,
-  login,
-  startTestServer,
-  type TestServer,
-  WITHOUT_ASSESSMENTS,
-} from "../src/testing/index.ts";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { WITHOUT_ASSESSMENTS } from "../src/testing/index.ts";
 import { collectEvents, seqsOf } from "./support/event-collector.ts";
+import { useTestServer } from "./support/use-test-server.ts";
 
 describe.each(await testDatabaseTargets())("the session workspace on %s", (target) => {
-  let database: Database;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
-    // Exact event sequences below: see WITHOUT_ASSESSMENTS.
-    server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
-
-  async function clientFor(user: { email: string }) {
-    return createTestClient(server, { token: await login(server, user.email) });
-  }
+  // Exact event sequences below: see WITHOUT_ASSESSMENTS.
+  const app = useTestServer({ target, server: WITHOUT_ASSESSMENTS });
 
   /** Everything a refused call must leave untouched. */
   async function writesSnapshot() {
     const [sessions, branches, messages, log, handoffs, events] = await Promise.all([
-      database.prisma.session.findMany({ orderBy: { id: "asc" } }),
-      database.prisma.sessionBranch.findMany({ orderBy: { id: "asc" } }),
-      database.prisma.sessionMessage.count(),
-      database.prisma.sessionLogEntry.count(),
-      database.prisma.handoff.findMany({ orderBy: { id: "asc" } }),
-      database.prisma.escalationEvent.count(),
+      app.prisma.session.findMany({ orderBy: { id: "asc" } }),
+      app.prisma.sessionBranch.findMany({ orderBy: { id: "asc" } }),
+      app.prisma.sessionMessage.count(),
+      app.prisma.sessionLogEntry.count(),
+      app.prisma.handoff.findMany({ orderBy: { id: "asc" } }),
+      app.prisma.escalationEvent.count(),
     ]);
     return { sessions, branches, messages, log, handoffs, events };
   }
 
   it("lets the owner work a session: every change is one log row and one session.updated event", async () => {
-    const account = await createTestAccount(database.prisma);
-    const alice = await clientFor(account.engineer);
+    const account = await createTestAccount(app.prisma);
+    const alice = await app.clientFor(account.engineer);
 
     const created = await alice.session.create({
       problemSummary: "Teams calls drop after 30 s",
@@ -88,7 +63,6 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       status: "dead_end",
       outcome: "Still drops at 30 s",
     });
-    await alice.session.setBranch({ sessionId: created.id, branchId: firewall.id, active: true });
     const resolved = await alice.session.resolve({
       sessionId: created.id,
       resolution: "SIP ALG on the ISP router rewrote the media ports; disabled it.",
@@ -131,32 +105,61 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       "step_added",
       "note_added",
       "branch_changed",
-      "branch_changed",
       "resolved",
       "reopened",
     ]);
     expect(detail.log.every((entry) => entry.actor?.id === account.engineer.id)).toBe(true);
     expect(detail.log[1]?.summary).toBe("Changed confidence from low to medium; linked ticket CW-51008");
-    expect(detail.log[7]?.summary).toContain("a dead end");
+    expect(detail.log[7]?.summary).toBe(
+      "Marked “Raise UDP 3478 idle timeout” a dead end; noted the outcome of “Raise UDP 3478 idle timeout”: “Still drops at 30 s”; went back to “Firewall UDP timeout”",
+    );
 
-    const events = await database.prisma.escalationEvent.findMany({
+    const events = await app.prisma.escalationEvent.findMany({
       where: { accountId: account.account.id },
       orderBy: { seq: "asc" },
     });
-    expect(events.map((event) => event.type)).toEqual(Array(11).fill("session.updated"));
+    expect(events.map((event) => event.type)).toEqual(Array(10).fill("session.updated"));
     expect(events.at(-1)?.payload).toMatchObject({
       v: 1,
       session: { id: created.id, status: "active", stepCount: 2 },
     });
   });
 
+  it("gives up a dead end: it stops being the active branch, and cannot be made active while dead", async () => {
+    const account = await createTestAccount(app.prisma);
+    const alice = await app.clientFor(account.engineer);
+    const { id: sessionId } = await alice.session.create({
+      problemSummary: "Printer offline",
+      problemDomain: "Printing",
+      teamId: account.team.id,
+    });
+    const spooler = await alice.session.openBranch({ sessionId, label: "Print spooler" });
+
+    await alice.session.setBranch({ sessionId, branchId: spooler.id, status: "dead_end" });
+    const entry = await alice.session.addEntry({ sessionId, kind: "step", body: "Power-cycled the printer" });
+
+    expect(await alice.session.byId({ sessionId })).toMatchObject({
+      activeBranchId: null,
+      activeBranch: null,
+    });
+    expect(entry.branchId).toBeNull();
+    await expect(
+      alice.session.setBranch({ sessionId, branchId: spooler.id, active: true }),
+    ).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+      message: expect.stringContaining("mark it open again"),
+    });
+    await alice.session.setBranch({ sessionId, branchId: spooler.id, status: "open", active: true });
+    expect(await alice.session.byId({ sessionId })).toMatchObject({ activeBranchId: spooler.id });
+  });
+
   it("makes the claimer the holder: anyone else gets FORBIDDEN naming them; a release gives it back", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const [owner, senior, viewer, admin] = await Promise.all([
-      clientFor(account.engineer),
-      clientFor(account.senior),
-      clientFor(account.viewer),
-      clientFor(account.admin),
+      app.clientFor(account.engineer),
+      app.clientFor(account.senior),
+      app.clientFor(account.viewer),
+      app.clientFor(account.admin),
     ]);
     const sessionId = account.session.id;
     const card = await owner.handoff.escalate({ sessionId, priority: "high" });
@@ -227,10 +230,10 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
   });
 
   it("refuses every change by another engineer and by a VIEWER, naming the holder, writing nothing", async () => {
-    const account = await createTestAccount(database.prisma);
+    const account = await createTestAccount(app.prisma);
     const sessionId = account.session.id;
     const branchId = account.branches[0]?.id ?? "";
-    const [bob, viewer] = await Promise.all([clientFor(account.senior), clientFor(account.viewer)]);
+    const [bob, viewer] = await Promise.all([app.clientFor(account.senior), app.clientFor(account.viewer)]);
     const calls = (client: typeof bob) => [
       () => client.session.update({ sessionId, confidenceTier: "high" }),
       () => client.session.addEntry({ sessionId, kind: "step", body: "x" }),
@@ -255,17 +258,17 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
   });
 
   it("withdraws a resolved session's waiting handoff from every queue live, exactly once after a reconnect", async () => {
-    const account = await createTestAccount(database.prisma);
-    const owner = await clientFor(account.engineer);
-    const seniorClient = await clientFor(account.senior);
+    const account = await createTestAccount(app.prisma);
+    const owner = await app.clientFor(account.engineer);
+    const seniorClient = await app.clientFor(account.senior);
     const card = await owner.handoff.escalate({ sessionId: account.session.id, priority: "urgent" });
     const { handoffs, lastEventId } = await seniorClient.handoff.queue({});
     expect(handoffs.map((handoff) => handoff.id)).toEqual([card.id]);
 
     const queue = collectEvents<TEscalationEvent>();
     const subscription = seniorClient.escalation.onEvent.subscribe({ lastEventId }, queue);
-    await vi.waitFor(() => expect(server.bus.subscriberCount(account.account.id)).toBe(1), {
-      timeout: 5_000,
+    await vi.waitFor(() => expect(app.server.bus.subscriberCount(account.account.id)).toBe(1), {
+      timeout: 15_000,
     });
     const resolved = await owner.session.resolve({
       sessionId: account.session.id,
@@ -301,19 +304,19 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
     const nextCard = await owner.handoff.escalate({ sessionId: next.id, priority: "normal" });
     await queue.waitForCount(5);
-    await server.stop();
-    const other = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
+    await app.server.stop();
+    const other = await app.startServer({ ...WITHOUT_ASSESSMENTS });
     try {
-      const ownerOnOther = createTestClient(other, { token: await login(other, account.engineer.email) });
+      const ownerOnOther = await app.clientFor(account.engineer, other);
       await ownerOnOther.session.resolve({ sessionId: next.id, resolution: "New app password for the MFP" });
     } finally {
       await other.close();
     }
-    await server.start();
+    await app.server.start();
 
     const items = await queue.waitForCount(7, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const logged = await database.prisma.escalationEvent.findMany({
+    const logged = await app.prisma.escalationEvent.findMany({
       where: { accountId: account.account.id, seq: { gt: parseEventId(lastEventId)?.seq ?? Number.NaN } },
       orderBy: { seq: "asc" },
     });
@@ -330,8 +333,8 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     let account: TestAccount;
     let other: TestAccount;
     beforeAll(async () => {
-      account = await createTestAccount(database.prisma);
-      other = await createTestAccount(database.prisma);
+      account = await createTestAccount(app.prisma);
+      other = await createTestAccount(app.prisma);
     });
 
     type TIds = {
@@ -408,9 +411,9 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       [
         "addEntry",
         "an oversize body",
-        (ids) => ({ sessionId: ids.session, kind: "note", body: "x".repeat(4001) }),
+        (ids) => ({ sessionId: ids.session, kind: "note", body: "x".repeat(20_001) }),
         "BAD_REQUEST",
-        /at most 4000/,
+        /at most 20000/,
       ],
       [
         "addEntry",
@@ -507,7 +510,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     ];
 
     it.each(cases)("session.%s refuses %s", async (procedure, _label, makeInput, code, message) => {
-      const client = await clientFor(account.engineer);
+      const client = await app.clientFor(account.engineer);
       const ids: TIds = {
         session: account.session.id,
         branch: account.branches[0]?.id ?? "",
@@ -526,7 +529,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     it("refuses a summary with control characters on create, and a bad page cursor on list", async () => {
-      const client = await clientFor(account.engineer);
+      const client = await app.clientFor(account.engineer);
       const before = await writesSnapshot();
       await expect(
         client.session.create({ problemSummary: "Printer\u0007 beeps", problemDomain: "Printing" }),
@@ -543,9 +546,9 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     let account: TestAccount;
     let ids: Record<"vpn" | "printer" | "dns" | "senior", string>;
     beforeAll(async () => {
-      account = await createTestAccount(database.prisma);
-      const engineer = await clientFor(account.engineer);
-      const senior = await clientFor(account.senior);
+      account = await createTestAccount(app.prisma);
+      const engineer = await app.clientFor(account.engineer);
+      const senior = await app.clientFor(account.senior);
       const vpn = await engineer.session.create({
         problemSummary: "VPN drops every 10 minutes",
         problemDomain: "Network / VPN",
@@ -566,7 +569,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     async function search(search: string, scope: "mine" | "team" | "account" = "account") {
-      const client = await clientFor(account.viewer);
+      const client = await app.clientFor(account.viewer);
       return (await client.session.list({ scope, search })).items.map((item) => item.id);
     }
 
@@ -587,14 +590,14 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     it("pages a search by rare words and by words too common for the index alike, and never shows another account's sessions", async () => {
-      const other = await createTestAccount(database.prisma);
-      await (await clientFor(other.engineer)).session.create({
+      const other = await createTestAccount(app.prisma);
+      await (await app.clientFor(other.engineer)).session.create({
         problemSummary: "Kubernetes pod in a crash loop",
         problemDomain: "Containers",
       });
-      const fresh = await createTestAccount(database.prisma);
+      const fresh = await createTestAccount(app.prisma);
       const makeSessions = (count: number, summary: string) =>
-        database.prisma.session.createManyAndReturn({
+        app.prisma.session.createManyAndReturn({
           data: Array.from({ length: count }, (_, index) => ({
             accountId: fresh.account.id,
             ownerId: fresh.engineer.id,
@@ -607,7 +610,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
       // 30 match "laptop" (the index serves it); 520 match "monitor" (more than it serves).
       const laptops = await makeSessions(30, "Laptop fan noise");
       const monitors = await makeSessions(520, "Monitor flickers");
-      const client = await clientFor(fresh.viewer);
+      const client = await app.clientFor(fresh.viewer);
       const allPages = async (search: string) => {
         const seen: string[] = [];
         let cursor: string | undefined;
@@ -628,8 +631,8 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     }, 60_000);
 
     it("answers a search that is exactly a ticket id with that ticket's sessions, in any case", async () => {
-      const other = await createTestAccount(database.prisma);
-      const engineer = await clientFor(other.engineer);
+      const other = await createTestAccount(app.prisma);
+      const engineer = await app.clientFor(other.engineer);
       const ticket = await engineer.session.create({
         problemSummary: "Mailbox full",
         problemDomain: "Exchange",
@@ -651,12 +654,12 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     it("suggests the account's domains for a new session, most used first", async () => {
-      const other = await createTestAccount(database.prisma);
-      const engineer = await clientFor(other.engineer);
+      const other = await createTestAccount(app.prisma);
+      const engineer = await app.clientFor(other.engineer);
       for (const problemDomain of ["Printing", "Network / VPN", "Printing", "DNS", "Printing", "DNS"]) {
         await engineer.session.create({ problemSummary: "Something broke", problemDomain });
       }
-      const viewer = await clientFor(other.viewer);
+      const viewer = await app.clientFor(other.viewer);
       // The fixture's own session counts too; ties go by name.
       const fixtureDomain = other.session.problemDomain;
       const counts = new Map<string, number>([
@@ -676,14 +679,14 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     it("filters by scope and status, newest activity first", async () => {
-      const senior = await clientFor(account.senior);
+      const senior = await app.clientFor(account.senior);
       const mine = await senior.session.list({ scope: "mine" });
       expect(mine.items.map((item) => item.id)).toEqual([ids.dns]);
       const open = await senior.session.list({ scope: "account", status: ["active", "paused", "escalated"] });
       expect(open.items.map((item) => item.id)).toEqual([ids.dns, ids.vpn, account.session.id]);
       const resolved = await senior.session.list({ scope: "team", status: "resolved" });
       expect(resolved.items).toHaveLength(0);
-      const viewerTeam = await (await clientFor(account.viewer)).session.list({ scope: "team" });
+      const viewerTeam = await (await app.clientFor(account.viewer)).session.list({ scope: "team" });
       expect(viewerTeam.items).toEqual([]);
       const all = await senior.session.list({ scope: "account", status: "resolved" });
       expect(all.items).toMatchObject([
@@ -692,7 +695,7 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
 
     it("pages with a cursor: every session once, in order", async () => {
-      const client = await clientFor(account.admin);
+      const client = await app.clientFor(account.admin);
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -710,8 +713,11 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
 
   describe("the PSA ticket link", () => {
     it("is set by an admin only, and rendered on sessions and handoffs", async () => {
-      const account = await createTestAccount(database.prisma);
-      const [admin, engineer] = await Promise.all([clientFor(account.admin), clientFor(account.engineer)]);
+      const account = await createTestAccount(app.prisma);
+      const [admin, engineer] = await Promise.all([
+        app.clientFor(account.admin),
+        app.clientFor(account.engineer),
+      ]);
       const template =
         "https://na.myconnectwise.net/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid={id}";
       await expect(engineer.account.update({ psaTicketUrlTemplate: template })).rejects.toMatchObject({

@@ -88,7 +88,7 @@ describe("stream limits", () => {
         code: "TOO_MANY_REQUESTS",
         message: `This connection already has ${cap} live streams, the most it may have. Close one first.`,
       });
-      await vi.waitFor(() => expect(server.deps.streams.stats().readers).toBe(0), { timeout: 10_000 });
+      await vi.waitFor(() => expect(server.deps.live.streams.stats().readers).toBe(0), { timeout: 10_000 });
       // Generous on a shared machine: `pnpm bench` prints the real figure.
       expect(Math.max(...meLatencies)).toBeLessThan(1_000);
     });
@@ -103,7 +103,7 @@ describe("stream limits", () => {
         const events = collectEvents<TEscalationEvent>();
         return { events, subscription: client.escalation.onEvent.subscribe({}, events) };
       });
-      await vi.waitFor(() => expect(server.deps.streams.stats().readers).toBe(3));
+      await vi.waitFor(() => expect(server.deps.live.streams.stats().readers).toBe(3));
       const refused = collectEvents<TEscalationEvent>();
       second.escalation.onEvent.subscribe({}, refused);
       expect(await refused.waitForError()).toMatchObject({
@@ -112,10 +112,10 @@ describe("stream limits", () => {
       });
 
       streams[0]?.subscription.unsubscribe();
-      await vi.waitFor(() => expect(server.deps.streams.stats().readers).toBe(2));
+      await vi.waitFor(() => expect(server.deps.live.streams.stats().readers).toBe(2));
       const admitted = collectEvents<TEscalationEvent>();
       second.escalation.onEvent.subscribe({}, admitted);
-      await vi.waitFor(() => expect(server.deps.streams.stats().readers).toBe(3));
+      await vi.waitFor(() => expect(server.deps.live.streams.stats().readers).toBe(3));
       expect(admitted.errors).toHaveLength(0);
     });
   });

@@ -1,23 +1,12 @@
 // Who may use the live queue, and what happens to its stream: a VIEWER gets no claim controls
 // and the server refuses them the queue and its cards; an ended login sends the user to sign in;
 // leaving the page frees the server-side subscription.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type App, apiAs, createAccount, openAs, openQueue, startApp } from "./harness.ts";
+import { accountSubscriptions } from "@handoff/server/testing";
+import { describe, expect, it } from "vitest";
+import { apiAs, createAccount, openAs, openQueue, useApp } from "./harness.ts";
 
-let app: App;
-
-beforeAll(async () => {
-  // Live streams re-check their login often here, so an ended login shows within the test.
-  app = await startApp({ authRecheckMs: 300 });
-});
-
-afterEach(async () => {
-  await app.closeContexts();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+// Live streams re-check their login often here, so an ended login shows within the test.
+const app = useApp({ authRecheckMs: 300 });
 
 describe("access to the live queue", () => {
   it("gives a VIEWER no claim controls, refuses them the queue, and streams them no queue cards", async () => {
@@ -104,9 +93,9 @@ describe("access to the live queue", () => {
 
   it("frees the server-side subscription of every page the senior leaves", async () => {
     const account = await createAccount(app);
-    const readers = () => app.server.deps.streams.stats().readers;
+    const readers = () => app.server.deps.live.streams.stats().readers;
     // Earlier tests' pages are closed: their subscriptions must be gone too.
-    await expect.poll(readers, { timeout: 5_000 }).toBe(0);
+    await expect.poll(readers, { timeout: 15_000 }).toBe(0);
     const { page } = await openQueue(app, account.senior.email);
     await expect.poll(readers).toBe(1);
 
@@ -118,13 +107,13 @@ describe("access to the live queue", () => {
       await page.getByRole("link", { name: "Escalation queue" }).click();
       await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
     }
-    await expect.poll(readers, { timeout: 5_000 }).toBe(1);
+    await expect.poll(readers, { timeout: 15_000 }).toBe(1);
     await page.waitForTimeout(500);
     expect(readers()).toBe(1);
 
     await page.goto("/login");
-    await expect.poll(readers, { timeout: 5_000 }).toBe(0);
-    await expect.poll(() => app.server.bus.subscriberCount(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(readers, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => accountSubscriptions(app.server.bus), { timeout: 15_000 }).toBe(0);
   });
 });
 

@@ -1,37 +1,20 @@
 // The live EscalationQueue in a real browser against the real server: arrivals without a
 // reload (and their assessments seconds later), none lost between the snapshot and the stream, surviving a server restart, the
 // optimistic claim and its race, an ended login, the hidden-tab title and reduced motion.
-import { copyFile, mkdir } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type App,
   apiAs,
   createAccount,
   inProcessCallerAs,
   openAs,
   openQueue,
   queueCards,
+  readmeScreenshot,
   screenshot,
-  startApp,
+  useApp,
 } from "./harness.ts";
 
-const README_SCREENSHOT = fileURLToPath(new URL("../../../docs/screenshots/queue.png", import.meta.url));
-
-let app: App;
-
-beforeAll(async () => {
-  app = await startApp();
-});
-
-afterEach(async () => {
-  await app.closeContexts();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe("EscalationQueue", () => {
   // The one-second target is measured by `pnpm bench`; here the bound is generous (shared CI cores).
@@ -53,7 +36,7 @@ describe("EscalationQueue", () => {
     await submit.click();
 
     const card = queueCards(senior, account.session.problemSummary);
-    await card.waitFor({ timeout: 5_000 });
+    await card.waitFor({ timeout: 15_000 });
 
     await expect.poll(() => card.count()).toBe(1);
     expect(await card.getAttribute("data-new")).toBe("true");
@@ -96,7 +79,7 @@ describe("EscalationQueue", () => {
     await page.getByRole("link", { name: "Escalation queue" }).click();
 
     const inBetween = queueCards(page, account.session.problemSummary);
-    await inBetween.waitFor({ timeout: 5_000 });
+    await inBetween.waitFor({ timeout: 15_000 });
     expect(await inBetween.getAttribute("data-new")).toBe("true"); // it came by the stream
     await page.waitForTimeout(500);
     expect(await queueCards(page).count()).toBe(2);
@@ -134,7 +117,7 @@ describe("EscalationQueue", () => {
 
     await expect.poll(() => pill.getAttribute("data-status"), { timeout: 15_000 }).toBe("live");
     const missed = queueCards(senior, "Printer queue jammed on floor 3");
-    await missed.waitFor({ timeout: 5_000 });
+    await missed.waitFor({ timeout: 15_000 });
     // Replay and live stream overlap by design; the card must still be there exactly once.
     await senior.waitForTimeout(1_000);
     expect(await missed.count()).toBe(1);
@@ -167,7 +150,7 @@ describe("EscalationQueue", () => {
     const contextPath = `/handoffs/${handoff.id}`;
     const onContext = async (page: typeof sid) => new URL(page.url()).pathname === contextPath;
     await expect
-      .poll(async () => (await onContext(sid)) || (await onContext(sara)), { timeout: 5_000 })
+      .poll(async () => (await onContext(sid)) || (await onContext(sara)), { timeout: 15_000 })
       .toBe(true);
     const [winner, loser, winnerName] = (await onContext(sid))
       ? [sid, sara, account.senior.name]
@@ -175,7 +158,7 @@ describe("EscalationQueue", () => {
 
     await winner.getByText("You claimed this").waitFor();
     const lostCard = queueCards(loser, summary);
-    await lostCard.getByText(`${winnerName} claimed this`).waitFor({ timeout: 5_000 });
+    await lostCard.getByText(`${winnerName} claimed this`).waitFor({ timeout: 15_000 });
     expect(await lostCard.getByTestId("claim-button").count()).toBe(0);
     await lostCard.waitFor({ state: "detached", timeout: 10_000 });
     expect(new URL(loser.url()).pathname).toBe("/escalations");
@@ -195,7 +178,7 @@ describe("EscalationQueue", () => {
     await app.server.deps.prisma.authSession.deleteMany({ where: { userId: account.senior.id } });
     await card.getByTestId("claim-button").click();
     // The stream only re-checks the login every 30 s here, so this is the claim's doing.
-    await page.waitForURL((url) => url.pathname === "/login", { timeout: 5_000 });
+    await page.waitForURL((url) => url.pathname === "/login", { timeout: 15_000 });
     expect(new URL(page.url()).searchParams.get("next")).toBe("/escalations");
   });
 
@@ -314,9 +297,7 @@ describe("EscalationQueue", () => {
     await expect.poll(() => queueCards(page).count()).toBe(examples.length + 1);
     await expect.poll(() => page.getByTestId("card-assessment").count()).toBe(examples.length + 1);
     await page.waitForTimeout(400); // let the slide-in finish
-    const queueShot = await screenshot(page, "queue.png");
-    await mkdir(path.dirname(README_SCREENSHOT), { recursive: true });
-    await copyFile(queueShot, README_SCREENSHOT);
+    await readmeScreenshot(page, "queue.png");
 
     await queueCards(page, account.session.problemSummary).focus();
     await page.keyboard.press("Enter");

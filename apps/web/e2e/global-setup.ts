@@ -26,5 +26,13 @@ async function isBuildStale(): Promise<boolean> {
 
 export default async function setup(): Promise<void> {
   if (!(await isBuildStale())) return;
-  await build({ root: WEB_DIR, configFile: path.join(WEB_DIR, "vite.config.ts"), logLevel: "warn" });
+  // Vitest runs with NODE_ENV=test, which would make Vite bundle React's development build: the
+  // browser tests must exercise what `pnpm build` ships.
+  const testEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ root: WEB_DIR, configFile: path.join(WEB_DIR, "vite.config.ts"), logLevel: "warn" });
+  } finally {
+    process.env.NODE_ENV = testEnv;
+  }
 }

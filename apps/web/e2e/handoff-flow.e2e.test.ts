@@ -1,25 +1,13 @@
 // Around the claim, in a real browser against the real server: the undo bar after a claim puts
 // the handoff back in every queue, "Release to queue" does the same later, the park/escalate
 // dialog keeps its draft, two seniors on one handoff see each other (presence), "New session" starts one, and the sessions list fits a phone.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type App, apiAs, createAccount, openAs, openQueue, queueCards, startApp } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { apiAs, createAccount, openAs, openQueue, queueCards, useApp } from "./harness.ts";
 
 /** The web app's undo window after a claim (UNDO_WINDOW_MS in src/handoffs/claim-undo.tsx). */
 const UNDO_WINDOW_MS = 10_000;
 
-let app: App;
-
-beforeAll(async () => {
-  app = await startApp();
-});
-
-afterEach(async () => {
-  await app.closeContexts();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe("claim, undo and release", () => {
   it("offers an undo after a claim with the c key, which puts the card back in every queue", async () => {
@@ -66,7 +54,7 @@ describe("claim, undo and release", () => {
     await undo.waitFor();
     // Halfway through, it is still offered, counting down…
     await context.clock.fastForward(UNDO_WINDOW_MS / 2);
-    await undo.getByRole("button", { name: /^Undo \([1-5]s\)$/ }).waitFor({ timeout: 5_000 });
+    await undo.getByRole("button", { name: /^Undo \([1-5]s\)$/ }).waitFor({ timeout: 15_000 });
     // …and just past the window it is gone. The page's time flows on during the wait as well, so
     // the wait stays short: a window much longer than 10 s still fails here.
     await context.clock.fastForward(UNDO_WINDOW_MS / 2 + 500);
@@ -115,13 +103,13 @@ describe("live pages", () => {
     await erin
       .getByTestId("claimed-by")
       .getByText(`Claimed by ${account.senior.name}`)
-      .waitFor({ timeout: 5_000 });
-    await sara.getByText(`${account.senior.name} claimed this`).waitFor({ timeout: 5_000 });
+      .waitFor({ timeout: 15_000 });
+    await sara.getByText(`${account.senior.name} claimed this`).waitFor({ timeout: 15_000 });
 
     await sid.handoff.release({ handoffId: handoff.id });
-    await erin.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
+    await erin.getByTestId("open-handoff").waitFor({ timeout: 15_000 });
     expect(await erin.getByTestId("claimed-by").count()).toBe(0);
-    await sara.getByRole("button", { name: "Claim & continue" }).waitFor({ timeout: 5_000 });
+    await sara.getByRole("button", { name: "Claim & continue" }).waitFor({ timeout: 15_000 });
   });
 });
 
@@ -137,16 +125,16 @@ describe("presence", () => {
     await sid
       .getByTestId("presence")
       .getByText(`${account.senior2.name} is viewing`)
-      .waitFor({ timeout: 2_000 });
+      .waitFor({ timeout: 10_000 });
     await sara
       .getByTestId("presence")
       .getByText(`${account.senior.name} is viewing`)
-      .waitFor({ timeout: 2_000 });
+      .waitFor({ timeout: 10_000 });
     const card = queueCards(queue, account.session.problemSummary);
     await card
       .getByTestId("presence")
       .getByText(/are viewing/)
-      .waitFor({ timeout: 2_000 });
+      .waitFor({ timeout: 10_000 });
 
     const closedAt = Date.now();
     await sara.close();

@@ -1,11 +1,12 @@
 // What every browser test needs: the real server (PGlite test database, production web build,
 // same-origin port) and headless Chromium, plus helpers to sign in and make data.
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { appRouter, createCallerFactory, createContext } from "@handoff/api";
+import { appRouter, createCallerFactory, createContext, seedDemoHandoffs } from "@handoff/api";
+import { seedDemo } from "@handoff/db";
 import {
   type CreateTestAccountOverrides,
   createTestAccount,
@@ -15,14 +16,17 @@ import {
 import {
   createTestClient,
   login,
+  type StartTestServerOptions,
   startTestServer,
   type TestClient,
   type TestServer,
 } from "@handoff/server/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const TEST_OUTPUT_DIR = path.join(WEB_DIR, "test-output");
+const README_SCREENSHOTS_DIR = path.join(WEB_DIR, "..", "..", "docs", "screenshots");
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -43,7 +47,7 @@ export type App = {
   close(): Promise<void>;
 };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -55,9 +59,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** One server + one browser per test file; each test makes its own account. */
-export async function startApp(options: { authRecheckMs?: number } = {}): Promise<App> {
+/** Headless Debian Chromium (or CHROMIUM_PATH). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+type TStartAppOptions = {
+  authRecheckMs?: number;
+  isDemoSeeded?: boolean;
+  /** Sends email through the real Resend SDK to a stand-in the test runs (startResendStandIn). */
+  resend?: { baseUrl: string };
+  /** Webhooks may be saved (a SECRETS_KEY) and sent to a receiver on this machine. */
+  isWebhookReceiverLocal?: boolean;
+  /** Secrets and single sign-on settings (a local OpenID provider needs `sso.allowLocalIssuers`). */
+  serverOptions?: Pick<StartTestServerOptions, "psa" | "sso">;
+  /** Two-factor secrets (and PSA credentials) are sealed under SECRETS_KEY. */
+  hasSecretsKey?: boolean;
+};
+
+/**
+ * One server + one browser per test file; each test makes its own account. `isDemoSeeded`: the
+ * demo data and its handoffs, as a first `pnpm start` has them (for tests of the demo itself).
+ */
+export async function startApp(options: TStartAppOptions = {}): Promise<App> {
   const database = await createTestDatabase("pglite");
+  if (options.isDemoSeeded) await seedDemo(database.prisma);
   // The browser's origin must be an allowed one, so the port is chosen before the server starts.
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -68,12 +98,15 @@ export async function startApp(options: { authRecheckMs?: number } = {}): Promis
     appOrigin: origin,
     webDistDir: path.join(WEB_DIR, "dist"),
     ...(options.authRecheckMs ? { authRecheckMs: options.authRecheckMs } : {}),
+    ...(options.resend ? { resend: options.resend } : {}),
+    ...options.serverOptions,
+    ...((options.hasSecretsKey || options.isWebhookReceiverLocal) && {
+      psa: { secretsKey: randomBytes(32), timeoutMs: 3_000, allowPrivateHosts: false },
+    }),
+    ...(options.isWebhookReceiverLocal && { webhooks: { timeoutMs: 3_000, allowPrivateHosts: true } }),
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  if (options.isDemoSeeded) await seedDemoHandoffs(server.deps);
+  const browser = await launchChromium();
   return {
     server,
     origin,
@@ -86,6 +119,37 @@ export async function startApp(options: { authRecheckMs?: number } = {}): Promis
       await server.close();
       await database.close();
     },
+  };
+}
+
+/**
+ * The browser test file's preamble: the app started in beforeAll (with `options`, or what the
+ * function returns then, after earlier hooks have run), the contexts tests opened closed after each
+ * test, and the app closed in afterAll. Read it inside hooks and tests.
+ */
+export function useApp(options?: TStartAppOptions | (() => TStartAppOptions)): App {
+  let started: App | undefined;
+  const app = (): App => {
+    if (!started) throw new Error("useApp: the app exists only once beforeAll has run");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startApp(typeof options === "function" ? options() : options);
+  });
+  afterEach(() => started?.closeContexts());
+  afterAll(() => started?.close());
+  return {
+    get server() {
+      return app().server;
+    },
+    get origin() {
+      return app().origin;
+    },
+    get browser() {
+      return app().browser;
+    },
+    closeContexts: () => app().closeContexts(),
+    close: () => app().close(),
   };
 }
 
@@ -178,6 +242,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(TEST_OUTPUT_DIR, { recursive: true });
   const file = path.join(TEST_OUTPUT_DIR, name);
   await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * A screenshot the README shows: written to test-output like any other, and into docs/screenshots
+ * only by `pnpm screenshots` (UPDATE_SCREENSHOTS=1), so a test run leaves the tracked tree alone.
+ */
+export async function readmeScreenshot(page: Page, name: string): Promise<string> {
+  const file = await screenshot(page, name);
+  if (process.env.UPDATE_SCREENSHOTS !== "1") return file;
+  await mkdir(README_SCREENSHOTS_DIR, { recursive: true });
+  await copyFile(file, path.join(README_SCREENSHOTS_DIR, name));
   return file;
 }
 

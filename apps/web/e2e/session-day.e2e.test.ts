@@ -2,48 +2,26 @@
 // works it and escalates it; Sam claims it from his live queue, undoes, claims again, carries
 // on, releases it from the session page, takes it again and resolves it. Every open page follows
 // along without a reload, a VIEWER's too; Bob and the VIEWER only read. Also: resolving a session takes its waiting handoff out of every open queue.
-import { copyFile, mkdir } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type App,
   addPerson,
   apiAs,
   createAccount,
   openAs,
   openQueue,
   queueCards,
+  readmeScreenshot,
   screenshot,
-  startApp,
+  useApp,
 } from "./harness.ts";
 
-const SCREENSHOTS_DIR = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
-let app: App;
-
-beforeAll(async () => {
-  app = await startApp();
-});
-
-afterEach(async () => {
-  await app.closeContexts();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 async function waitLive(page: Page) {
   await page.locator('[data-testid="connection-pill"][data-status="live"]').waitFor();
-}
-
-async function readmeScreenshot(page: Page, name: string) {
-  const file = await screenshot(page, name);
-  await mkdir(SCREENSHOTS_DIR, { recursive: true });
-  await copyFile(file, path.join(SCREENSHOTS_DIR, name));
 }
 
 describe("a day with Handoff", () => {
@@ -113,18 +91,18 @@ describe("a day with Handoff", () => {
     await escalate.getByText("High", { exact: true }).click();
     await escalate.getByRole("button", { name: "Escalate" }).click();
     await alicePage.getByTestId("open-handoff").waitFor();
-    await queueCards(samPage, summary).waitFor({ timeout: 5_000 });
-    await queueCards(saraQueue, summary).waitFor({ timeout: 5_000 });
+    await queueCards(samPage, summary).waitFor({ timeout: 15_000 });
+    await queueCards(saraQueue, summary).waitFor({ timeout: 15_000 });
 
     // Sam claims it, thinks better of it and undoes within 10 s: back in Sara's queue, live.
     await queueCards(samPage, summary).getByTestId("claim-button").click();
     await samPage.waitForURL("**/handoffs/**");
-    await queueCards(saraQueue, summary).waitFor({ state: "detached", timeout: 5_000 });
-    await alicePage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 5_000 });
+    await queueCards(saraQueue, summary).waitFor({ state: "detached", timeout: 15_000 });
+    await alicePage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 15_000 });
     await samPage.getByTestId("claim-undo").getByRole("button", { name: /Undo/ }).click();
     await samPage.waitForURL((url) => url.pathname === "/escalations");
-    await queueCards(saraQueue, summary).waitFor({ timeout: 5_000 });
-    await alicePage.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
+    await queueCards(saraQueue, summary).waitFor({ timeout: 15_000 });
+    await alicePage.getByTestId("open-handoff").waitFor({ timeout: 15_000 });
     expect(await alicePage.getByTestId("claimed-by").count()).toBe(0);
 
     // Then claims it for real with the keyboard, and carries on in the session.
@@ -132,7 +110,7 @@ describe("a day with Handoff", () => {
     await samPage.keyboard.press("c");
     await samPage.waitForURL("**/handoffs/**");
     await samPage.getByTestId("claim-undo").getByRole("button", { name: "Dismiss" }).click();
-    await alicePage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 5_000 });
+    await alicePage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 15_000 });
     await samPage.getByRole("link", { name: "Continue the session →" }).click();
     await samPage.getByRole("heading", { name: summary }).waitFor();
     await waitLive(samPage);
@@ -148,15 +126,15 @@ describe("a day with Handoff", () => {
     // Sam hands it back from the session page itself: back in Sara's queue and on Alice's and the
     // viewer's pages live; then he takes it again from its handoff page.
     await samPage.getByTestId("claimed-by").getByRole("button", { name: "Release to queue" }).click();
-    await queueCards(saraQueue, summary).waitFor({ timeout: 5_000 });
+    await queueCards(saraQueue, summary).waitFor({ timeout: 15_000 });
     for (const page of [alicePage, viewerPage])
-      await page.getByTestId("open-handoff").waitFor({ timeout: 5_000 });
+      await page.getByTestId("open-handoff").waitFor({ timeout: 15_000 });
     await samPage.getByTestId("open-handoff").getByRole("link", { name: "View handoff" }).click();
     await samPage.getByRole("button", { name: "Claim & continue" }).click();
     await samPage.getByRole("heading", { name: summary }).waitFor();
     await samPage.getByTestId("claim-undo").getByRole("button", { name: "Dismiss" }).click();
-    await viewerPage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 5_000 });
-    await queueCards(saraQueue, summary).waitFor({ state: "detached", timeout: 5_000 });
+    await viewerPage.getByTestId("claimed-by").getByText("Claimed by Sam Ortiz").waitFor({ timeout: 15_000 });
+    await queueCards(saraQueue, summary).waitFor({ state: "detached", timeout: 15_000 });
     await samPage.getByRole("textbox", { name: "Step" }).waitFor();
 
     // A new line of attack, a branch under it (now the active one), a step on it, and its outcome.
@@ -177,7 +155,7 @@ describe("a day with Handoff", () => {
     await samStep.fill("Reset the user's MFA registration and signed in again");
     await samStep.press("Enter");
     await alicePage.getByTestId("session-entries").getByText("Reset the user's MFA registration").waitFor({
-      timeout: 5_000,
+      timeout: 15_000,
     });
     await expect.poll(() => alicePage.getByTestId("step-count").textContent()).toBe("3");
     await mfa.getByRole("button", { name: "Resolved" }).click();
@@ -188,7 +166,7 @@ describe("a day with Handoff", () => {
     await logs.locator(":scope > .branch__row").getByText("Active branch").waitFor();
     expect(await mfa.getByText("Active branch").count()).toBe(0);
     await samPage.getByText("High", { exact: true }).click();
-    await alicePage.getByText("high confidence").waitFor({ timeout: 5_000 });
+    await alicePage.getByText("high confidence").waitFor({ timeout: 15_000 });
     await alicePage.getByTestId("branch").filter({ hasText: "Reset the MFA registration" }).last().waitFor();
     expect(await samPage.getByTestId("claim-undo").count()).toBe(0);
     // The header's actions line up with the cards below them: nothing sticks out of its column.
@@ -231,7 +209,7 @@ describe("a day with Handoff", () => {
     await samPage.getByRole("dialog").getByRole("button", { name: "Resolve", exact: true }).click();
     await samPage.getByTestId("resolution").waitFor();
     for (const page of [alicePage, viewerPage]) {
-      await page.getByTestId("resolution").getByText("Stale MFA registration").waitFor({ timeout: 5_000 });
+      await page.getByTestId("resolution").getByText("Stale MFA registration").waitFor({ timeout: 15_000 });
     }
     await samPage.getByRole("button", { name: "Reopen" }).waitFor();
     await screenshot(alicePage, "session-read-only.png");
@@ -282,10 +260,10 @@ describe("a day with Handoff", () => {
     expect(await page.getByTestId("open-handoff").count()).toBe(0);
 
     await Promise.all(
-      queues.map((queue) => queueCards(queue, summary).waitFor({ state: "detached", timeout: 5_000 })),
+      queues.map((queue) => queueCards(queue, summary).waitFor({ state: "detached", timeout: 15_000 })),
     );
     // The handoff's own page says it was withdrawn, instead of offering a claim that would fail.
-    await context.getByTestId("claim-panel").getByText("Withdrawn").waitFor({ timeout: 5_000 });
+    await context.getByTestId("claim-panel").getByText("Withdrawn").waitFor({ timeout: 15_000 });
     expect(await context.getByRole("button", { name: "Claim & continue" }).count()).toBe(0);
     const left = await (await apiAs(app, account.senior.email)).handoff.queue({});
     expect(left.handoffs.map((card) => card.sessionId)).not.toContain(account.session.id);

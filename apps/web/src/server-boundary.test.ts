@@ -1,6 +1,6 @@
 // @vitest-environment node
 // The web app's boundary with the server side, as biome.json enforces it: only the router's types
-// from @handoff/api and the zod-free @handoff/api/helpers; never schemas, zod or server packages.
+// from @handoff/api and the zod-free @handoff/api/client-contract; never schemas, zod or server packages.
 import { execFile } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -33,7 +33,7 @@ describe("the web app's server boundary", () => {
   it.each([
     'import type { AppRouter } from "@handoff/api";',
     'import type { RouterInputs, RouterOutputs } from "@handoff/api";',
-    'import { LIMITS, type THandoffCard } from "@handoff/api/helpers";',
+    'import { LIMITS, type THandoffCard } from "@handoff/api/client-contract";',
   ])("allows %s", async (line) => {
     expect(await isAllowed(line)).toBe(true);
   });

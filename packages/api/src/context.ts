@@ -1,64 +1,52 @@
 // What every procedure can reach: the app's dependencies (owned by the server that runs us)
 // and what the transport learned about the caller. The API knows no transport.
-import type { EscalationBus } from "@handoff/bus";
-import type { PrismaClient } from "@handoff/db";
-import type { TBusMessage } from "./domain/bus-message.ts";
-import type { Clock } from "./domain/clock.ts";
-import type { TAssistant } from "./services/assistant/assistant-jobs.ts";
-import type { ConnectionLogins } from "./services/auth-service.ts";
-import type { JobWorker } from "./services/jobs/job-worker.ts";
-import type { LoginProtection } from "./services/login-protection.ts";
-import type { LoginWatcher } from "./services/login-watch.ts";
+import type { CoreDeps } from "./core-deps.ts";
+import type { TLive, TSocketStreams } from "./live-port.ts";
+import type { TokenUses } from "./services/auth/api-tokens/token-uses.ts";
+import type { ConnectionLogins } from "./services/auth/auth-service.ts";
+import type { LoginProtection } from "./services/auth/login-protection.ts";
+import type { LoginWatcher } from "./services/auth/login-watch.ts";
+import type { PasswordResetThrottle } from "./services/auth/passwords/reset-throttle.ts";
+import type { SetupThrottle } from "./services/auth/setup/setup-throttle.ts";
+import type { SsoDeps } from "./services/auth/sso/sso-deps.ts";
+import type { SecondFactorGuard } from "./services/auth/two-factor/second-factor-guard.ts";
 import type { WebPushSender } from "./services/notifications/web-push-sender.ts";
-import type { PresenceHub } from "./services/presence/presence-hub.ts";
 import type { PsaDeps } from "./services/psa/psa-connection.ts";
-import type { StreamAdmission, TSocketStreams } from "./services/stream/stream-admission.ts";
-import type { StreamHub } from "./services/stream/stream-hub.ts";
+import type { SecretBox } from "./services/psa/secret-box.ts";
+import type { WebhookDeps } from "./services/webhooks/webhook-delivery.ts";
 
-export type Logger = {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-};
-
-export type ApiDeps = {
-  prisma: PrismaClient;
-  bus: EscalationBus<TBusMessage>;
-  /** Runs durable background work; services enqueue in their transaction, then kick it. */
-  jobs: JobWorker;
-  logger: Logger;
-  /** Writes assessments and briefings (jobs): the configured language model, or rules. */
-  assistant: TAssistant;
-  /** The time policy timers, due times and claims read: the system clock except in tests. */
-  clock: Clock;
+export type ApiDeps = CoreDeps & {
   /** Web Push: the VAPID public key browsers subscribe with, and delivery (used by the push jobs). */
   webPush: WebPushSender;
   /** PSA connections: the box sealing their credentials (null without SECRETS_KEY) and HTTP settings. */
   psa: PsaDeps;
+  /** Outbound webhooks, Teams and Slack: the same secrets box, and their HTTP settings. */
+  webhooks: WebhookDeps;
+  /** Single sign-on: the box sealing client secrets and sign-ins (null without SECRETS_KEY), and HTTP. */
+  sso: SsoDeps;
   /** The web app's origin: links in emails and in an invitation's answer. */
   appOrigin: string;
+  /** Whether emails reach anyone: without a provider they are recorded as skipped, and people are told so. */
+  isEmailDelivered: boolean;
   loginProtection: LoginProtection;
+  /** Counts requests for password reset emails, per email and per address. */
+  passwordResetThrottle: PasswordResetThrottle;
+  /** Wrong setup codes allowed before the first-run page refuses for a while. */
+  setupThrottle: SetupThrottle;
+  /** Seals secrets at rest under SECRETS_KEY (PSA credentials, TOTP secrets); null without one. */
+  secrets: SecretBox | null;
+  /** Throttles second-factor codes per user. */
+  secondFactorGuard: SecondFactorGuard;
   /** How long a login lasts. */
   authSessionTtlMs: number;
-  /**
-   * How often an idle stream checks the event log: a publish lost while the bus was down has
-   * no later event to reveal the gap.
-   */
-  streamLogCheckMs: number;
-  /** The bus buffer of each account hub; a hub that falls further behind resumes from the event log. */
-  streamBufferSize?: number;
-  /** Events per account kept in memory for clients that reconnect; older positions read the log. */
-  streamHistorySize: number;
   /** Logins of WebSocket connections, looked up in batches. */
   connectionLogins: ConnectionLogins;
-  /** This process's live streams: one hub per account. */
-  streams: StreamHub;
-  /** Who is viewing which handoff or session: this process's viewers, and the other replicas' by the bus. */
-  presence: PresenceHub;
+  /** The live stream of this process (@handoff/live): fan-out, stream slots, presence. */
+  live: TLive;
+  /** Records each API token's last use (when, from which address). */
+  tokenUses: TokenUses;
   /** Re-checks the logins of live streams, in batches. */
   logins: LoginWatcher;
-  /** Caps live streams per socket and per login. */
-  streamAdmission: StreamAdmission;
 };
 
 export type TransportInfo = {
@@ -66,6 +54,8 @@ export type TransportInfo = {
   authToken: string | null;
   /** Used to throttle failed logins. */
   clientIp: string;
+  /** The browser's User-Agent header, kept in audit rows; absent on WebSocket. */
+  userAgent?: string | null;
   /** The known-device token a browser kept from an earlier sign-in (a cookie), if any. */
   deviceToken: string | null;
   /** Set on a WebSocket connection: its calls look up their login in batches, with a short cache. */

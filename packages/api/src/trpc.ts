@@ -6,13 +6,27 @@ import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { AppError } from "./domain/app-error.ts";
 import { hasRoleAtLeast } from "./domain/roles.ts";
+import { requiredTokenScope, type TProcedureMeta, tokenScopeRefusal } from "./domain/token-scopes.ts";
 import type { TRole } from "./schemas/enums.ts";
-import { resolveViewer, SESSION_ENDED_MESSAGE } from "./services/auth-service.ts";
-import { asRequest } from "./services/stream/fan-out-queue.ts";
+import { auditSourceOf } from "./services/audit/record-audit.ts";
+import { resolveViewer, SESSION_ENDED_MESSAGE } from "./services/auth/auth-service.ts";
 
 // ---- initialisation -------------------------------------------------------------------------
 
-const t = initTRPC.context<Context>().create({
+/**
+ * zod's flattened error, plus the first message per full path ("targets.high"), so a form can show
+ * a nested field's problem beside that field rather than beside its group.
+ */
+function describeZodError(error: ZodError) {
+  const byPath: Record<string, string> = {};
+  for (const issue of error.issues) byPath[issue.path.join(".")] ??= issue.message;
+  return { ...z.flattenError(error), byPath };
+}
+
+/** Procedures may say in `.meta()` which API token scope they need (token-scopes.ts). */
+const tWithMeta = initTRPC.context<Context>().meta<TProcedureMeta>();
+
+const t = tWithMeta.create({
   transformer: superjson,
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
@@ -25,7 +39,7 @@ const t = initTRPC.context<Context>().create({
         data: { ...shape.data, zodError: null },
       };
     }
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError = error.cause instanceof ZodError ? describeZodError(error.cause) : null;
     return { ...shape, data: { ...shape.data, zodError } };
   },
 });
@@ -44,19 +58,31 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Queries and mutations go ahead of the live stream's fan-out (see fan-out-queue.ts). */
-const aheadOfFanOut = t.middleware(({ type, next }) => (type === "subscription" ? next() : asRequest(next)));
+/** Queries and mutations go ahead of the live stream's fan-out (see @handoff/live's scheduler). */
+const aheadOfFanOut = t.middleware(({ ctx, type, next }) =>
+  type === "subscription" ? next() : ctx.deps.live.asRequest(next),
+);
 
 // ---- procedures -----------------------------------------------------------------------------
 
 export const publicProcedure = t.procedure.use(aheadOfFanOut).use(mapAppErrors);
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/** A signed-in user; an API token's scopes are checked here, once for every procedure (token-scopes.ts). */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, type, meta }) => {
   const { authToken, isLongLived } = ctx.transport;
   const viewer = await (isLongLived
     ? ctx.deps.connectionLogins.viewerOf(authToken)
     : resolveViewer(ctx.deps.prisma, authToken));
   if (!viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: SESSION_ENDED_MESSAGE });
+  if (viewer.token) {
+    const refusal = tokenScopeRefusal(viewer.token.scopes, requiredTokenScope(type, meta));
+    if (refusal) throw toTRPCError(refusal);
+    ctx.deps.tokenUses.record({
+      apiTokenId: viewer.token.id,
+      clientIp: ctx.transport.clientIp,
+      source: auditSourceOf({ viewer, transport: ctx.transport }),
+    });
+  }
   return next({ ctx: { viewer } });
 });
 
@@ -78,4 +104,4 @@ export const engineerProcedure = procedureForRoleAtLeast(
 export const adminProcedure = procedureForRoleAtLeast(
   "admin",
   "Only an admin or the owner of this account can do that.",
-);
+).meta({ tokenScope: "admin" });

@@ -11,10 +11,10 @@ export type { MessageParser } from "./json-codec.ts";
 export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.ts";
 export { createRedisBus, DEFAULT_CHANNEL_PREFIX, type RedisBusOptions } from "./redis-bus.ts";
 export type {
+  Bus,
   BusMessage,
   BusStats,
   BusSubscription,
-  EscalationBus,
   InspectableBus,
   SubscribeOptions,
 } from "./types.ts";

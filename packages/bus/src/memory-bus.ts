@@ -1,4 +1,4 @@
-// In-process escalation bus for a single replica (and tests). Messages round-trip through JSON so it
+// In-process bus for a single replica (and tests). Messages round-trip through JSON so it
 // behaves exactly like the Redis bus; subscribers of one publish share one decoded object (read-only).
 
 import { assertChannel, ChannelRegistry } from "./channel-registry.ts";

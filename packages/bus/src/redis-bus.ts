@@ -1,4 +1,4 @@
-// Escalation bus shared by every replica through Redis pub/sub: one publisher and one subscriber
+// The bus shared by every replica through Redis pub/sub: one publisher and one subscriber
 // connection per bus, channels ref-counted onto the subscriber connection. Never queues while Redis is
 // down: publish and subscribe reject with BusUnavailableError within `timeoutMs` instead.
 

@@ -13,7 +13,8 @@ export type SubscribeOptions = {
   bufferSize?: number;
 };
 
-export type EscalationBus<T = BusMessage> = {
+/** A publish/subscribe bus of JSON messages by channel: the API's escalation events and presence both ride it. */
+export type Bus<T = BusMessage> = {
   /** Delivers to the channel's current subscribers. Never waits on consumers. */
   publish(channel: string, message: T): Promise<void>;
   /**
@@ -34,6 +35,6 @@ export type BusStats = {
   bufferedMessages: number;
 };
 
-export type InspectableBus<T> = EscalationBus<T> & { stats(): BusStats };
+export type InspectableBus<T> = Bus<T> & { stats(): BusStats };
 
 export const DEFAULT_BUFFER_SIZE = 1024;

@@ -58,4 +58,29 @@ describe("createDatabase", () => {
       await reference.close();
     }
   });
+
+  it.runIf(targets.includes("postgres"))(
+    "prepares a statement run again on its connection, unless told not to (a pooler that cannot carry it)",
+    async () => {
+      const reference = await createTestDatabase("postgres");
+      const preparedAfterRepeats = async (usePreparedStatements: boolean) => {
+        const database = await createDatabase({ databaseUrl: reference.databaseUrl, usePreparedStatements });
+        try {
+          // One after another, so the pool lends the same connection each time.
+          for (let run = 0; run < 3; run += 1) await database.prisma.account.count();
+          const rows = await database.prisma.$queryRaw<{ statement: string }[]>`
+            SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE 'handoff\_%'`;
+          return rows.map((row) => row.statement);
+        } finally {
+          await database.close();
+        }
+      };
+      try {
+        expect(await preparedAfterRepeats(true)).toEqual([expect.stringMatching(/SELECT COUNT\(\*\)/i)]);
+        expect(await preparedAfterRepeats(false)).toEqual([]);
+      } finally {
+        await reference.close();
+      }
+    },
+  );
 });

@@ -7,6 +7,7 @@ import type { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { pgliteSqlRunner, pgPoolSqlRunner, type SqlRunner } from "./sql-runner.ts";
+import { createStatementNamer } from "./statement-names.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
 
@@ -25,6 +26,16 @@ export type CreateDatabaseOptions = {
   databaseUrl?: string;
   /** PGlite data directory, created if missing; `memory://` keeps it in memory only. */
   dataDir?: string;
+  /**
+   * Hears how long each SQL statement took (Prisma's query event, in ms): for the server's
+   * /metrics. Omitted: Prisma builds no query events at all.
+   */
+  onQuery?: (durationMs: number) => void;
+  /**
+   * PostgreSQL: prepare the most-run statements on each connection (default). Off for a pooler that
+   * cannot carry named prepared statements across the clients it hands a connection to.
+   */
+  usePreparedStatements?: boolean;
 };
 
 const IN_MEMORY = "memory://";
@@ -37,15 +48,41 @@ const IN_MEMORY = "memory://";
  */
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
 
+/**
+ * Statements prepared on every PostgreSQL connection, at most (the app runs a few hundred distinct
+ * ones, the hot ones many times a second), and texts counted to find them.
+ */
+const PREPARED_STATEMENTS = { maxNamed: 300, maxCounted: 2_000 } as const;
+
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return connectPostgres(options.databaseUrl);
+  if (options.databaseUrl) {
+    return connectPostgres(options.databaseUrl, options.onQuery, options.usePreparedStatements ?? true);
+  }
   if (!options.dataDir) {
     throw new Error("createDatabase needs a databaseUrl (PostgreSQL) or a dataDir (embedded PGlite).");
   }
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.onQuery);
 }
 
-async function connectPostgres(databaseUrl: string): Promise<Database> {
+function createClient(
+  adapter: PrismaPg | PrismaPGlite,
+  onQuery?: (durationMs: number) => void,
+): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = new PrismaClient({
+    adapter,
+    transactionOptions: TRANSACTION_OPTIONS,
+    log: [{ emit: "event", level: "query" }],
+  });
+  prisma.$on("query", (event) => onQuery(event.duration));
+  return prisma;
+}
+
+async function connectPostgres(
+  databaseUrl: string,
+  onQuery: ((durationMs: number) => void) | undefined,
+  usePreparedStatements: boolean,
+): Promise<Database> {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(
       `The database URL must start with postgres:// or postgresql:// (got "${redactUrl(databaseUrl)}").`,
@@ -56,8 +93,11 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
-  const adapter = new PrismaPg(pool);
-  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  const adapter = new PrismaPg(
+    pool,
+    usePreparedStatements ? { statementNameGenerator: createStatementNamer(PREPARED_STATEMENTS) } : {},
+  );
+  const prisma = createClient(adapter, onQuery);
   return {
     prisma,
     kind: "postgres",
@@ -70,12 +110,12 @@ async function connectPostgres(databaseUrl: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, onQuery?: (durationMs: number) => void): Promise<Database> {
   if (dataDir !== IN_MEMORY) await mkdir(dataDir, { recursive: true });
   // pg_trgm backs session search (a trigram index); PGlite loads extensions at start.
   const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const adapter = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = createClient(adapter, onQuery);
   return {
     prisma,
     kind: "pglite",

@@ -98,6 +98,62 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
           },
         ],
       },
+      // Solved before: Bob's VPN escalation (demo-handoffs.ts) finds these as its likely cause.
+      {
+        ownerId: u("sam"),
+        teamId: infrastructure,
+        problemSummary: "VPN disconnects every 10 minutes for home workers at Harbor Dental",
+        problemDomain: "Network / VPN",
+        status: "RESOLVED",
+        resolution:
+          "The ISP router dropped idle UDP 4500 NAT sessions after 600 s; NAT keep-alive and a 20 s DPD keep the tunnel up.",
+        confidenceTier: "HIGH",
+        psaTicketId: "CW-47702",
+        startedMinutesAgo: 12 * 24 * 60 + 120,
+        branches: [
+          {
+            label: "Reinstall FortiClient on an affected laptop",
+            status: "DEAD_END",
+            outcome: "Same drops after the reinstall.",
+          },
+          {
+            label: "Enable NAT keep-alive and lower DPD to 20 s",
+            status: "RESOLVED",
+            isActive: true,
+            outcome: "No drops over a full working day.",
+            messages: [
+              {
+                body: "Drops every 600 s: matches the ISP router's UDP NAT timeout. Set keep-alive 10 s, DPD 20 s on the FortiGate.",
+                authorId: u("sam"),
+                kind: "STEP",
+              },
+            ],
+          },
+        ],
+      },
+      {
+        ownerId: u("sara"),
+        teamId: infrastructure,
+        problemSummary: "Remote staff VPN tunnel drops when idle",
+        problemDomain: "Network / VPN",
+        status: "RESOLVED",
+        resolution: "Idle tunnels timed out in the ISP's NAT; NAT keep-alive fixed it.",
+        confidenceTier: "MEDIUM",
+        startedMinutesAgo: 41 * 24 * 60,
+        branches: [
+          {
+            label: "Switch the tunnel to TCP 443",
+            status: "DEAD_END",
+            outcome: "Fewer drops for a day, then the same again.",
+          },
+          {
+            label: "Enable NAT keep-alive and lower DPD to 20 s",
+            status: "RESOLVED",
+            isActive: true,
+            outcome: "Stable since the change.",
+          },
+        ],
+      },
       {
         ownerId: u("bob"),
         teamId: infrastructure,

@@ -1,13 +1,18 @@
-// Starts the raw `ws` broadcast yardstick in its own process.
+// Starts a raw `ws` yardstick in its own process: the broadcast one, or `entry` (which says
+// `{ ready: true }` over IPC once it listens).
 import { fileURLToPath } from "node:url";
 import { forkMeasured, type MeasuredProcess } from "./product-server.ts";
 
-const ENTRY = fileURLToPath(new URL("./raw-broadcast-server.ts", import.meta.url));
+const BROADCAST_ENTRY = fileURLToPath(new URL("./raw-broadcast-server.ts", import.meta.url));
 
 export type RawServer = MeasuredProcess & { broadcast(texts: string[]): void };
 
-export async function startRawServer(port: number): Promise<RawServer> {
-  const measured = forkMeasured(ENTRY, { PORT: String(port) });
+export async function startRawServer(
+  port: number,
+  entry = BROADCAST_ENTRY,
+  env: Record<string, string> = {},
+): Promise<RawServer> {
+  const measured = forkMeasured(entry, { ...env, PORT: String(port) });
   await new Promise<void>((resolve) => {
     const onReady = (message: { ready?: boolean }) => {
       if (!message.ready) return;

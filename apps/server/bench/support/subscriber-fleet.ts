@@ -2,7 +2,7 @@
 // @trpc/client per socket would measure the client, not the server). Each one records the events
 // it receives, so a run can check every event arrived once and in order, and resumes from its last
 // event id when its socket drops.
-import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/helpers";
+import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/client-contract";
 import { WebSocket } from "ws";
 import { wallNow } from "./stats.ts";
 

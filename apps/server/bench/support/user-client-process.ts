@@ -28,8 +28,17 @@ function apiClient(token: string) {
   });
 }
 
-const engineer = apiClient(required("ENGINEER_TOKEN"));
-const senior = apiClient(required("SENIOR_TOKEN"));
+/** One client per login: a call may name its own (a bench of many accounts), else the process's. */
+const clients = new Map<string, ReturnType<typeof apiClient>>();
+function clientOf(token: string) {
+  let client = clients.get(token);
+  if (!client) {
+    client = apiClient(token);
+    clients.set(token, client);
+  }
+  return client;
+}
+const defaultTokens = { engineer: required("ENGINEER_TOKEN"), senior: required("SENIOR_TOKEN") };
 
 /** Retries a request whose reused keep-alive connection was reset (a few times on a loaded machine). */
 async function retryOnReset<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
@@ -46,6 +55,9 @@ async function retryOnReset<T>(work: () => Promise<T>, attempts = 4): Promise<T>
 }
 
 async function perform(call: TUserCall): Promise<string> {
+  const tokens = call.tokens ?? defaultTokens;
+  const engineer = clientOf(tokens.engineer);
+  const senior = clientOf(tokens.senior);
   switch (call.op) {
     case "createSession": {
       const session = await engineer.session.create.mutate({

@@ -5,10 +5,13 @@ import { fileURLToPath } from "node:url";
 
 const ENTRY = fileURLToPath(new URL("./user-client-process.ts", import.meta.url));
 
-export type TUserCall =
+export type TUserTokens = { engineer: string; senior: string };
+/** `tokens`: whose requests these are, when not the tokens the client was started with. */
+export type TUserCall = (
   | { op: "createSession"; index: number }
   | { op: "escalate"; sessionId: string }
-  | { op: "claim"; handoffId: string };
+  | { op: "claim"; handoffId: string }
+) & { tokens?: TUserTokens };
 export type TUserReply = { id: number; value: string; ms: number } | { id: number; error: string };
 
 export type UserClient = {
@@ -17,10 +20,7 @@ export type UserClient = {
   stop(): void;
 };
 
-export async function startUserClient(
-  baseUrl: string,
-  tokens: { engineer: string; senior: string },
-): Promise<UserClient> {
+export async function startUserClient(baseUrl: string, tokens: TUserTokens): Promise<UserClient> {
   const child = fork(ENTRY, [], {
     env: { ...process.env, BASE_URL: baseUrl, ENGINEER_TOKEN: tokens.engineer, SENIOR_TOKEN: tokens.senior },
     execArgv: ["--import", "tsx"],

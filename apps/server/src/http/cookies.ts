@@ -3,13 +3,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AUTH_COOKIE_NAME, DEVICE_COOKIE_NAME } from "@handoff/api";
 import { parseCookie, type SetCookie, stringifySetCookie } from "cookie";
+import { hasBearerToken } from "./origin-policy.ts";
 
 export type TAuthCookie = { token: string; expiresAt: Date } | null;
 
 /** Long enough to recognise a device that signs in now and then. */
 const DEVICE_COOKIE_MAX_AGE_S = 180 * 24 * 60 * 60;
 
-function readCookie(req: IncomingMessage, name: string): string | null {
+export function readCookie(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   return (header && parseCookie(header)[name]) || null;
 }
@@ -19,8 +20,7 @@ function readCookie(req: IncomingMessage, name: string): string | null {
  * Bearer tokens are safe from CSRF because browsers never attach them on their own.
  */
 export function authTokenFromRequest(req: IncomingMessage): string | null {
-  const authorization = req.headers.authorization;
-  if (authorization?.startsWith("Bearer ")) return authorization.slice("Bearer ".length).trim() || null;
+  if (hasBearerToken(req)) return req.headers.authorization?.slice("Bearer ".length).trim() || null;
   return readCookie(req, AUTH_COOKIE_NAME);
 }
 

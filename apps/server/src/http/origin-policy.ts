@@ -12,3 +12,19 @@ export function isOriginAllowed(req: IncomingMessage, allowedOrigins: readonly s
   if (origin === undefined) return true;
   return allowedOrigins.includes(origin);
 }
+
+/**
+ * tRPC over HTTP: the origin check, except for a request that carries `Authorization: Bearer`.
+ * Such a request is authenticated by that header alone (the cookie is then never read, see
+ * cookies.ts), and a browser adds the header only when the calling page's own script holds the
+ * token and sets it: a foreign page cannot ride the user's cookie this way, so there is nothing
+ * for the origin check to protect. (Cross-origin, a browser would also have to pass a CORS
+ * preflight, which this server never grants.)
+ */
+export function isHttpCallAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {
+  return hasBearerToken(req) || isOriginAllowed(req, allowedOrigins);
+}
+
+export function hasBearerToken(req: IncomingMessage): boolean {
+  return /^Bearer \S/.test(req.headers.authorization ?? "");
+}

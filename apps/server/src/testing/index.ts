@@ -11,7 +11,15 @@
 //   await server.close();                                           // also closes its test clients
 //   await database.close();
 
+export { accountSubscriptions } from "./account-subscriptions.ts";
 export { createLogCapture, type LogCapture, type TLogLine } from "./log-capture.ts";
+export {
+  type ResendStandIn,
+  startResendStandIn,
+  type TReceivedEmail,
+  type TStandInAnswer,
+} from "./resend-stand-in.ts";
+export { buildServer, runMain, type TMainRun, waitForUrl } from "./run-main.ts";
 export {
   type StartTestServerOptions,
   startTestServer,
@@ -27,3 +35,4 @@ export {
   type TestClientOptions,
   type TRPCWebSocketClient,
 } from "./test-client.ts";
+export { totpCodeAt } from "./totp-code.ts";

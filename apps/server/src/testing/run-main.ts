@@ -1,7 +1,8 @@
 // Runs the real entry point (main.ts) as a child process, for tests of start-up, shutdown and crashes.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -12,9 +13,13 @@ export type TMainRun = {
   exited: Promise<number | null>;
 };
 
-/** Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in. */
-export function runMain(env: Record<string, string>): TMainRun {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/**
+ * Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in; with
+ * `isBuilt`, the production build (dist/main.js, what `pnpm start` runs; build it first).
+ */
+export function runMain(env: Record<string, string>, options: { isBuilt?: boolean } = {}): TMainRun {
+  const entry = options.isBuilt ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const child = spawn(process.execPath, entry, {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -29,6 +34,11 @@ export function runMain(env: Record<string, string>): TMainRun {
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
   return { child, output: () => stdout, errors: () => stderr, exited };
+}
+
+/** Compiles the production build of the server, dist/main.js (a few seconds), as `pnpm build` does. */
+export async function buildServer(): Promise<void> {
+  await promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR });
 }
 
 /** The URL main.ts prints once it listens. */

@@ -3,19 +3,19 @@
 import { once } from "node:events";
 import type { Agent } from "node:https";
 import {
-  type ApiDeps,
   type Clock,
   type Mailer,
   parseEscalationBusMessage,
   type TBusMessage,
   type TEmailJobRetry,
 } from "@handoff/api";
-import { createMemoryBus, type EscalationBus } from "@handoff/bus";
+import { type Bus, createMemoryBus } from "@handoff/bus";
 import type { PrismaClient } from "@handoff/db";
-import { createApiDeps, createLoginStore } from "../app-deps.ts";
+import { createApiDeps, createLoginStore, type TServerDeps } from "../app-deps.ts";
 import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
 import { createLogger, type Logger } from "../logger.ts";
+import { type ServerMetrics, serverMetricsFor } from "../metrics/server-metrics.ts";
 
 /**
  * Config for tests that assert exact event sequences where the assessment is not the point: an
@@ -31,7 +31,7 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
   database: { prisma: PrismaClient };
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
-  bus?: EscalationBus<TBusMessage>;
+  bus?: Bus<TBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
   resend?: { baseUrl: string; apiKey?: string; retry?: TEmailJobRetry };
   /**
@@ -41,10 +41,17 @@ export type StartTestServerOptions = Partial<TAppConfig> & {
   pushService?: { host: string; agent: Agent; retry?: { attempts: number } };
   /** How often a PSA note is tried before it is shown as failed. */
   psaRetry?: { attempts: number };
+  /** How often a webhook delivery is tried before it is shown as failed. */
+  webhookRetry?: { attempts: number };
   /** Any other mailer; without this or `resend`, email is only logged (notifications SKIPPED). */
   mailer?: Mailer;
   /** "silent" unless you are debugging a test. */
   logLevel?: TLogLevel;
+  /**
+   * The metrics to serve, for a test that wired them into its database too (onQuery); else made
+   * here when `metrics` (the config) lets someone read them.
+   */
+  serverMetrics?: ServerMetrics;
   /** Any logger instead (e.g. createLogCapture().logger); `logLevel` is then ignored. */
   logger?: Logger;
   /**
@@ -60,9 +67,11 @@ export type TestServer = {
   /** e.g. ws://127.0.0.1:40123/trpc */
   readonly wsUrl: string;
   readonly port: number;
+  /** The separate metrics listener's URL, with METRICS_PORT (`metrics.port`, 0 for any) set. */
+  readonly metricsUrl: string | null;
   readonly config: TAppConfig;
-  readonly deps: ApiDeps;
-  readonly bus: EscalationBus<TBusMessage>;
+  readonly deps: TServerDeps;
+  readonly bus: Bus<TBusMessage>;
   /** Graceful stop (as on SIGTERM): WebSocket clients are told to reconnect and start retrying. */
   stop(): Promise<void>;
   /** Listens again on the same port with the same deps. */
@@ -83,9 +92,11 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     pushService,
     mailer,
     psaRetry,
+    webhookRetry,
     logLevel,
     logger: givenLogger,
     clock,
+    serverMetrics,
     ...overrides
   } = options;
   const config: TAppConfig = {
@@ -123,7 +134,11 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     });
   // With `redisUrl` login counters live in Redis, shared with other test servers using it.
   const loginStore = createLoginStore(config.redisUrl, logger);
+  // As main.ts, but the test owns the database: SQL statement times come only with serverMetrics.
+  const metrics = serverMetrics ?? serverMetricsFor(config) ?? undefined;
+  metrics?.watchJobQueue(database.prisma);
   const deps = createApiDeps({
+    metrics: metrics?.api,
     config,
     prisma: database.prisma,
     bus,
@@ -131,6 +146,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     mailer,
     emailRetry: resend?.retry,
     psaRetry,
+    webhookRetry,
     push: pushService,
     loginStore,
     clock,
@@ -139,7 +155,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
   deps.jobs.start();
   const closeCallbacks = new Set<() => Promise<void>>();
 
-  let appServer: AppServer = createAppServer({ config, deps, logger });
+  let appServer: AppServer = createAppServer({ config, deps, logger, metrics });
   await appServer.listen();
   const { port, url } = appServer;
 
@@ -147,7 +163,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     await appServer.close();
   }
   async function start() {
-    appServer = createAppServer({ config: { ...config, port }, deps, logger });
+    appServer = createAppServer({ config: { ...config, port }, deps, logger, metrics });
     await appServer.listen();
   }
   let closed: Promise<void> | null = null;
@@ -163,6 +179,9 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     url,
     wsUrl: `${url.replace(/^http/, "ws")}/trpc`,
     port,
+    get metricsUrl() {
+      return appServer.metricsUrl;
+    },
     config,
     deps,
     bus,

@@ -1,15 +1,15 @@
 // Typed tRPC clients for tests, linked like the web app's: subscriptions over wsLink (keep-alive on,
-// jittered retries, token in connectionParams), the rest over httpBatchLink with the session cookie.
+// jittered retries, token in connectionParams), the rest over httpBatchLink with the session cookie
+// (auth.* over httpLink, unbatched).
 // Procedures are called directly: `await client.handoff.escalate(input)`, `client.x.onEvent.subscribe(…)`.
 import { type AppRouter, AUTH_COOKIE_NAME, appRouter } from "@handoff/api";
-import { createRetryDelay } from "@handoff/api/helpers";
+import { createRetryDelay } from "@handoff/api/client-contract";
+import { apiLinks } from "@handoff/api/client-links";
 import {
   createTRPCClient,
   createWSClient,
   getUntypedClient,
-  httpBatchLink,
   httpLink,
-  splitLink,
   type TRPCClient,
   wsLink,
 } from "@trpc/client";
@@ -41,6 +41,8 @@ export type TestClient = TCallable<TRPCClient<AppRouter>> & {
 export type TestClientOptions = {
   /** A session token (see login()); omit for an anonymous caller. */
   token?: string | null;
+  /** How HTTP calls carry the token: the browser's cookie (default) or `Authorization: Bearer`, as a CLI does. */
+  sendsTokenAs?: "cookie" | "bearer";
   /** Reconnect delay per attempt; defaults to a fast jittered exponential backoff (25 ms → 1 s). */
   retryDelayMs?: (attemptIndex: number) => number;
 };
@@ -98,18 +100,16 @@ export function createTestClient(server: TestServerAddress, options: TestClientO
     keepAlive: { enabled: true, intervalMs: 5_000, pongTimeoutMs: 2_000 },
     retryDelayMs: options.retryDelayMs ?? jitteredBackoff(25, 1_000),
   });
+  const httpOptions: { url: string; headers: Record<string, string> } = {
+    url: `${server.url}/trpc`,
+    headers: !token
+      ? {}
+      : options.sendsTokenAs === "bearer"
+        ? { authorization: `Bearer ${token}` }
+        : { cookie: `${AUTH_COOKIE_NAME}=${encodeURIComponent(token)}` },
+  };
   const trpc = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: wsLink({ client: wsClient, transformer: superjson }),
-        false: httpBatchLink({
-          url: `${server.url}/trpc`,
-          transformer: superjson,
-          headers: token ? { cookie: `${AUTH_COOKIE_NAME}=${encodeURIComponent(token)}` } : {},
-        }),
-      }),
-    ],
+    links: apiLinks(wsLink({ client: wsClient, transformer: superjson }), httpOptions),
   });
 
   let closed: Promise<void> | null = null;

@@ -11,12 +11,16 @@ type TSendingSocket = Pick<WebSocket, "readyState" | "OPEN" | "bufferedAmount" |
 /** One options object for every send (this is the fan-out's hot path). */
 const AS_TEXT = { binary: false } as const;
 
-/** `frame` is text: a string, or its UTF-8 bytes (sent as a text frame all the same). */
-export function sendUnlessBackedUp(socket: TSendingSocket, frame: string | Buffer): void {
-  if (socket.readyState !== socket.OPEN) return;
+/**
+ * `frame` is text: a string, or its UTF-8 bytes (sent as a text frame all the same). Whether it
+ * was handed to the socket.
+ */
+export function sendUnlessBackedUp(socket: TSendingSocket, frame: string | Buffer): boolean {
+  if (socket.readyState !== socket.OPEN) return false;
   if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
     socket.close(WS_CLOSE_TRY_AGAIN_LATER, "Too far behind: reconnect");
-    return;
+    return false;
   }
   socket.send(frame, AS_TEXT);
+  return true;
 }

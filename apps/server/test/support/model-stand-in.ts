@@ -21,9 +21,12 @@ export type TModelRequest = {
 
 /**
  * How to answer: `content` = the assistant message's text (any text, well-formed or not);
- * `status` = that HTTP error; "never" = hold the request unanswered.
+ * `status` = that HTTP error (with the provider's `message`, if given); "never" = hold the request unanswered.
  */
-export type TModelAnswer = { content: string } | { status: number; retryAfter?: string } | "never";
+export type TModelAnswer =
+  | { content: string }
+  | { status: number; retryAfter?: string; message?: string }
+  | "never";
 
 export type ModelStandIn = {
   /** The API root to give the SDK, e.g. http://127.0.0.1:40123/v1 */
@@ -47,6 +50,7 @@ export const STAND_IN_ASSESSMENT = {
   riskReason: "Remote staff lose their connection several times an hour.",
   missingInformation: ["The firewall model and firmware version"],
   confidence: "medium",
+  priorSessions: [],
 };
 
 export const STAND_IN_BRIEFING =
@@ -90,7 +94,7 @@ export async function startModelStandIn(): Promise<ModelStandIn> {
       return;
     }
     if ("status" in answer) {
-      const message = `stand-in answered ${answer.status}`;
+      const message = answer.message ?? `stand-in answered ${answer.status}`;
       const errorBody =
         api === "messages"
           ? {

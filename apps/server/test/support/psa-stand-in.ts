@@ -1,12 +1,16 @@
 // A local stand-in for the two PSAs' documented requests, so tests drive the real provider code:
 // ConnectWise PSA (REST 3.0 under /v4_6_release/apis/3.0: Basic company+publicKey:privateKey and
 // the clientId header; GET /system/info; GET and POST /service/tickets/{id}/notes, with the
-// `conditions=text like "%…%"` filter) and HaloPSA (POST /auth/token client credentials → bearer;
-// GET /api/agent/me; GET /api/actions?ticket_id=…; POST /api/actions with an array of actions).
+// `conditions=text like "%…%"` filter) and HaloPSA (GET /api/authinfo names the authorisation
+// server, at /identity as a hosted tenant's is not at /auth; POST /identity/token client
+// credentials → bearer; GET /api/agent/me; GET /api/actions?ticket_id=…; POST /api/actions with an array of actions).
 // Wrong credentials get 401. Note posts can be made to fail, or to be stored and never answered.
+// Every ConnectWise request is checked against the vendor's OpenAPI document first: one that does
+// not conform is answered 400 and kept in `specViolations`.
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { connectWiseSpecViolations } from "./connectwise-openapi.ts";
 
 export const CW = {
   companyId: "acme",
@@ -14,6 +18,11 @@ export const CW = {
   privateKey: "privKey456",
   clientId: "0f3c8a52-client-id",
 } as const;
+/** The instance's action outcomes (GET /api/outcome). */
+export const HALO_OUTCOMES = [
+  { id: 1, outcome: "Private Note", buttonname: "Private Note" },
+  { id: 23, outcome: "Escalation note", buttonname: "Escalation" },
+];
 export const HALO = { clientId: "halo-client", clientSecret: "halo-secret-789", tenant: "acme" } as const;
 
 export type TStoredNote = {
@@ -33,6 +42,8 @@ export type PsaStandIn = {
   notes: TStoredNote[];
   /** Every request: method, path, the auth-related headers. */
   requests: Array<{ method: string; path: string; authorization?: string; clientId?: string }>;
+  /** What ConnectWise's OpenAPI document does not allow in the requests received. */
+  specViolations: string[];
   failNextNotes(...faults: TNoteFault[]): void;
   /** Note posts received (answered or not), retries included. */
   notePosts(): number;
@@ -40,11 +51,14 @@ export type PsaStandIn = {
 };
 
 const CW_PREFIX = "/v4_6_release/apis/3.0";
+/** Where the stand-in's Halo authorisation server is: not `<baseUrl>/auth`, so only discovery finds it. */
+export const HALO_AUTH_PATH = "/identity";
 const CW_AUTH = `Basic ${Buffer.from(`${CW.companyId}+${CW.publicKey}:${CW.privateKey}`).toString("base64")}`;
 
 export async function startPsaStandIn(): Promise<PsaStandIn> {
   const notes: TStoredNote[] = [];
   const requests: PsaStandIn["requests"] = [];
+  const specViolations: string[] = [];
   const faults: TNoteFault[] = [];
   const tokens = new Set<string>();
   let nextId = 9000;
@@ -100,6 +114,17 @@ export async function startPsaStandIn(): Promise<PsaStandIn> {
         return json(res, 401, { code: "Unauthorized", message: "Invalid credentials" });
       }
       const path = url.pathname.slice(CW_PREFIX.length);
+      const violations = connectWiseSpecViolations({
+        method: req.method ?? "",
+        path,
+        accept: req.headers.accept,
+        contentType: req.headers["content-type"],
+        body,
+      });
+      if (violations.length > 0) {
+        specViolations.push(...violations);
+        return json(res, 400, { code: "InvalidRequest", message: violations.join("; ") });
+      }
       if (req.method === "GET" && path === "/system/info") {
         return json(res, 200, { version: "v2025.1.12345", isCloud: true, serverTimeZone: "UTC" });
       }
@@ -145,7 +170,13 @@ export async function startPsaStandIn(): Promise<PsaStandIn> {
     }
 
     // ---- HaloPSA ----
-    if (req.method === "POST" && url.pathname === "/auth/token") {
+    if (req.method === "GET" && url.pathname === "/api/authinfo") {
+      return json(res, 200, {
+        auth_url: `http://${req.headers.host}${HALO_AUTH_PATH}`,
+        tenant_id: HALO.tenant,
+      });
+    }
+    if (req.method === "POST" && url.pathname === `${HALO_AUTH_PATH}/token`) {
       const form = new URLSearchParams(body);
       const isValid =
         req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded") &&
@@ -162,6 +193,9 @@ export async function startPsaStandIn(): Promise<PsaStandIn> {
     if (url.pathname.startsWith("/api/")) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       if (!bearer || !tokens.has(bearer)) return res.writeHead(401).end();
+      if (req.method === "GET" && url.pathname === "/api/outcome") {
+        return json(res, 200, HALO_OUTCOMES);
+      }
       if (req.method === "GET" && url.pathname === "/api/agent/me") {
         return json(res, 200, { id: 7, name: "Handoff API" });
       }
@@ -204,6 +238,7 @@ export async function startPsaStandIn(): Promise<PsaStandIn> {
     baseUrl: `http://127.0.0.1:${port}`,
     notes,
     requests,
+    specViolations,
     failNextNotes: (...next) => faults.push(...next),
     notePosts: () => posts,
     async close() {

@@ -1,10 +1,12 @@
 // /admin: the account's administration (ADMIN and OWNER), one tab per concern (see admin-tabs.tsx).
-import { useEffect } from "react";
-import { NavLink, Outlet } from "react-router";
+import { type ReactNode, Suspense, useEffect } from "react";
 import { isAdmin, useViewer } from "../auth/auth-context.tsx";
+import { PageLoading } from "../layout/page-states.tsx";
+import { NavLink } from "../ui/nav-link.tsx";
 import { ADMIN_TABS } from "./admin-tabs.tsx";
+import "./admin.css";
 
-export function AdminPage() {
+export function AdminPage({ children }: { children: ReactNode }) {
   const viewer = useViewer();
   useEffect(() => {
     document.title = "Admin · Handoff";
@@ -32,7 +34,8 @@ export function AdminPage() {
           </NavLink>
         ))}
       </nav>
-      <Outlet />
+      {/* A tab's chunk loading keeps the admin header and tabs. */}
+      <Suspense fallback={<PageLoading label="Loading…" />}>{children}</Suspense>
     </section>
   );
 }

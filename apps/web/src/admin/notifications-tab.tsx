@@ -4,6 +4,8 @@ import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
+import { DataTable } from "../ui/data-table.tsx";
+import { FormError } from "../ui/form-error.tsx";
 
 type TStatusFilter = "pending" | "sent" | "failed" | "skipped" | undefined;
 
@@ -34,66 +36,43 @@ export function NotificationsTab() {
           <option value="skipped">Skipped</option>
         </select>
       </label>
-      {retry.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(retry.error)}
-        </p>
-      )}
-      <div className="table-wrap">
-        <table className="table" data-testid="notification-log">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>To</th>
-              <th>About</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Last error</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id}>
-                <td>{formatDateTime(item.createdAt)}</td>
-                <td>
-                  {item.recipient.name}
-                  <div className="muted">{item.recipient.email}</div>
-                </td>
-                <td>
-                  {item.subject}
-                  <div className="muted">{item.reason}</div>
-                </td>
-                <td>{item.channel}</td>
-                <td>{item.status}</td>
-                <td>{item.attempts}</td>
-                <td className="muted">{item.lastError ?? ""}</td>
-                <td>
-                  {item.retryJobId && (
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={retry.isPending}
-                      onClick={() => retry.mutate({ jobId: item.retryJobId ?? "" })}
-                    >
-                      Retry
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {items.length === 0 && <p className="muted">Nothing sent yet.</p>}
-      {log.hasNextPage && (
-        <div className="load-more">
-          <button type="button" className="button" onClick={() => void log.fetchNextPage()}>
-            Show more
-          </button>
-        </div>
-      )}
+      <FormError message={retry.error && errorMessage(retry.error)} />
+      <DataTable
+        testId="notification-log"
+        columns={["When", "To", "About", "Channel", "Status", "Attempts", "Last error", ""]}
+        empty={{ isEmpty: items.length === 0, message: "Nothing sent yet." }}
+        onShowMore={log.hasNextPage ? () => void log.fetchNextPage() : null}
+      >
+        {items.map((item) => (
+          <tr key={item.id}>
+            <td>{formatDateTime(item.createdAt)}</td>
+            <td>
+              {item.recipient.name}
+              <div className="muted">{item.recipient.email}</div>
+            </td>
+            <td>
+              {item.subject}
+              <div className="muted">{item.reason}</div>
+            </td>
+            <td>{item.channel}</td>
+            <td>{item.status}</td>
+            <td>{item.attempts}</td>
+            <td className="muted">{item.lastError ?? ""}</td>
+            <td>
+              {item.retryJobId && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={retry.isPending}
+                  onClick={() => retry.mutate({ jobId: item.retryJobId ?? "" })}
+                >
+                  Retry
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -6,14 +6,27 @@ import {
   HANDOFF_PRIORITIES,
   type TEscalationPolicy,
   type THandoffPriority,
-} from "@handoff/api/helpers";
+} from "@handoff/api/client-contract";
 import { type FormEvent, useEffect, useState } from "react";
 import { isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
+import { FormError } from "../ui/form-error.tsx";
+import "./policy.css";
 
-type TField = "targets" | "repeatEvery" | "repeatMax" | "idleClaimAfter" | "maxLifetime";
-type TDraft = Record<THandoffPriority, string> & Record<Exclude<TField, "targets">, string>;
+type TSetting = "repeatEvery" | "repeatMax" | "idleClaimAfter" | "maxLifetime";
+type TDraft = Record<THandoffPriority, string> & Record<TSetting, string>;
+/** Where the server's problem with each draft field is reported. */
+const PROBLEM_PATH: Record<keyof TDraft, string> = {
+  urgent: "targets.urgent",
+  high: "targets.high",
+  normal: "targets.normal",
+  low: "targets.low",
+  repeatEvery: "repeatEvery",
+  repeatMax: "repeatMax",
+  idleClaimAfter: "idleClaimAfter",
+  maxLifetime: "maxLifetime",
+};
 
 function toDraft(policy: TEscalationPolicy): TDraft {
   return {
@@ -63,30 +76,38 @@ export function PolicyPage() {
   if (policy.error) return <p role="alert">{errorMessage(policy.error)}</p>;
   if (!draft) return <p className="muted">Loading the escalation policy…</p>;
 
-  const problems = fieldProblems<TField>(save.error);
+  const problems = fieldProblems<string>(save.error);
   const hasFieldProblems = Object.keys(problems).length > 0;
-  const field = (name: keyof TDraft, label: string, hint?: string) => (
-    <label>
-      {label}
-      <input
-        type="number"
-        inputMode="numeric"
-        min={0}
-        step={1}
-        name={name}
-        value={draft[name]}
-        disabled={!canEdit || save.isPending}
-        onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
-      />
-      {hint && <span className="muted">{hint}</span>}
-    </label>
-  );
-  const problem = (name: TField) =>
-    problems[name] && (
-      <p className="field-error" role="alert">
-        {problems[name]}
-      </p>
+  const field = (name: keyof TDraft, label: string, unit: string, hint?: string) => {
+    const problem = problems[PROBLEM_PATH[name]];
+    const problemId = `policy-${name}-problem`;
+    return (
+      <label className="policy-field">
+        <span className="policy-field__label">{label}</span>
+        <span className="policy-field__input">
+          <input
+            type="number"
+            inputMode="numeric"
+            min={0}
+            step={1}
+            name={name}
+            value={draft[name]}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? problemId : undefined}
+            disabled={!canEdit || save.isPending}
+            onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
+          />
+          <span className="policy-field__unit">{unit}</span>
+        </span>
+        {hint && <span className="muted">{hint}</span>}
+        {problem && (
+          <span className="field-error" id={problemId} role="alert">
+            {problem}
+          </span>
+        )}
+      </label>
     );
+  };
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -112,28 +133,28 @@ export function PolicyPage() {
       >
         <fieldset>
           <legend>Response targets</legend>
-          {field("urgent", "Urgent")}
-          {field("high", "High")}
-          {field("normal", "Normal")}
-          {field("low", "Low")}
-          {problem("targets")}
+          {field("urgent", "Urgent", "min")}
+          {field("high", "High", "min")}
+          {field("normal", "Normal", "min")}
+          {field("low", "Low", "min")}
         </fieldset>
         <fieldset>
           <legend>Unclaimed past its target</legend>
           <p className="muted">Admins, the owner and the senior techs are paged, then again:</p>
-          {field("repeatEvery", "Repeat every")}
+          {field("repeatEvery", "Repeat every", "min")}
           {field("repeatMax", "Repeats at most", "times")}
-          {problem("repeatEvery")}
-          {problem("repeatMax")}
         </fieldset>
         <fieldset>
           <legend>Claimed, but idle</legend>
-          {field("idleClaimAfter", "No entry or branch change for", "pages the claimer, then the tier")}
-          {field("maxLifetime", "Stop paging after", "from when it was raised")}
-          {problem("idleClaimAfter")}
-          {problem("maxLifetime")}
+          {field(
+            "idleClaimAfter",
+            "No entry or branch change for",
+            "min",
+            "pages the claimer, then the tier",
+          )}
+          {field("maxLifetime", "Stop paging after", "min", "from when it was raised")}
         </fieldset>
-        {save.error && !hasFieldProblems && <p role="alert">{errorMessage(save.error)}</p>}
+        <FormError message={save.error && !hasFieldProblems && errorMessage(save.error)} />
         {save.isSuccess && !save.isPending && (
           <p role="status" className="muted">
             Saved. Due times and pending pages follow the new policy.

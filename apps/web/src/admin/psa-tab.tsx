@@ -1,11 +1,22 @@
 // The PSA tab of /admin: which PSA this account's handoffs write ticket notes to, its credentials
 // (the secret is write-only: the server never sends it back), "Test connection", and removal.
-import type { TPsaConnectionView, TPsaProvider, TPsaUpdateInput } from "@handoff/api/helpers";
-import { type FormEvent, useEffect, useState } from "react";
+import type {
+  THaloOutcome,
+  TPsaConnectionView,
+  TPsaProvider,
+  TPsaUpdateInput,
+} from "@handoff/api/client-contract";
+import { useEffect, useState } from "react";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { formatDateTime } from "../lib/relative-time.ts";
 import { trpc } from "../lib/trpc.ts";
+import { Field } from "../ui/field.tsx";
+import { FormError } from "../ui/form-error.tsx";
+import { HaloOutcomeField } from "./halo-outcome-field.tsx";
+import { SecretsKeyMissing } from "./secrets-key-missing.tsx";
+import { settingsFields } from "./settings-field.tsx";
+import { SettingsForm } from "./settings-form.tsx";
 
 type TForm = {
   provider: TPsaProvider;
@@ -42,13 +53,25 @@ function formOf(view: TPsaConnectionView): TForm {
   return { ...EMPTY, ...connection, authUrl: connection.authUrl ?? "", tenant: connection.tenant ?? "" };
 }
 
-function inputOf(form: TForm): TPsaUpdateInput {
+const storedHaloOutcome = (view: TPsaConnectionView): THaloOutcome | null =>
+  view.connection?.provider === "halopsa" ? view.connection.noteOutcome : null;
+
+/** The form's input; a note outcome only for the stored Halo connection (its list comes from there). */
+function inputOf(form: TForm, noteOutcome: THaloOutcome | null, isStoredProvider: boolean): TPsaUpdateInput {
   if (form.provider === "connectwise") {
     const { siteUrl, companyId, publicKey, privateKey, clientId } = form;
     return { provider: "connectwise", siteUrl, companyId, publicKey, privateKey, clientId };
   }
   const { baseUrl, authUrl, tenant, clientId, clientSecret } = form;
-  return { provider: "halopsa", baseUrl, authUrl, tenant, clientId, clientSecret };
+  return {
+    provider: "halopsa",
+    baseUrl,
+    authUrl,
+    tenant,
+    clientId,
+    clientSecret,
+    ...(isStoredProvider && { noteOutcome }),
+  };
 }
 
 export function PsaTab() {
@@ -64,16 +87,19 @@ export function PsaTab() {
 function PsaSettings({ view }: { view: TPsaConnectionView }) {
   const utils = trpc.useUtils();
   const [form, setForm] = useState<TForm>(() => formOf(view));
+  const [noteOutcome, setNoteOutcome] = useState(() => storedHaloOutcome(view));
   const save = trpc.psa.update.useMutation({
     onSuccess: (saved) => {
       utils.psa.get.setData(undefined, saved);
       setForm(formOf(saved));
+      setNoteOutcome(storedHaloOutcome(saved));
     },
   });
   const test = trpc.psa.test.useMutation({ onSuccess: () => utils.psa.get.invalidate() });
   const remove = trpc.psa.remove.useMutation({
     onSuccess: () => {
       setForm(EMPTY);
+      setNoteOutcome(null);
       return utils.psa.get.invalidate();
     },
   });
@@ -84,32 +110,15 @@ function PsaSettings({ view }: { view: TPsaConnectionView }) {
   const set = (field: TField) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: event.target.value }));
 
-  const handleSave = async (event: FormEvent) => {
-    event.preventDefault();
+  const handleSave = () => {
     test.reset();
-    save.mutate(inputOf(form));
+    save.mutate(inputOf(form, noteOutcome, isStoredProvider));
   };
 
-  const field = (
-    name: TField,
-    label: string,
-    props: { type?: string; placeholder?: string; hint?: string } = {},
-  ) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        name={name}
-        type={props.type ?? "text"}
-        autoComplete="off"
-        spellCheck={false}
-        placeholder={props.placeholder}
-        value={form[name]}
-        onChange={set(name)}
-        aria-invalid={problems[name] ? true : undefined}
-      />
-      {props.hint && <span className="muted field__hint">{props.hint}</span>}
-      {problems[name] && <span className="field__problem">{problems[name]}</span>}
-    </label>
+  const field = settingsFields<TField>(
+    form,
+    (name, value) => setForm((current) => ({ ...current, [name]: value })),
+    problems,
   );
   const secretPlaceholder = isStoredProvider ? "Stored. Leave blank to keep it" : "";
 
@@ -122,12 +131,7 @@ function PsaSettings({ view }: { view: TPsaConnectionView }) {
         hidden from the end user.
       </p>
 
-      {!view.isSecretsKeySet && (
-        <p className="form-error" role="alert">
-          This server has no SECRETS_KEY, so it cannot keep PSA credentials. Whoever runs Handoff must set it
-          first (see the README).
-        </p>
-      )}
+      {!view.isSecretsKeySet && <SecretsKeyMissing what="PSA credentials" />}
 
       <section className="panel" aria-labelledby="psa-status-title">
         <h2 id="psa-status-title">Status</h2>
@@ -152,11 +156,7 @@ function PsaSettings({ view }: { view: TPsaConnectionView }) {
             <span className="muted">({formatDateTime(connection.lastTest.at)})</span>
           </p>
         )}
-        {test.error && (
-          <p className="form-error" role="alert">
-            {errorMessage(test.error)}
-          </p>
-        )}
+        <FormError message={test.error && errorMessage(test.error)} />
         {connection && (
           <div className="settings__actions">
             <button type="button" className="button" disabled={isBusy} onClick={() => test.mutate()}>
@@ -177,66 +177,52 @@ function PsaSettings({ view }: { view: TPsaConnectionView }) {
         )}
       </section>
 
-      <form
-        className="panel"
+      <SettingsForm
+        title={connection ? "Change the connection" : "Connect a PSA"}
+        mutation={save}
+        isDisabled={isBusy || !view.isSecretsKeySet}
+        submitLabel="Save"
+        savedNote="Saved. Use Test connection to check it."
         onSubmit={handleSave}
-        aria-labelledby="psa-form-title"
-        aria-busy={save.isPending}
       >
-        <h2 id="psa-form-title">{connection ? "Change the connection" : "Connect a PSA"}</h2>
-        <fieldset className="settings__fields" disabled={isBusy || !view.isSecretsKeySet}>
-          <label className="field">
-            <span>PSA</span>
-            <select name="provider" value={form.provider} onChange={set("provider")}>
-              <option value="connectwise">{PROVIDER_NAMES.connectwise}</option>
-              <option value="halopsa">{PROVIDER_NAMES.halopsa}</option>
-            </select>
-          </label>
-          {form.provider === "connectwise" ? (
-            <>
-              {field("siteUrl", "Site address", {
-                placeholder: "https://api-na.myconnectwise.net",
-                hint: "The …/v4_6_release/apis/3.0 part is added for you.",
+        <Field label="PSA">
+          <select name="provider" value={form.provider} onChange={set("provider")}>
+            <option value="connectwise">{PROVIDER_NAMES.connectwise}</option>
+            <option value="halopsa">{PROVIDER_NAMES.halopsa}</option>
+          </select>
+        </Field>
+        {form.provider === "connectwise" ? (
+          <>
+            {field("siteUrl", "Site address", {
+              placeholder: "https://api-na.myconnectwise.net",
+              hint: "The …/v4_6_release/apis/3.0 part is added for you.",
+            })}
+            <div className="field-row">
+              {field("companyId", "Company id")}
+              {field("clientId", "Client id", { hint: "From developer.connectwise.com" })}
+            </div>
+            <div className="field-row">
+              {field("publicKey", "Public key")}
+              {field("privateKey", "Private key", { type: "password", placeholder: secretPlaceholder })}
+            </div>
+          </>
+        ) : (
+          <>
+            {field("baseUrl", "Halo address", { placeholder: "https://acme.halopsa.com" })}
+            <div className="field-row">
+              {field("authUrl", "Authorisation server", {
+                placeholder: "Blank: the one the Halo instance names",
               })}
-              <div className="field-row">
-                {field("companyId", "Company id")}
-                {field("clientId", "Client id", { hint: "From developer.connectwise.com" })}
-              </div>
-              <div className="field-row">
-                {field("publicKey", "Public key")}
-                {field("privateKey", "Private key", { type: "password", placeholder: secretPlaceholder })}
-              </div>
-            </>
-          ) : (
-            <>
-              {field("baseUrl", "Halo address", { placeholder: "https://acme.halopsa.com" })}
-              <div className="field-row">
-                {field("authUrl", "Authorisation server", { placeholder: "Default: <Halo address>/auth" })}
-                {field("tenant", "Tenant", { hint: "Hosted Halo only" })}
-              </div>
-              <div className="field-row">
-                {field("clientId", "Client id")}
-                {field("clientSecret", "Client secret", { type: "password", placeholder: secretPlaceholder })}
-              </div>
-            </>
-          )}
-          {save.error && Object.keys(problems).length === 0 && (
-            <p className="form-error" role="alert">
-              {errorMessage(save.error)}
-            </p>
-          )}
-          {save.isSuccess && !save.isPending && (
-            <p className="muted" role="status">
-              Saved. Use Test connection to check it.
-            </p>
-          )}
-          <div className="settings__actions">
-            <button type="submit" className="button button--primary">
-              {save.isPending ? "Saving…" : "Save"}
-            </button>
-          </div>
-        </fieldset>
-      </form>
+              {field("tenant", "Tenant", { hint: "Hosted Halo only" })}
+            </div>
+            <div className="field-row">
+              {field("clientId", "Client id")}
+              {field("clientSecret", "Client secret", { type: "password", placeholder: secretPlaceholder })}
+            </div>
+            {isStoredProvider && <HaloOutcomeField value={noteOutcome} onChange={setNoteOutcome} />}
+          </>
+        )}
+      </SettingsForm>
     </div>
   );
 }

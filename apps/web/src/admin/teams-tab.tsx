@@ -3,6 +3,8 @@ import { type FormEvent, useState } from "react";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
+import { Field } from "../ui/field.tsx";
+import { FormError } from "../ui/form-error.tsx";
 
 export function TeamsTab() {
   const utils = trpc.useUtils();
@@ -23,19 +25,14 @@ export function TeamsTab() {
   return (
     <div className="admin-panel">
       <form className="admin-form" onSubmit={handleCreate} aria-label="New team">
-        <label className="field">
-          <span>New team</span>
+        <Field label="New team">
           <input required value={name} onChange={(event) => setName(event.target.value)} />
-        </label>
+        </Field>
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           Create team
         </button>
       </form>
-      {error && (
-        <p className="form-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <FormError message={error && errorMessage(error)} />
       <ul className="admin-list">
         {teams.data.map((team) => (
           <li key={team.id}>

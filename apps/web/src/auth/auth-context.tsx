@@ -1,21 +1,27 @@
 // Who is signed in, and the sign-in / sign-out flows. Any call answering UNAUTHORIZED (an
 // expired login) ends up in signOutIfUnauthorized, and <RequireAuth> then sends the user to
 // /login?next=… and back afterwards.
-import type { TViewer } from "@handoff/api/helpers";
+import type { RouterInputs } from "@handoff/api";
+import type { TSignInChallenge, TViewer } from "@handoff/api/client-contract";
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { isUnauthorized } from "../lib/api-errors.ts";
 import { removeDraftsOf } from "../lib/drafts.ts";
-import { turnOffPushOnThisDevice } from "../lib/push-alerts.ts";
+import { turnOffPushOnThisDevice } from "../lib/push-device.ts";
 import { trpc } from "../lib/trpc.ts";
 
 type TAuth = {
   viewer: TViewer | null;
   isLoading: boolean;
   error: Error | null;
-  signIn(email: string, password: string): Promise<TViewer>;
+  /** The password step: signed in, or a second step is owed (two-factor code or enrolment). */
+  signIn(email: string, password: string): Promise<TSignInStep>;
+  /** Ends a sign-in whose second step answered with the login. */
+  completeSignIn(viewer: TViewer): void;
   /** Uses an invitation link: sets the password and signs in. */
   acceptInvite(token: string, password: string): Promise<TViewer>;
+  /** First run: creates the account and its owner with the setup code, and signs the owner in. */
+  completeSetup(input: RouterInputs["setup"]["complete"]): Promise<TViewer>;
   signOut(): Promise<void>;
   /**
    * For calls made outside React Query (the queue's snapshot, claims and stream): if the error
@@ -23,6 +29,10 @@ type TAuth = {
    */
   signOutIfUnauthorized(error: unknown): boolean;
 };
+
+export type TSignInStep =
+  | { viewer: TViewer; challenge: null }
+  | { viewer: null; challenge: TSignInChallenge };
 
 export const VIEWER_QUERY_KEY = ["viewer"] as const;
 
@@ -81,16 +91,32 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const { viewer } = await client.auth.login.mutate({ email, password });
+      const { viewer, twoFactor } = await client.auth.login.mutate({ email, password });
+      if (twoFactor) return { viewer: null, challenge: twoFactor };
+      if (!viewer) throw new Error("The server answered a sign-in with neither a login nor a next step.");
+      setSignedInViewer(queryClient, resetConnection, viewer);
+      return { viewer, challenge: null };
+    },
+    [client, queryClient, resetConnection],
+  );
+
+  const completeSignIn = useCallback(
+    (viewer: TViewer) => setSignedInViewer(queryClient, resetConnection, viewer),
+    [queryClient, resetConnection],
+  );
+
+  const acceptInvite = useCallback(
+    async (token: string, password: string) => {
+      const { viewer } = await client.auth.acceptInvite.mutate({ token, password });
       setSignedInViewer(queryClient, resetConnection, viewer);
       return viewer;
     },
     [client, queryClient, resetConnection],
   );
 
-  const acceptInvite = useCallback(
-    async (token: string, password: string) => {
-      const { viewer } = await client.auth.acceptInvite.mutate({ token, password });
+  const completeSetup = useCallback(
+    async (input: RouterInputs["setup"]["complete"]) => {
+      const { viewer } = await client.setup.complete.mutate(input);
       setSignedInViewer(queryClient, resetConnection, viewer);
       return viewer;
     },
@@ -119,11 +145,23 @@ export function AuthProvider({ children, resetConnection }: TAuthProviderProps) 
       isLoading: me.isPending,
       error: me.error,
       signIn,
+      completeSignIn,
       acceptInvite,
+      completeSetup,
       signOut,
       signOutIfUnauthorized: onUnauthorized,
     }),
-    [me.data, me.isPending, me.error, signIn, acceptInvite, signOut, onUnauthorized],
+    [
+      me.data,
+      me.isPending,
+      me.error,
+      signIn,
+      completeSignIn,
+      acceptInvite,
+      completeSetup,
+      signOut,
+      onUnauthorized,
+    ],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,7 +1,8 @@
 // The session's branch map: what was tried, as a tree, with dead ends, resolutions and the
 // branch the engineer was on when they handed off.
-import type { TBranchNode } from "@handoff/api/helpers";
+import type { TBranchNode } from "@handoff/api/client-contract";
 import type { ReactNode } from "react";
+import "./branch-tree.css";
 
 type TBranchTreeProps = {
   branches: TBranchNode[];

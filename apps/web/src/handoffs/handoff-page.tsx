@@ -1,10 +1,11 @@
 // The handoff context screen ("the magic moment"): everything a senior needs to carry on
 // without asking: briefing (rewritable by the claimer), the assessment with its next checks (both
 // arrive live), notes, snapshot, branch map, who handed off and when, and Claim.
-import type { TAssessment, THandoffDetail } from "@handoff/api/helpers";
+import type { TAssessment, THandoffDetail } from "@handoff/api/client-contract";
 import { useEffect } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useParams } from "wouter";
 import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
+import { SimilarSessionsPanel } from "../knowledge/similar-sessions-panel.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
@@ -14,6 +15,7 @@ import { LiveUpdates } from "../live/live-updates.tsx";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { usePresence } from "../live/use-presence.ts";
 import { Confidence, IntentTag, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { FormError } from "../ui/form-error.tsx";
 import { SlaClock } from "../ui/sla-clock.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { WrittenBy } from "../ui/written-by.tsx";
@@ -21,6 +23,7 @@ import { BranchTree } from "./branch-tree.tsx";
 import { useOfferClaimUndo } from "./claim-undo.tsx";
 import { PsaNotesPanel } from "./psa-notes-panel.tsx";
 import { ReleaseButton } from "./release-button.tsx";
+import "./handoff.css";
 
 export function HandoffPage() {
   const { id = "" } = useParams();
@@ -82,6 +85,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
         <div className="handoff__main">
           <Briefing handoff={handoff} />
           <Assessment assessment={handoff.assessment} isEscalation={isEscalation} />
+          <SimilarSessionsPanel sessionId={handoff.sessionId} />
 
           <section className="panel" aria-labelledby="notes-title">
             <h2 id="notes-title">Engineer's notes</h2>
@@ -156,7 +160,7 @@ function HandoffContext({ handoff, back }: { handoff: THandoffDetail; back: { to
 
 function ClaimPanel({ handoff }: { handoff: THandoffDetail }) {
   const viewer = useViewer();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const utils = trpc.useUtils();
   const now = useNow();
   const offerClaimUndo = useOfferClaimUndo();
@@ -270,11 +274,7 @@ function Briefing({ handoff }: { handoff: THandoffDetail }) {
         )}
       </div>
       <p className="briefing">{briefing.text}</p>
-      {regenerate.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(regenerate.error)}
-        </p>
-      )}
+      <FormError message={regenerate.error && errorMessage(regenerate.error)} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
 // What became of the handoff's notes on its PSA ticket: added (with the PSA's note id), still
 // being tried, or failed with the PSA's answer and, for ADMINs, a Retry (job.retry).
-import type { TPsaNoteView } from "@handoff/api/helpers";
+import type { TPsaNoteView } from "@handoff/api/client-contract";
 import { useEffect } from "react";
 import { isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { trpc } from "../lib/trpc.ts";
+import "./psa-notes.css";
 
 const KIND_LABELS: Record<TPsaNoteView["kind"], string> = {
   escalated: "Escalation note",

@@ -1,6 +1,7 @@
 // "Release to queue": the claimer's (or an admin's) way to hand a claimed session back, on the
 // handoff page and the session page alike.
 import { errorMessage } from "../lib/api-errors.ts";
+import { FormError } from "../ui/form-error.tsx";
 import { useReleaseHandoff } from "./use-release-handoff.ts";
 
 export function ReleaseButton({ handoffId, isBlock = false }: { handoffId: string; isBlock?: boolean }) {
@@ -15,11 +16,7 @@ export function ReleaseButton({ handoffId, isBlock = false }: { handoffId: strin
       >
         {release.isPending ? "Releasing…" : "Release to queue"}
       </button>
-      {release.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(release.error)}
-        </p>
-      )}
+      <FormError message={release.error && errorMessage(release.error)} />
     </>
   );
 }

@@ -1,7 +1,22 @@
-// A calm full-page state (loading, unreachable server) outside the app shell.
-type TFullPageMessageProps = { title: string; detail?: string; isBusy?: boolean; canRetry?: boolean };
+// A calm full-page state (loading, unreachable server, a page that does not exist) outside the app shell.
+import type { ReactNode } from "react";
 
-export function FullPageMessage({ title, detail, isBusy = false, canRetry = false }: TFullPageMessageProps) {
+type TFullPageMessageProps = {
+  title: string;
+  detail?: string;
+  isBusy?: boolean;
+  canRetry?: boolean;
+  /** What to do instead (e.g. a link home). */
+  action?: ReactNode;
+};
+
+export function FullPageMessage({
+  title,
+  detail,
+  isBusy = false,
+  canRetry = false,
+  action,
+}: TFullPageMessageProps) {
   return (
     <main className="full-page" aria-busy={isBusy}>
       <div className="full-page__card">
@@ -13,6 +28,7 @@ export function FullPageMessage({ title, detail, isBusy = false, canRetry = fals
             Try again
           </button>
         )}
+        {action}
       </div>
     </main>
   );

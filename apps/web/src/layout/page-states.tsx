@@ -1,5 +1,5 @@
 // Loading and error states for a page inside the app shell.
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
 
 export function PageLoading({ label }: { label: string }) {

@@ -1,15 +1,9 @@
 // Builds the tRPC client: subscriptions over one WebSocket (jittered backoff, keep-alive),
-// queries and mutations over batched HTTP with the session cookie. superjson both ways.
+// queries and mutations over batched HTTP with the session cookie (auth.* unbatched). superjson both ways.
 import type { AppRouter } from "@handoff/api";
-import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/helpers";
-import {
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  type TRPCLink,
-  type TRPCWebSocketClient,
-  wsLink,
-} from "@trpc/client";
+import { createRetryDelay, WEB_SOCKET_RECONNECT } from "@handoff/api/client-contract";
+import { apiLinks } from "@handoff/api/client-links";
+import { createWSClient, type TRPCLink, type TRPCWebSocketClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { trpc } from "./trpc.ts";
 
@@ -53,18 +47,11 @@ function createSubscriptionLink(): { link: TRPCLink<AppRouter>; reset(): void } 
 
 export function createApiClient(): TApiClient {
   const subscriptions = createSubscriptionLink();
-  const trpcClient = trpc.createClient({
-    links: [
-      splitLink({
-        condition: (operation) => operation.type === "subscription",
-        true: subscriptions.link,
-        false: httpBatchLink({
-          url: "/trpc",
-          transformer: superjson,
-          fetch: (url, options) => fetch(url, { ...options, credentials: "include" }),
-        }),
-      }),
-    ],
-  });
+  const httpOptions = {
+    url: "/trpc",
+    fetch: (url: URL | RequestInfo, options?: RequestInit) =>
+      fetch(url, { ...options, credentials: "include" }),
+  };
+  const trpcClient = trpc.createClient({ links: apiLinks(subscriptions.link, httpOptions) });
   return { trpcClient, resetConnection: subscriptions.reset };
 }

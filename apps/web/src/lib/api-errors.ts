@@ -19,15 +19,12 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong.";
 }
 
-/** The server's message per input field of a BAD_REQUEST (its zod issues, flattened), first one each. */
+/**
+ * The server's message per input field of a BAD_REQUEST, first one each, keyed by the field's path
+ * ("email", or "targets.high" for a nested one).
+ */
 export function fieldProblems<TField extends string>(error: unknown): Partial<Record<TField, string>> {
   if (!(error instanceof TRPCClientError)) return {};
-  const data = error.data as {
-    zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null;
-  } | null;
-  const problems: Partial<Record<TField, string>> = {};
-  for (const [field, messages] of Object.entries(data?.zodError?.fieldErrors ?? {})) {
-    if (messages?.[0]) problems[field as TField] = messages[0];
-  }
-  return problems;
+  const data = error.data as { zodError?: { byPath?: Record<string, string> } | null } | null;
+  return (data?.zodError?.byPath ?? {}) as Partial<Record<TField, string>>;
 }

@@ -3,13 +3,16 @@
 // browser. Never subscribes without a click (the browser asks for permission then), and a device
 // whose subscription no longer matches the server's key or list is shown as off, not silently
 // re-enabled.
-import type { THandoffPriority } from "@handoff/api/helpers";
+import type { THandoffPriority } from "@handoff/api/client-contract";
 import { useCallback, useEffect, useState } from "react";
-import { useNavigate } from "react-router";
 import { errorMessage } from "./api-errors.ts";
+import {
+  currentSubscription,
+  isPushSupported,
+  type TClient,
+  turnOffPushOnThisDevice,
+} from "./push-device.ts";
 import { trpc } from "./trpc.ts";
-
-type TClient = ReturnType<typeof trpc.useUtils>["client"];
 
 export type TPushStatus = "unsupported" | "blocked" | "checking" | "off" | "on";
 
@@ -22,24 +25,7 @@ export type TPushState = {
   testOutcome: string | null;
 };
 
-/** The message public/sw.js posts to an open tab when a notification is clicked. */
-const NAVIGATE_MESSAGE = "handoff:navigate";
 const BLOCKED_MESSAGE = "Notifications are blocked for this site: allow them in the browser's site settings.";
-
-export function isPushSupported(): boolean {
-  return (
-    typeof navigator !== "undefined" &&
-    "serviceWorker" in navigator &&
-    typeof window !== "undefined" &&
-    "PushManager" in window &&
-    "Notification" in window
-  );
-}
-
-async function currentSubscription(): Promise<PushSubscription | null> {
-  const registration = await navigator.serviceWorker.getRegistration("/");
-  return (await registration?.pushManager.getSubscription()) ?? null;
-}
 
 function subscriptionInput(subscription: PushSubscription) {
   const { endpoint = subscription.endpoint, keys = {} } = subscription.toJSON();
@@ -204,33 +190,4 @@ async function subscribeThisDevice(client: TClient, minPriority: THandoffPriorit
     minPriority,
     label: deviceLabel(navigator.userAgent),
   });
-}
-
-/**
- * Stops pushes to this browser: on the server, and the browser's subscription itself. Sign-out
- * calls it too (best effort): the next person at this desk must not get the previous one's pages.
- */
-export async function turnOffPushOnThisDevice(client: TClient): Promise<void> {
-  if (!isPushSupported()) return;
-  const subscription = await currentSubscription();
-  if (!subscription) return;
-  await client.push.unsubscribe.mutate({ endpoint: subscription.endpoint });
-  await subscription.unsubscribe();
-}
-
-/** A click on a push notification with a Handoff tab open: route there in that tab (see sw.js). */
-export function useOpenFromPushNotification(): void {
-  const navigate = useNavigate();
-  useEffect(() => {
-    if (!isPushSupported()) return;
-    const container = navigator.serviceWorker;
-    const onMessage = (event: MessageEvent) => {
-      const data = event.data as { type?: unknown; path?: unknown } | null;
-      if (data?.type !== NAVIGATE_MESSAGE || typeof data.path !== "string") return;
-      if (data.path.startsWith("/") && !data.path.startsWith("//")) navigate(data.path);
-    };
-    container.addEventListener("message", onMessage);
-    container.startMessages();
-    return () => container.removeEventListener("message", onMessage);
-  }, [navigate]);
 }

@@ -1,5 +1,6 @@
 // Live / Reconnecting / Offline: how the page's live stream is doing, at a glance.
 import type { TConnectionStatus } from "./use-escalation-stream.ts";
+import "./live.css";
 
 const LABEL: Record<TConnectionStatus["status"], string> = {
   connecting: "Connecting",

@@ -1,6 +1,7 @@
 // "Sara Senior is viewing": who else has this handoff or session open right now.
-import type { TPersonRef } from "@handoff/api/helpers";
+import type { TPersonRef } from "@handoff/api/client-contract";
 import { initials } from "../layout/app-shell.tsx";
+import "./live.css";
 
 export function describeViewers(viewers: TPersonRef[]): string {
   const names = viewers.map((viewer) => viewer.name);

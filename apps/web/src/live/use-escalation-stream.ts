@@ -3,7 +3,7 @@
 // onStarted then says "reload what you show"). Resumes from the last event id on every reconnect
 // (wsClient resends it), reloads on resync, reconnects at once when the network comes back or the
 // laptop wakes, and stops for good on UNAUTHORIZED (off to sign in) or FORBIDDEN.
-import { createRetryDelay, type TEscalationEvent } from "@handoff/api/helpers";
+import { createRetryDelay, type TEscalationEvent } from "@handoff/api/client-contract";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useAuth } from "../auth/auth-context.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";

@@ -2,7 +2,7 @@
 // open: the subscription is the viewing, so leaving the page (or losing the socket) ends it.
 // useAccountPresence follows who views which handoff or session (the queue's cards). Both come back
 // by themselves after the server ends the stream, and stop for good on UNAUTHORIZED or FORBIDDEN.
-import type { TPersonRef, TPresenceChange } from "@handoff/api/helpers";
+import type { TPersonRef, TPresenceChange } from "@handoff/api/client-contract";
 import { useEffect, useRef, useState } from "react";
 import { useAuth } from "../auth/auth-context.tsx";
 import { errorCode } from "../lib/api-errors.ts";

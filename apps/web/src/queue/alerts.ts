@@ -5,6 +5,15 @@ import { useCallback, useState } from "react";
 export type TAlertPreferences = { isSoundOn: boolean; isDesktopOn: boolean };
 
 const STORAGE_KEY = "handoff.queue.alerts";
+
+/** Why desktop alerts stayed off, per the browser's answer to the permission request. */
+const DESKTOP_REFUSALS: Record<NotificationPermission, string | null> = {
+  granted: null,
+  denied:
+    "Desktop alerts are off: notifications are blocked for this site. Allow them in the browser's site settings, then turn alerts on again.",
+  default:
+    "Desktop alerts are off: the browser's question was dismissed. Turn them on again and choose Allow.",
+};
 let audioContext: AudioContext | null = null;
 
 function readPreferences(): TAlertPreferences {
@@ -35,14 +44,17 @@ export function useAlertPreferences() {
     save({ ...preferences, isSoundOn });
   }, [preferences, save]);
 
+  const [desktopProblem, setDesktopProblem] = useState<string | null>(null);
   const toggleDesktop = useCallback(async () => {
+    setDesktopProblem(null);
     if (preferences.isDesktopOn) return save({ ...preferences, isDesktopOn: false });
     if (!("Notification" in window)) return;
     const permission = await Notification.requestPermission();
+    setDesktopProblem(DESKTOP_REFUSALS[permission]);
     save({ ...preferences, isDesktopOn: permission === "granted" });
   }, [preferences, save]);
 
-  return { preferences, toggleSound, toggleDesktop, canNotify: "Notification" in window };
+  return { preferences, toggleSound, toggleDesktop, desktopProblem, canNotify: "Notification" in window };
 }
 
 export function playChime(): void {

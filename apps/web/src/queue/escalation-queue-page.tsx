@@ -1,11 +1,11 @@
 // The EscalationQueue: the account's open handoffs, live. Wires the pure queue state to the
 // snapshot + event stream, optimistic claims, keyboard, title flash, announcements and alerts.
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { useNavigate } from "react-router";
+import { Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useLocation } from "wouter";
 import { canWorkHandoffs, useAuth, useViewer } from "../auth/auth-context.tsx";
 import { useOfferClaimUndo } from "../handoffs/claim-undo.tsx";
 import { errorCode, errorMessage } from "../lib/api-errors.ts";
-import { usePushAlerts } from "../lib/push-alerts.ts";
+import { lazyPage } from "../lib/lazy-page.ts";
 import { trpc } from "../lib/trpc.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ConnectionPill } from "../live/connection-pill.tsx";
@@ -15,8 +15,8 @@ import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { isOverdueAt } from "../ui/sla-clock.tsx";
 import { playChime, showDesktopNotification, useAlertPreferences } from "./alerts.ts";
-import { PushToggle } from "./push-toggle.tsx";
 import { QueueCard } from "./queue-card.tsx";
+import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-placeholders.tsx";
 import {
   createQueueState,
   queueReducer,
@@ -25,13 +25,16 @@ import {
   selectUnseenCount,
   type TQueueFilter,
   type TTeamOption,
-} from "./queue-state.ts";
-import { QueueEmpty, QueueError, QueueRefused, QueueSkeleton } from "./queue-states.tsx";
+} from "./queue-reducer.ts";
 import { usePageHidden } from "./use-page-visibility.ts";
 import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 import { useTitleFlash } from "./use-title-flash.ts";
+import "./queue.css";
 
 const PAGE_TITLE = "Escalation queue · Handoff";
+
+// Push alerts are set up once per device: their control follows the queue's first paint.
+const PushToggle = lazyPage(() => import("./push-toggle.tsx"), "PushToggle");
 
 const INTENT_FILTERS = [
   { value: "escalate", label: "Escalations" },
@@ -42,7 +45,7 @@ const INTENT_FILTERS = [
 export function EscalationQueuePage() {
   const viewer = useViewer();
   const { signOutIfUnauthorized } = useAuth();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const { client } = trpc.useUtils();
   const isHidden = usePageHidden();
   const now = useNow(5_000);
@@ -55,7 +58,6 @@ export function EscalationQueuePage() {
     [intent, team, search],
   );
   const alerts = useAlertPreferences();
-  const push = usePushAlerts();
   const canClaim = canWorkHandoffs(viewer);
   const offerClaimUndo = useOfferClaimUndo();
   const presence = useAccountPresence(canClaim);
@@ -211,8 +213,15 @@ export function EscalationQueuePage() {
             Desktop alerts
           </button>
         )}
-        <PushToggle push={push} />
+        <Suspense fallback={null}>
+          <PushToggle />
+        </Suspense>
       </div>
+      {alerts.desktopProblem && (
+        <p className="toolbar__problem" role="status" data-testid="desktop-alerts-problem">
+          {alerts.desktopProblem}
+        </p>
+      )}
 
       <div className="visually-hidden" aria-live="polite" role="status" data-testid="queue-announcer">
         {state.lastArrival?.text ?? ""}
@@ -221,7 +230,11 @@ export function EscalationQueuePage() {
       {snapshot.status === "loading" && <QueueSkeleton />}
       {snapshot.status === "error" && <QueueError message={snapshot.message} onRetry={retry} />}
       {snapshot.status === "ready" && entries.length === 0 && (
-        <QueueEmpty filter={filter.intent} isSearching={search.trim() !== ""} />
+        <QueueEmpty
+          filter={filter.intent}
+          isSearching={search.trim() !== ""}
+          isDisconnected={connection.status === "offline" || connection.status === "reconnecting"}
+        />
       )}
       {snapshot.status === "ready" && entries.length > 0 && (
         <ol className="queue-list" aria-label="Open handoffs" ref={keyboard.listRef}>

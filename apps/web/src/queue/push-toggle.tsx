@@ -1,7 +1,9 @@
 // The queue toolbar's push control: turn push alerts on for this device (with the tab closed)
 // and choose from which priority a new escalation pushes. Hidden where the browser cannot push.
-import type { THandoffPriority } from "@handoff/api/helpers";
-import type { usePushAlerts } from "../lib/push-alerts.ts";
+// In a chunk of its own with push-alerts.ts: the queue's first paint does not wait for it.
+import type { THandoffPriority } from "@handoff/api/client-contract";
+import { usePushAlerts } from "../lib/push-alerts.ts";
+import "./queue.css";
 
 const THRESHOLDS: ReadonlyArray<{ value: THandoffPriority; label: string }> = [
   { value: "urgent", label: "Urgent only" },
@@ -10,7 +12,8 @@ const THRESHOLDS: ReadonlyArray<{ value: THandoffPriority; label: string }> = [
   { value: "low", label: "Every escalation" },
 ];
 
-export function PushToggle({ push }: { push: ReturnType<typeof usePushAlerts> }) {
+export function PushToggle() {
+  const push = usePushAlerts();
   if (push.status === "unsupported") return null;
   const isOn = push.status === "on";
   const title =

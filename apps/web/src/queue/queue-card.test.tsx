@@ -1,9 +1,10 @@
-import type { THandoffCard } from "@handoff/api/helpers";
+import type { THandoffCard } from "@handoff/api/client-contract";
 import { act, fireEvent, render, screen } from "@testing-library/react";
-import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Router } from "wouter";
+import { memoryLocation } from "wouter/memory-location";
 import { QueueCard } from "./queue-card.tsx";
-import type { TClaimState, TQueueEntry } from "./queue-state.ts";
+import type { TClaimState, TQueueEntry } from "./queue-reducer.ts";
 
 const card: THandoffCard = {
   id: "h1",
@@ -44,7 +45,7 @@ function renderCard(
   };
   const handlers = { onClaim: vi.fn(), onSeen: vi.fn(), onDismiss: vi.fn(), onFocus: vi.fn() };
   render(
-    <MemoryRouter>
+    <Router hook={memoryLocation().hook}>
       <QueueCard
         entry={entry}
         now={Date.parse("2025-03-01T10:14:00.000Z")}
@@ -53,7 +54,7 @@ function renderCard(
         canClaim={options.canClaim ?? true}
         {...handlers}
       />
-    </MemoryRouter>,
+    </Router>,
   );
   return handlers;
 }
@@ -138,12 +139,37 @@ describe("assessment", () => {
           risk: "medium",
           confidence: "low",
           source: "rules",
+          priorSessions: [],
         },
       },
     });
     const line = screen.getByTestId("card-assessment");
     expect(line.textContent).toBe("Likely cause: <img src=x onerror=alert(1)> A transport rule Rules");
     expect(line.querySelector("img")).toBeNull();
+  });
+
+  it("links the resolved sessions the likely cause comes from, titles as text", () => {
+    renderCard({
+      card: {
+        assessment: {
+          likelyCause: "In 2 similar sessions the fix was: Reset the MFA registration — Sam Ortiz, today.",
+          risk: "low",
+          confidence: "medium",
+          source: "rules",
+          priorSessions: [
+            { sessionId: "s-1", problemSummary: "Outlook prompts the CFO <b>again</b>" },
+            { sessionId: "s-2", problemSummary: "Outlook prompts reception" },
+          ],
+        },
+      },
+    });
+    const prior = screen.getByTestId("card-prior-sessions");
+    const links = [...prior.querySelectorAll("a")];
+    expect(links.map((link) => [link.textContent, link.getAttribute("href")])).toEqual([
+      ["Outlook prompts the CFO <b>again</b>", "/sessions/s-1"],
+      ["Outlook prompts reception", "/sessions/s-2"],
+    ]);
+    expect(prior.querySelector("b")).toBeNull();
   });
 
   it("shows nothing until the assessment arrives", () => {

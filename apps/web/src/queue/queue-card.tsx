@@ -2,16 +2,17 @@
 // assessed (it arrives live, seconds after the card), and Claim.
 // A new arrival is highlighted until it has been on screen a while or focused; a claim shows
 // as the viewer's at once and says so if it had to be rolled back.
-import type { TPersonRef } from "@handoff/api/helpers";
+import type { TPersonRef } from "@handoff/api/client-contract";
 import { type Ref, useEffect } from "react";
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { formatRelativeTime } from "../lib/relative-time.ts";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { Confidence, IntentTag, PriorityBadge } from "../ui/badges.tsx";
 import { isOverdueAt, SlaClock } from "../ui/sla-clock.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { WrittenBy } from "../ui/written-by.tsx";
-import type { TQueueEntry } from "./queue-state.ts";
+import type { TQueueEntry } from "./queue-reducer.ts";
+import "./queue.css";
 
 /** How long a visible new card keeps its highlight when nobody focuses it. */
 const SEEN_AFTER_MS = 8_000;
@@ -111,6 +112,17 @@ export function QueueCard({
           <p className="queue-card__assessment" data-testid="card-assessment">
             <span className="queue-card__assessment-label">Likely cause:</span> {card.assessment.likelyCause}{" "}
             <WrittenBy source={card.assessment.source} />
+          </p>
+        )}
+        {card.assessment && card.assessment.priorSessions.length > 0 && (
+          <p className="queue-card__prior" data-testid="card-prior-sessions">
+            Solved before:{" "}
+            {card.assessment.priorSessions.map((prior, index) => (
+              <span key={prior.sessionId}>
+                {index > 0 && ", "}
+                <Link to={`/sessions/${prior.sessionId}`}>{prior.problemSummary}</Link>
+              </span>
+            ))}
           </p>
         )}
         <div className="queue-card__from">

@@ -1,5 +1,5 @@
-import { fireEvent, render, screen } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { useQueueKeyboard } from "./use-queue-keyboard.ts";
 
 function Harness({
@@ -33,14 +33,17 @@ function Harness({
   );
 }
 
-function setup() {
+function setup(ids = ["a", "b", "c"]) {
   const onOpen = vi.fn();
   const onClaim = vi.fn();
-  render(<Harness ids={["a", "b", "c"]} onOpen={onOpen} onClaim={onClaim} />);
+  render(<Harness ids={ids} onOpen={onOpen} onClaim={onClaim} />);
   return { onOpen, onClaim, card: (id: string) => screen.getByRole("article", { name: id }) };
 }
 
 describe("useQueueKeyboard", () => {
+  // Where the keyboard left the queue is kept for the tab, which outlives a render.
+  beforeEach(() => sessionStorage.clear());
+
   it("moves with j/k and the arrows, staying within the list", () => {
     const { card } = setup();
     fireEvent.keyDown(document.body, { key: "j" });
@@ -78,5 +81,30 @@ describe("useQueueKeyboard", () => {
     fireEvent.keyDown(search, { key: "c" });
     expect(document.activeElement).toBe(search);
     expect(onClaim).not.toHaveBeenCalled();
+  });
+
+  it("coming back to the queue, focuses the card it was left from", () => {
+    const first = setup();
+    first.card("b").focus();
+    fireEvent.keyDown(first.card("b"), { key: "Enter" });
+    cleanup();
+
+    const back = setup();
+    expect(document.activeElement).toBe(back.card("b"));
+  });
+
+  it("focuses the card now in its place when the one it was left from is gone (claimed)", () => {
+    const first = setup();
+    first.card("b").focus();
+    fireEvent.keyDown(first.card("b"), { key: "c" });
+    cleanup();
+
+    const back = setup(["a", "c"]);
+    expect(document.activeElement).toBe(back.card("c"));
+  });
+
+  it("leaves focus alone on a fresh visit", () => {
+    setup();
+    expect(document.activeElement).toBe(document.body);
   });
 });

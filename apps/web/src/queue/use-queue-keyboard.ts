@@ -1,6 +1,9 @@
 // Keyboard for people who live in the queue: j/k or arrows move between cards, Enter opens
-// the focused card, c claims it. Keys typed into form fields are left alone.
+// the focused card, c claims it. Keys typed into form fields are left alone. Coming back to the
+// queue (Back after Enter, or Undo after c), focus lands on the card left from, or on the one now
+// in its place, so the keyboard carries on where it was.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { isTypingInto } from "../lib/typing.ts";
 
 type TQueueKeyboardOptions = {
   ids: string[];
@@ -9,9 +12,27 @@ type TQueueKeyboardOptions = {
   onClaim: ((handoffId: string) => void) | null;
 };
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+type TLeftFrom = { handoffId: string; index: number };
+
+/** Kept for this tab while the queue page is unmounted (an opened handoff, a claim and its undo). */
+const LEFT_FROM_KEY = "handoff.queue.leftFrom";
+
+function rememberLeftFrom(leftFrom: TLeftFrom): void {
+  try {
+    sessionStorage.setItem(LEFT_FROM_KEY, JSON.stringify(leftFrom));
+  } catch {
+    // Storage disabled: focus simply starts at the top.
+  }
+}
+
+function takeLeftFrom(): TLeftFrom | null {
+  try {
+    const stored = sessionStorage.getItem(LEFT_FROM_KEY);
+    sessionStorage.removeItem(LEFT_FROM_KEY);
+    return stored ? (JSON.parse(stored) as TLeftFrom) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions) {
@@ -36,7 +57,22 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
     return ref;
   }, []);
 
+  const hasCards = ids.length > 0;
   useEffect(() => {
+    const leftFrom = hasCards ? takeLeftFrom() : null;
+    if (leftFrom === null) return;
+    const { ids: list } = latest.current;
+    const back = list.includes(leftFrom.handoffId)
+      ? leftFrom.handoffId
+      : list[Math.min(leftFrom.index, list.length - 1)];
+    if (back === undefined) return;
+    setActiveId(back);
+    elements.current.get(back)?.focus();
+  }, [hasCards]);
+
+  useEffect(() => {
+    const leave = (handoffId: string) =>
+      rememberLeftFrom({ handoffId, index: latest.current.ids.indexOf(handoffId) });
     const move = (step: number, isInList: boolean) => {
       const { ids: list, activeId: active } = latest.current;
       if (list.length === 0) return;
@@ -56,7 +92,13 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       return null;
     };
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target))
+      if (
+        event.defaultPrevented ||
+        event.altKey ||
+        event.ctrlKey ||
+        event.metaKey ||
+        isTypingInto(event.target)
+      )
         return;
       if (document.querySelector("dialog[open]")) return;
       const isInList = listRef.current?.contains(document.activeElement) ?? false;
@@ -68,10 +110,12 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
         // Only a focused card: Enter on a focused button must keep meaning "press the button".
         const id = focusedCardId();
         if (!id) return;
+        leave(id);
         latest.current.onOpen(id);
       } else if (event.key === "c") {
         const id = focusedCardId() ?? (isInList ? latest.current.activeId : null);
         if (!id || !latest.current.onClaim) return;
+        leave(id);
         latest.current.onClaim(id);
       } else return;
       event.preventDefault();

@@ -1,9 +1,10 @@
 // The holder's tools on the branch map: open a branch under any branch (or at the root), mark
 // one a dead end or resolved with its outcome, reopen it, make it the active one.
-import { LIMITS, type TBranchNode } from "@handoff/api/helpers";
+import { LIMITS, type TBranchNode } from "@handoff/api/client-contract";
 import { errorMessage } from "../lib/api-errors.ts";
 import { InlineTextForm } from "../ui/inline-text-form.tsx";
 import type { TSessionActions } from "./use-session-actions.ts";
+import "./sessions.css";
 
 /** Which branch form is open: a new branch (under `parentId`, null = root) or an outcome. */
 export type TBranchEditing =

@@ -1,9 +1,13 @@
-// Log a step or a note on the active branch. Enter adds it, Shift+Enter starts a new line.
-import { LIMITS, type TEntryKind } from "@handoff/api/helpers";
+// Log a step or a note on the active branch. Enter adds it, Shift+Enter starts a new line. The
+// box clears the moment an entry is handed to the outbox, so typing the next step while the first
+// one saves never mixes the two; the outbox sends them in order and keeps any that failed.
+import { LIMITS, type TEntryKind } from "@handoff/api/client-contract";
 import { type FormEvent, useState } from "react";
-import { errorMessage } from "../lib/api-errors.ts";
+import { isOverLimit, LengthLimit } from "../ui/length-limit.tsx";
 import { Segmented } from "../ui/segmented.tsx";
+import { type TOutgoingEntry, useEntryOutbox } from "./entry-outbox.ts";
 import type { TSessionActions } from "./use-session-actions.ts";
+import "./sessions.css";
 
 const KIND_OPTIONS = [
   { value: "step", label: "Step" },
@@ -15,6 +19,8 @@ const PLACEHOLDER: Record<TEntryKind, string> = {
   note: "What you noticed, e.g. Only happens on the VPN",
 };
 
+const KIND_NAME: Record<TEntryKind, string> = { step: "This step", note: "This note" };
+
 type TEntryComposerProps = {
   sessionId: string;
   activeBranchLabel: string | null;
@@ -24,16 +30,22 @@ type TEntryComposerProps = {
 export function EntryComposer({ sessionId, activeBranchLabel, addEntry }: TEntryComposerProps) {
   const [kind, setKind] = useState<TEntryKind>("step");
   const [body, setBody] = useState("");
+  const { outbox, enqueue, retry, remove } = useEntryOutbox((entry) =>
+    addEntry.mutateAsync({ sessionId, ...entry }),
+  );
+  const canSend = body.trim() !== "" && !isOverLimit(body, LIMITS.entryBody);
 
-  const submit = async (event?: FormEvent) => {
+  const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (addEntry.isPending || body.trim() === "") return;
-    try {
-      await addEntry.mutateAsync({ sessionId, kind, body });
-      setBody("");
-    } catch {
-      // Shown below; the text stays for another try.
-    }
+    if (!canSend) return;
+    enqueue(kind, body);
+    setBody("");
+  };
+
+  const takeBack = (entry: TOutgoingEntry) => {
+    remove(entry.key);
+    setKind(entry.kind);
+    setBody((current) => (current.trim() ? `${entry.body}\n${current}` : entry.body));
   };
 
   return (
@@ -54,33 +66,74 @@ export function EntryComposer({ sessionId, activeBranchLabel, addEntry }: TEntry
         className="composer__input"
         aria-label={kind === "step" ? "Step" : "Note"}
         rows={2}
-        maxLength={LIMITS.entryBody}
         placeholder={PLACEHOLDER[kind]}
         value={body}
         onChange={(event) => setBody(event.target.value)}
         onKeyDown={(event) => {
           if (event.key !== "Enter" || event.shiftKey || event.nativeEvent.isComposing) return;
           event.preventDefault();
-          void submit();
+          submit();
         }}
       />
-      {addEntry.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(addEntry.error)}
-        </p>
+      <LengthLimit text={body} limit={LIMITS.entryBody} what={KIND_NAME[kind]} />
+      {outbox.length > 0 && (
+        <ol className="composer__outbox" aria-label="Not yet added" data-testid="composer-outbox">
+          {outbox.map((entry) => (
+            <OutgoingEntry
+              key={entry.key}
+              entry={entry}
+              onRetry={() => retry(entry.key)}
+              onEdit={() => takeBack(entry)}
+              onDiscard={() => remove(entry.key)}
+            />
+          ))}
+        </ol>
       )}
       <div className="composer__bottom">
         <span className="keyboard-hint composer__hint">
           <kbd>Enter</kbd> adds · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line
         </span>
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={addEntry.isPending || !body.trim()}
-        >
-          {addEntry.isPending ? "Adding…" : kind === "step" ? "Add step" : "Add note"}
+        <button type="submit" className="button button--primary" disabled={!canSend}>
+          {kind === "step" ? "Add step" : "Add note"}
         </button>
       </div>
     </form>
+  );
+}
+
+type TOutgoingEntryProps = {
+  entry: TOutgoingEntry;
+  onRetry(): void;
+  onEdit(): void;
+  onDiscard(): void;
+};
+
+function OutgoingEntry({ entry, onRetry, onEdit, onDiscard }: TOutgoingEntryProps) {
+  if (entry.state !== "failed") {
+    return (
+      <li className="outgoing" role="status">
+        <span className="outgoing__state">{entry.state === "sending" ? "Adding…" : "Waiting…"}</span>
+        <span className="outgoing__body">{entry.body}</span>
+      </li>
+    );
+  }
+  return (
+    <li className="outgoing outgoing--failed">
+      <span className="outgoing__state" role="alert">
+        Not added: {entry.error}
+      </span>
+      <span className="outgoing__body">{entry.body}</span>
+      <span className="outgoing__actions">
+        <button type="button" className="button button--small" onClick={onRetry}>
+          Retry
+        </button>
+        <button type="button" className="button button--small" onClick={onEdit}>
+          Edit
+        </button>
+        <button type="button" className="button button--small button--ghost" onClick={onDiscard}>
+          Discard
+        </button>
+      </span>
+    </li>
   );
 }

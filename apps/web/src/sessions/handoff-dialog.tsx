@@ -1,12 +1,20 @@
 // Park or escalate a session: notes, and a priority for escalations. One idempotency key per
 // request content, so a double-click (or a retry after a timeout) cannot create two handoffs.
 // What is typed is kept as a draft per session (see handoff-draft.ts) until sent or discarded.
-import { LIMITS, type THandoffCard, type THandoffIntent, type THandoffPriority } from "@handoff/api/helpers";
+import {
+  LIMITS,
+  type THandoffCard,
+  type THandoffIntent,
+  type THandoffPriority,
+} from "@handoff/api/client-contract";
 import { type FormEvent, useRef, useState } from "react";
 import { useViewer } from "../auth/auth-context.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { newIdempotencyKey } from "../lib/random-id.ts";
 import { trpc } from "../lib/trpc.ts";
+import { Field } from "../ui/field.tsx";
+import { FormError } from "../ui/form-error.tsx";
+import { isOverLimit, LengthLimit } from "../ui/length-limit.tsx";
 import { ModalDialog } from "../ui/modal-dialog.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import {
@@ -15,6 +23,7 @@ import {
   loadHandoffDraft,
   saveHandoffDraft,
 } from "./handoff-draft.ts";
+import "./handoff-dialog.css";
 
 const PRIORITIES: Array<{ value: THandoffPriority; label: string; hint: string }> = [
   { value: "low", label: "Low", hint: "Whenever someone is free" },
@@ -112,17 +121,16 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
             options={INTENT_OPTIONS}
             onChange={setIntent}
           />
-          <label className="field">
-            <span>Notes for whoever picks this up</span>
+          <Field label="Notes for whoever picks this up">
             <textarea
               name="notes"
               rows={5}
-              maxLength={LIMITS.notes}
               placeholder="What you tried, what you suspect, what the user is waiting for…"
               value={notes}
               onChange={(event) => updateDraft({ notes: event.target.value })}
             />
-          </label>
+          </Field>
+          <LengthLimit text={notes} limit={LIMITS.notes} what="The notes" />
           {intent === "escalate" && (
             <fieldset className="priority-picker">
               <legend>Priority</legend>
@@ -141,11 +149,7 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
               ))}
             </fieldset>
           )}
-          {mutation.error && (
-            <p className="form-error" role="alert">
-              {errorMessage(mutation.error)}
-            </p>
-          )}
+          <FormError message={mutation.error && errorMessage(mutation.error)} />
         </fieldset>
         <footer className="dialog__footer">
           {hasDraft && (
@@ -156,7 +160,11 @@ export function HandoffDialog({ sessionId, initialIntent, onClose, onDone }: THa
           <button type="button" className="button" onClick={onClose} disabled={isSubmitting}>
             Close
           </button>
-          <button type="submit" className="button button--primary" disabled={isSubmitting}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={isSubmitting || isOverLimit(notes, LIMITS.notes)}
+          >
             {isSubmitting ? "Sending…" : intent === "escalate" ? "Escalate" : "Park session"}
           </button>
         </footer>

@@ -1,6 +1,6 @@
 // The park/escalate dialog's draft for one session: restored when the dialog reopens (after
 // Escape, a click outside, a reload), gone only after a submit or an explicit Discard.
-import { HANDOFF_PRIORITIES, type THandoffPriority } from "@handoff/api/helpers";
+import { HANDOFF_PRIORITIES, type THandoffPriority } from "@handoff/api/client-contract";
 import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
 
 export type THandoffDraft = { notes: string; priority: THandoffPriority };

@@ -1,13 +1,15 @@
 // "New session": open a troubleshooting session for a ticket. The server validates it with the
 // API's input schema and its messages appear beside the fields; what is typed survives closing
 // the dialog (a draft).
-import type { TConfidenceTier } from "@handoff/api/helpers";
-import { type FormEvent, type ReactNode, useState } from "react";
-import { useNavigate } from "react-router";
+import type { TConfidenceTier } from "@handoff/api/client-contract";
+import { type FormEvent, useState } from "react";
+import { useLocation } from "wouter";
 import { useViewer } from "../auth/auth-context.tsx";
 import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
 import { trpc } from "../lib/trpc.ts";
+import { Field } from "../ui/field.tsx";
+import { FormError } from "../ui/form-error.tsx";
 import { ModalDialog } from "../ui/modal-dialog.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 
@@ -38,7 +40,7 @@ type TNewSessionDialogProps = {
 
 export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogProps) {
   const viewer = useViewer();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const utils = trpc.useUtils();
   const create = trpc.session.create.useMutation();
   const [form, setForm] = useState<TForm>(() => ({
@@ -133,11 +135,9 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
               onChange={(confidenceTier) => update({ confidenceTier })}
             />
           </div>
-          {create.error && Object.keys(problems).length === 0 && (
-            <p className="form-error" role="alert">
-              {errorMessage(create.error)}
-            </p>
-          )}
+          <FormError
+            message={create.error && Object.keys(problems).length === 0 && errorMessage(create.error)}
+          />
         </fieldset>
         <footer className="dialog__footer">
           <button
@@ -159,17 +159,6 @@ export function NewSessionDialog({ domains, teams, onClose }: TNewSessionDialogP
         </footer>
       </form>
     </ModalDialog>
-  );
-}
-
-function Field({ label, problem, children }: { label: string; problem?: string; children: ReactNode }) {
-  return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed in as children.
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {problem && <span className="field__problem">{problem}</span>}
-    </label>
   );
 }
 

@@ -1,9 +1,12 @@
 // Resolve the session with what fixed it. A handoff still waiting in the queue is withdrawn.
-import { LIMITS } from "@handoff/api/helpers";
+import { LIMITS } from "@handoff/api/client-contract";
 import { type FormEvent, useState } from "react";
 import { useViewer } from "../auth/auth-context.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { readDraft, removeDraft, writeDraft } from "../lib/drafts.ts";
+import { Field } from "../ui/field.tsx";
+import { FormError } from "../ui/form-error.tsx";
+import { isOverLimit, LengthLimit } from "../ui/length-limit.tsx";
 import { ModalDialog } from "../ui/modal-dialog.tsx";
 import type { TSessionActions } from "./use-session-actions.ts";
 
@@ -46,11 +49,9 @@ export function ResolveDialog({ sessionId, hasOpenHandoff, resolve, onClose }: T
           </p>
         </header>
         <fieldset className="dialog__body" disabled={resolve.isPending}>
-          <label className="field">
-            <span>Resolution</span>
+          <Field label="Resolution">
             <textarea
               rows={4}
-              maxLength={LIMITS.resolution}
               placeholder="What fixed it, so the next engineer can do the same"
               value={resolution}
               onChange={(event) => {
@@ -58,18 +59,19 @@ export function ResolveDialog({ sessionId, hasOpenHandoff, resolve, onClose }: T
                 writeDraft(viewer.id, draftName, event.target.value);
               }}
             />
-          </label>
-          {resolve.error && (
-            <p className="form-error" role="alert">
-              {errorMessage(resolve.error)}
-            </p>
-          )}
+          </Field>
+          <LengthLimit text={resolution} limit={LIMITS.resolution} what="The resolution" />
+          <FormError message={resolve.error && errorMessage(resolve.error)} />
         </fieldset>
         <footer className="dialog__footer">
           <button type="button" className="button" onClick={onClose}>
             Close
           </button>
-          <button type="submit" className="button button--primary" disabled={!resolution.trim()}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={!resolution.trim() || isOverLimit(resolution, LIMITS.resolution)}
+          >
             {resolve.isPending ? "Resolving…" : "Resolve"}
           </button>
         </footer>

@@ -1,12 +1,18 @@
 // One troubleshooting session. For its holder (or an admin) a workspace: log steps and notes,
 // grow the branch map, change confidence, park, escalate, resolve, reopen. Everyone else reads
 // along, told who holds it. Follows the live stream, so changes show as they happen.
-import type { TConfidenceTier, THandoffCard, THandoffIntent, TSessionDetail } from "@handoff/api/helpers";
+import type {
+  TConfidenceTier,
+  THandoffCard,
+  THandoffIntent,
+  TSessionDetail,
+} from "@handoff/api/client-contract";
 import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "wouter";
 import { canWorkHandoffs, isAdmin, useViewer } from "../auth/auth-context.tsx";
 import { BranchTree } from "../handoffs/branch-tree.tsx";
 import { ReleaseButton } from "../handoffs/release-button.tsx";
+import { SimilarSessionsPanel } from "../knowledge/similar-sessions-panel.tsx";
 import { PageError, PageLoading } from "../layout/page-states.tsx";
 import { errorMessage } from "../lib/api-errors.ts";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
@@ -16,6 +22,7 @@ import { LiveUpdates } from "../live/live-updates.tsx";
 import { PresenceNote } from "../live/presence-note.tsx";
 import { usePresence } from "../live/use-presence.ts";
 import { Confidence, PriorityBadge, StatusBadge } from "../ui/badges.tsx";
+import { FormError } from "../ui/form-error.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { TicketRef } from "../ui/ticket-ref.tsx";
 import { BranchTools, RootBranchForm, type TBranchEditing } from "./branch-tools.tsx";
@@ -24,6 +31,8 @@ import { HandoffDialog } from "./handoff-dialog.tsx";
 import { ResolveDialog } from "./resolve-dialog.tsx";
 import { SessionEntries, SessionLog } from "./session-timeline.tsx";
 import { useSessionActions } from "./use-session-actions.ts";
+import "../handoffs/handoff.css";
+import "./sessions.css";
 
 const CONFIDENCE_OPTIONS = [
   { value: "low", label: "Low" },
@@ -112,11 +121,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
         </div>
       </header>
 
-      {actions.reopen.error && (
-        <p className="form-error" role="alert">
-          {errorMessage(actions.reopen.error)}
-        </p>
-      )}
+      <FormError message={actions.reopen.error && errorMessage(actions.reopen.error)} />
       {!canChange && (
         <div className="banner banner--info" role="note" data-testid="read-only">
           {canWorkHandoffs(viewer)
@@ -209,6 +214,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
             <h2 id="entries-title">Steps and notes</h2>
             <SessionEntries entries={session.messages} branches={session.branches} />
           </section>
+          <SimilarSessionsPanel sessionId={session.id} />
         </div>
         <aside className="handoff__aside">
           <section className="panel" aria-labelledby="facts-title">
@@ -245,11 +251,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
               <dt>Opened</dt>
               <dd>{formatDateTime(session.createdAt)}</dd>
             </dl>
-            {actions.update.error && (
-              <p className="form-error" role="alert">
-                {errorMessage(actions.update.error)}
-              </p>
-            )}
+            <FormError message={actions.update.error && errorMessage(actions.update.error)} />
           </section>
           <section className="panel" aria-labelledby="log-title">
             <h2 id="log-title">Activity</h2>

@@ -1,7 +1,10 @@
 // What happened in a session: the steps and notes in order, and the log of every change.
-import type { TBranchNode, TSessionEntry, TSessionLogEntry } from "@handoff/api/helpers";
+import type { TBranchNode, TSessionEntry, TSessionLogEntry } from "@handoff/api/client-contract";
 import { formatDateTime, formatRelativeTime } from "../lib/relative-time.ts";
 import { useNow } from "../lib/use-now.ts";
+import { LongText } from "../ui/long-text.tsx";
+import "../handoffs/handoff.css";
+import "./sessions.css";
 
 export function SessionEntries({ entries, branches }: { entries: TSessionEntry[]; branches: TBranchNode[] }) {
   if (entries.length === 0) return <p className="muted">No steps or notes yet.</p>;
@@ -22,7 +25,7 @@ export function SessionEntries({ entries, branches }: { entries: TSessionEntry[]
               <span className="message__branch">on {labels.get(entry.branchId)}</span>
             )}
           </div>
-          <p>{entry.body}</p>
+          <LongText text={entry.body} />
         </li>
       ))}
     </ol>

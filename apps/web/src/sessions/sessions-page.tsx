@@ -1,6 +1,6 @@
 // Sessions: mine, my team's or the account's, most recent activity first, searched as you type
 // (summary, domain, ticket, owner, notes) and paged with a cursor; "New session". Live.
-import type { TSessionScope } from "@handoff/api/helpers";
+import type { TSessionScope } from "@handoff/api/client-contract";
 import { keepPreviousData } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { canWorkHandoffs, useViewer } from "../auth/auth-context.tsx";
@@ -13,6 +13,7 @@ import { SearchBox } from "../ui/search-box.tsx";
 import { Segmented } from "../ui/segmented.tsx";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import { SessionsTable } from "./sessions-table.tsx";
+import "./sessions.css";
 
 const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 250;

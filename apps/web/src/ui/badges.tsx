@@ -1,5 +1,11 @@
 // Small labelled markers used across pages: priority, intent, session status, confidence.
-import type { TConfidenceTier, THandoffIntent, THandoffPriority, TSessionStatus } from "@handoff/api/helpers";
+import type {
+  TConfidenceTier,
+  THandoffIntent,
+  THandoffPriority,
+  TSessionStatus,
+} from "@handoff/api/client-contract";
+import "./badges.css";
 
 const PRIORITY_LABEL: Record<THandoffPriority, string> = {
   urgent: "Urgent",

@@ -1,6 +1,7 @@
 // A one-field form that opens in place (a branch label, an outcome): Enter saves, Escape cancels.
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../lib/api-errors.ts";
+import "./inline-text-form.css";
 
 type TInlineTextFormProps = {
   label: string;

@@ -1,6 +1,7 @@
 // A modal <dialog>, open while mounted: Escape and a click on the backdrop close it (unless busy).
 // Whoever renders it keeps anything typed worth keeping (see lib/drafts.ts).
 import { type ReactNode, useEffect, useRef } from "react";
+import "./dialog.css";
 
 type TModalDialogProps = { labelledBy: string; isBusy: boolean; onClose(): void; children: ReactNode };
 

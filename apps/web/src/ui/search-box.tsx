@@ -1,4 +1,6 @@
 // One search field, the same on the sessions list and the queue. Escape clears it.
+import "./search-box.css";
+
 type TSearchBoxProps = { label: string; placeholder: string; value: string; onChange(value: string): void };
 
 export function SearchBox({ label, placeholder, value, onChange }: TSearchBoxProps) {

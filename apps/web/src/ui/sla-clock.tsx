@@ -1,6 +1,7 @@
 // A waiting handoff's response clock: time left to its target (dueAt), in a colour that ages as
 // it nears and passes it. Computed from the viewer's clock every render, so it stays true live.
-import { slaClock, type THandoffCard } from "@handoff/api/helpers";
+import { slaClock, type THandoffCard } from "@handoff/api/client-contract";
+import "./badges.css";
 
 export function SlaClock({ card, now }: { card: Pick<THandoffCard, "createdAt" | "dueAt">; now: number }) {
   const { tone, label } = slaClock(card, now);

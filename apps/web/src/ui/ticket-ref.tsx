@@ -1,4 +1,5 @@
 // A PSA ticket: a link into the PSA when the account has a ticket link template, plain text otherwise.
+import "./badges.css";
 export function TicketRef({ ticketId, url }: { ticketId: string; url: string | null }) {
   if (!url) return <span className="tag ticket-ref">Ticket {ticketId}</span>;
   return (

@@ -1,7 +1,8 @@
 // Says who wrote an assessment or a briefing: the language model, or rules applied to the
 // snapshot. Model output is only ever shown as text (React escapes it); this label keeps a reader
 // from mistaking one for the other.
-import type { TWrittenBy } from "@handoff/api/helpers";
+import type { TWrittenBy } from "@handoff/api/client-contract";
+import "./badges.css";
 
 export function WrittenBy({ source, model }: { source: TWrittenBy; model?: string | null }) {
   const label = source === "model" ? "AI" : "Rules";

@@ -38,9 +38,20 @@ export type TPresenceBusMessage = {
   | { op: "hello" }
 );
 
-/** Everything the bus carries: committed events on the account's channel, presence on its own. */
-export type TBusMessage = TEscalationBusMessage | TPresenceBusMessage;
+/** Logins just ended (signed out, user deactivated): every replica closes their WebSockets at once. */
+export type TLoginsRevokedBusMessage = { v: 1; kind: "logins-revoked"; tokenHashes: string[] };
+
+/** Everything the bus carries: committed events on the account's channel, presence and revoked logins on their own. */
+export type TBusMessage = TEscalationBusMessage | TPresenceBusMessage | TLoginsRevokedBusMessage;
 
 export function isPresenceMessage(message: TBusMessage): message is TPresenceBusMessage {
   return "kind" in message && message.kind === "presence";
+}
+
+export function isLoginsRevokedMessage(message: TBusMessage): message is TLoginsRevokedBusMessage {
+  return "kind" in message && message.kind === "logins-revoked";
+}
+
+export function isEscalationEvent(message: TBusMessage): message is TEscalationBusMessage {
+  return !("kind" in message);
 }

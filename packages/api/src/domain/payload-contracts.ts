@@ -19,7 +19,7 @@ import type {
   TSessionSnapshot,
   TSessionSummary,
 } from "../schemas/outputs.ts";
-import { DEFAULT_ESCALATION_POLICY, dueAtOf } from "../schemas/sla.ts";
+import { DEFAULT_ESCALATION_POLICY, dueAtOf } from "../shared/sla.ts";
 import type { TBusMessage, TEventBody } from "./bus-message.ts";
 
 export const PAYLOAD_VERSION = 1;
@@ -37,6 +37,8 @@ const ZAssessmentSummary = z.object({
   risk: ZAssessmentLevel,
   confidence: ZAssessmentLevel,
   source: ZWrittenBy,
+  /** Absent from assessments written before session.similar: none. */
+  priorSessions: z.array(z.object({ sessionId: z.string(), problemSummary: z.string() })).default([]),
 });
 const ZAssessment = ZAssessmentSummary.extend({
   nextChecks: z.array(z.string()),
@@ -169,6 +171,8 @@ const ZEnvelope = {
   seq: z.number().int(),
   at: z.string(),
 };
+/** A user's logins, all ended at once by a deactivation, fit in one message. */
+export const MAX_REVOKED_PER_MESSAGE = 1000;
 const ZPresenceViewer = z.object({ target: z.string().max(200), viewer: ZRef });
 const ZPresenceEnvelope = {
   v: z.literal(PAYLOAD_VERSION),
@@ -187,6 +191,11 @@ const ZBusMessage = z.union([
     viewers: z.array(ZPresenceViewer),
   }),
   z.object({ ...ZPresenceEnvelope, op: z.literal("hello") }),
+  z.object({
+    v: z.literal(PAYLOAD_VERSION),
+    kind: z.literal("logins-revoked"),
+    tokenHashes: z.array(z.string().max(128)).max(MAX_REVOKED_PER_MESSAGE),
+  }),
 ]) satisfies z.ZodType<TBusMessage>;
 
 export class UnknownPayloadError extends Error {
@@ -206,6 +215,18 @@ function parseWith<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new UnknownPayloadError(what, value, parsed.error);
   return parsed.data;
+}
+
+/** An optional column of the current version, without its `v`; null when absent or of another version. */
+function parseCurrentOrNull<T extends { v: number }>(
+  schema: z.ZodType<T>,
+  payload: unknown,
+): Omit<T, "v"> | null {
+  if (payload === null || payload === undefined) return null;
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) return null;
+  const { v: _version, ...value } = parsed.data;
+  return value;
 }
 
 /** The event log's payload column: the card of a handoff event, the list row of a session event. */
@@ -243,11 +264,7 @@ export function toAssessmentPayload(assessment: TAssessment) {
 
 /** null when there is none yet, or a version this code cannot read wrote it (shown as not assessed). */
 export function parseAssessmentPayload(payload: unknown): TAssessment | null {
-  if (payload === null || payload === undefined) return null;
-  const parsed = ZAssessment.extend(ZCurrent).safeParse(payload);
-  if (!parsed.success) return null;
-  const { v: _version, ...assessment } = parsed.data;
-  return assessment;
+  return parseCurrentOrNull(ZAssessment.extend(ZCurrent), payload);
 }
 
 /** The handoff's briefing column. */
@@ -257,14 +274,10 @@ export function toBriefingPayload(briefing: TStoredBriefing) {
 
 /** null when none was stored, or a version this code cannot read wrote it (written from the snapshot instead). */
 export function parseBriefingPayload(payload: unknown): TStoredBriefing | null {
-  if (payload === null || payload === undefined) return null;
-  const parsed = ZBriefing.extend(ZCurrent).safeParse(payload);
-  if (!parsed.success) return null;
-  const { v: _version, ...briefing } = parsed.data;
-  return briefing;
+  return parseCurrentOrNull(ZBriefing.extend(ZCurrent), payload);
 }
 
-/** Messages on the bus (events and presence): a MessageParser for @handoff/bus. */
+/** Messages on the bus (events, presence, revoked logins): a MessageParser for @handoff/bus. */
 export function parseEscalationBusMessage(value: unknown): TBusMessage {
   return parseWith(ZBusMessage, "A bus message", value);
 }

@@ -7,25 +7,29 @@ import {
   listQueue,
   regenerateBriefing,
   releaseHandoff,
-} from "../services/handoff-service.ts";
+} from "../services/handoffs/handoff-service.ts";
 import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
 
 export const handoffRouter = router({
   park: engineerProcedure
+    .meta({ tokenScope: "escalate" })
     .input(ZParkInput)
     .mutation(({ ctx, input }) =>
       createHandoff(ctx.deps, ctx.viewer, { ...input, intent: "park", priority: "normal" }),
     ),
 
   escalate: engineerProcedure
+    .meta({ tokenScope: "escalate" })
     .input(ZEscalateInput)
     .mutation(({ ctx, input }) => createHandoff(ctx.deps, ctx.viewer, { ...input, intent: "escalate" })),
 
   claim: engineerProcedure
+    .meta({ tokenScope: "claim" })
     .input(ZHandoffIdInput)
     .mutation(({ ctx, input }) => claimHandoff(ctx.deps, ctx.viewer, input.handoffId)),
 
   release: engineerProcedure
+    .meta({ tokenScope: "claim" })
     .input(ZHandoffIdInput)
     .mutation(({ ctx, input }) =>
       releaseHandoff(

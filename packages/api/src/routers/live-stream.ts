@@ -1,11 +1,10 @@
 // A live subscription served through tRPC: a slot under the stream caps and its login watched for
-// as long as it runs (see live-stream-slot.ts), and one signal that ends its source when the client
+// as long as it runs (deps.live.holdSlot), and one signal that ends its source when the client
 // goes, the login is lost or the generator is left.
 import type { Context } from "../context.ts";
 import { AppError } from "../domain/app-error.ts";
 import type { TRole } from "../schemas/enums.ts";
-import type { TAuthedViewer } from "../services/auth-service.ts";
-import { holdLiveStreamSlot } from "../services/stream/live-stream-slot.ts";
+import type { TAuthedViewer } from "../services/auth/auth-service.ts";
 import { toTRPCError } from "../trpc.ts";
 
 export async function* liveStream<T>(
@@ -18,7 +17,7 @@ export async function* liveStream<T>(
   const stream = new AbortController();
   let lostReason: AppError | null = null;
   const slot = asTRPCError(() =>
-    holdLiveStreamSlot(deps, {
+    deps.live.holdSlot({
       authToken: transport.authToken,
       viewer,
       socket: transport.socketStreams,

@@ -1,4 +1,5 @@
 import { ZPolicyUpdateInput } from "../schemas/inputs.ts";
+import { auditSourceOf } from "../services/audit/record-audit.ts";
 import { getPolicy, updatePolicy } from "../services/policy/policy-store.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
@@ -8,5 +9,5 @@ export const policyRouter = router({
 
   update: adminProcedure
     .input(ZPolicyUpdateInput)
-    .mutation(({ ctx, input }) => updatePolicy(ctx.deps, ctx.viewer.accountId, input)),
+    .mutation(({ ctx, input }) => updatePolicy(ctx.deps, ctx.viewer.accountId, input, auditSourceOf(ctx))),
 });

@@ -11,7 +11,7 @@ export const presenceRouter = router({
     const { deps, viewer } = ctx;
     yield* liveStream(ctx, signal, "engineer", async function* (stream) {
       const target = await findPresenceTarget(deps.prisma, viewer.accountId, input);
-      const views = deps.presence.view({
+      const views = deps.live.presence.view({
         accountId: viewer.accountId,
         viewer: { id: viewer.id, name: viewer.name },
         target,
@@ -23,7 +23,7 @@ export const presenceRouter = router({
 
   onChange: engineerProcedure.subscription(async function* ({ ctx, signal }) {
     yield* liveStream(ctx, signal, "engineer", (stream) =>
-      ctx.deps.presence.watch({ accountId: ctx.viewer.accountId, signal: stream }),
+      ctx.deps.live.presence.watch({ accountId: ctx.viewer.accountId, signal: stream }),
     );
   }),
 });

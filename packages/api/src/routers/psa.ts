@@ -1,6 +1,8 @@
 import { ZPsaNotesInput, ZPsaUpdateInput } from "../schemas/psa.ts";
+import { auditSourceOf } from "../services/audit/record-audit.ts";
 import {
   getPsaConnection,
+  listHaloOutcomes,
   removePsaConnection,
   savePsaConnection,
   testPsaConnection,
@@ -15,11 +17,13 @@ export const psaRouter = router({
 
   update: adminProcedure
     .input(ZPsaUpdateInput)
-    .mutation(({ ctx, input }) => savePsaConnection(ctx.deps, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => savePsaConnection(ctx.deps, ctx.viewer, input, auditSourceOf(ctx))),
 
   test: adminProcedure.mutation(({ ctx }) => testPsaConnection(ctx.deps, ctx.viewer)),
 
-  remove: adminProcedure.mutation(({ ctx }) => removePsaConnection(ctx.deps, ctx.viewer)),
+  haloOutcomes: adminProcedure.query(({ ctx }) => listHaloOutcomes(ctx.deps, ctx.viewer)),
+
+  remove: adminProcedure.mutation(({ ctx }) => removePsaConnection(ctx.deps, ctx.viewer, auditSourceOf(ctx))),
 
   notes: authedProcedure
     .input(ZPsaNotesInput)

@@ -8,10 +8,14 @@ import {
   ZSessionReopenInput,
   ZSessionResolveInput,
   ZSessionSetBranchInput,
+  ZSessionSimilarInput,
+  ZSessionSimilarVerdictInput,
   ZSessionUpdateInput,
 } from "../schemas/inputs.ts";
-import { listKnownDomains, listSessions } from "../services/session-list.ts";
-import { createSession, getSession } from "../services/session-service.ts";
+import { findSimilarSessions } from "../services/knowledge/similar-sessions.ts";
+import { setSimilarVerdict } from "../services/knowledge/similar-verdicts.ts";
+import { listKnownDomains, listSessions } from "../services/sessions/session-list.ts";
+import { createSession, getSession } from "../services/sessions/session-service.ts";
 import {
   addSessionEntry,
   openSessionBranch,
@@ -19,7 +23,7 @@ import {
   resolveSession,
   setSessionBranch,
   updateSession,
-} from "../services/session-workspace.ts";
+} from "../services/sessions/session-workspace.ts";
 import { authedProcedure, engineerProcedure, router } from "../trpc.ts";
 
 // Changes are ENGINEER+ here; the services add the holder rule (the holder or ADMIN+).
@@ -35,6 +39,14 @@ export const sessionRouter = router({
   byId: authedProcedure
     .input(ZSessionByIdInput)
     .query(({ ctx, input }) => getSession(ctx.deps.prisma, ctx.viewer, input.sessionId)),
+
+  similar: authedProcedure.input(ZSessionSimilarInput).query(async ({ ctx, input }) => ({
+    items: await findSimilarSessions(ctx.deps.prisma, ctx.viewer, input.sessionId, input.limit),
+  })),
+
+  similarVerdict: engineerProcedure
+    .input(ZSessionSimilarVerdictInput)
+    .mutation(({ ctx, input }) => setSimilarVerdict(ctx.deps.prisma, ctx.viewer, input)),
 
   create: engineerProcedure
     .input(ZSessionCreateInput)

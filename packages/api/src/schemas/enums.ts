@@ -1,7 +1,7 @@
 // Enum values as they travel over the API: lowercase words (DESIGN.md), mapped to and from
 // the database's uppercase Prisma enums in one place (../domain/enum-mapping.ts).
 import { z } from "zod";
-import { HANDOFF_PRIORITIES } from "./constants.ts";
+import { HANDOFF_PRIORITIES } from "../shared/constants.ts";
 
 export const ZRole = z.enum(["owner", "admin", "engineer", "viewer"]);
 export type TRole = z.infer<typeof ZRole>;

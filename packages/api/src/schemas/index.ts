@@ -1,8 +1,9 @@
-export * from "./constants.ts";
+export * from "./api-tokens.ts";
+export * from "./audit.ts";
 export * from "./enums.ts";
-export * from "./event-id.ts";
 export * from "./inputs.ts";
 export type * from "./outputs.ts";
 export * from "./psa.ts";
-export * from "./relative-time.ts";
-export * from "./sla.ts";
+export * from "./sso.ts";
+export * from "./two-factor.ts";
+export * from "./webhooks.ts";

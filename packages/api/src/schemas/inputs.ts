@@ -1,7 +1,8 @@
 // Input schemas of every procedure. Imports nothing from the server side. The web app does not
 // load them (zod stays out of the browser): it shows the field messages the server answers with.
 import { z } from "zod";
-import { HANDOFF_PRIORITIES, LIMITS } from "./constants.ts";
+import { HANDOFF_PRIORITIES, LIMITS } from "../shared/constants.ts";
+import { POLICY_LIMITS } from "../shared/sla.ts";
 import {
   ZBranchStatus,
   ZConfidenceTier,
@@ -12,7 +13,6 @@ import {
   ZSessionScope,
   ZSessionStatus,
 } from "./enums.ts";
-import { POLICY_LIMITS } from "./sla.ts";
 
 const ZId = z.string().trim().min(1, "An id is required").max(64, "That id is too long");
 
@@ -85,6 +85,19 @@ export const ZSessionListInput = z
 export type TSessionListInput = z.input<typeof ZSessionListInput>;
 
 export const ZSessionByIdInput = z.object({ sessionId: ZId });
+
+/** The account's resolved sessions most like this one, best first. */
+export const ZSessionSimilarInput = z.object({
+  sessionId: ZId,
+  limit: z.number().int().min(1).max(LIMITS.similarSessions).default(5),
+});
+
+/** A verdict on one match of session.similar; null takes the viewer's verdict back. */
+export const ZSessionSimilarVerdictInput = z.object({
+  sessionId: ZId,
+  matchedSessionId: ZId,
+  verdict: z.enum(["this_was_it", "not_related"]).nullable(),
+});
 
 export const ZSessionDomainsInput = z
   .object({ limit: z.number().int().min(1).max(200).default(50) })
@@ -313,15 +326,40 @@ const ZInviteToken = z.string().trim().min(16, "That invitation link is incomple
 
 export const ZInvitationInput = z.object({ token: ZInviteToken });
 
+/** The app's password rules, for every password someone chooses (invitation, first owner, change, reset). */
+export const ZNewPassword = z
+  .string()
+  .min(LIMITS.newPasswordMin, `Choose a password of at least ${LIMITS.newPasswordMin} characters`)
+  .max(LIMITS.password, `A password can be at most ${LIMITS.password} characters`);
+
 export const ZAcceptInviteInput = z.object({
   token: ZInviteToken,
-  password: z
-    .string()
-    .min(LIMITS.newPasswordMin, `Choose a password of at least ${LIMITS.newPasswordMin} characters`)
-    .max(LIMITS.password, `A password can be at most ${LIMITS.password} characters`),
+  password: ZNewPassword,
   mode: z.enum(["cookie", "token"]).default("cookie"),
 });
 export type TAcceptInviteInput = z.input<typeof ZAcceptInviteInput>;
+
+// ---- passwords: change, and reset by email ---------------------------------------------------
+
+export const ZChangePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password").max(LIMITS.password),
+    newPassword: ZNewPassword,
+  })
+  .refine((input) => input.newPassword !== input.currentPassword, {
+    path: ["newPassword"],
+    message: "Choose a new password, not your current one",
+  });
+export type TChangePasswordInput = z.input<typeof ZChangePasswordInput>;
+
+export const ZRequestPasswordResetInput = z.object({ email: ZEmail });
+export type TRequestPasswordResetInput = z.input<typeof ZRequestPasswordResetInput>;
+
+export const ZResetPasswordInput = z.object({
+  token: z.string().trim().min(16, "That password reset link is incomplete").max(200),
+  password: ZNewPassword,
+});
+export type TResetPasswordInput = z.input<typeof ZResetPasswordInput>;
 
 /** presence.view: the page being looked at, a handoff's or a session's. */
 export const ZPresenceViewInput = z.union([
@@ -381,3 +419,23 @@ export const ZPolicyUpdateInput = z
     }
   });
 export type TPolicyUpdateInput = z.input<typeof ZPolicyUpdateInput>;
+
+/** The first account and its owner (the command line's `handoff setup` checks the same rules). */
+export const ZFirstOwnerInput = z.object({
+  accountName: ZTitle("The account name", {
+    min: 1,
+    max: LIMITS.accountName,
+    tooShort: "Name the account (your company)",
+  }),
+  name: ZTitle("Your name", { min: 1, max: LIMITS.personName, tooShort: "Enter your name" }),
+  email: ZEmail,
+  password: ZNewPassword,
+});
+export type TFirstOwnerInput = z.input<typeof ZFirstOwnerInput>;
+
+/** setup.complete: the first owner, with the setup code from the server's log. */
+export const ZSetupInput = ZFirstOwnerInput.extend({
+  code: z.string().trim().min(1, "Enter the setup code from the server's log").max(40),
+  mode: z.enum(["cookie", "token"]).default("cookie"),
+});
+export type TSetupInput = z.input<typeof ZSetupInput>;

@@ -61,6 +61,8 @@ export type TAssessmentSummary = {
   risk: TAssessmentLevel;
   confidence: TAssessmentLevel;
   source: TWrittenBy;
+  /** The account's resolved sessions the assessment drew on (see session.similar), best first. */
+  priorSessions: Array<{ sessionId: string; problemSummary: string }>;
 };
 
 /** What the language model (or, without one, rules) made of an escalated session. Plain text throughout. */
@@ -162,6 +164,26 @@ export type TSessionSummary = TSessionFacts & {
   updatedAt: string;
 };
 
+/** A verdict on a similar session: it was the answer, or it only shares words. */
+export type TSimilarVerdict = "this_was_it" | "not_related";
+
+/** A resolved session of the account like another one, with what fixed it (session.similar). */
+export type TSimilarSession = {
+  sessionId: string;
+  problemSummary: string;
+  problemDomain: string;
+  /** Who resolved it (null: the resolver's account was deleted). */
+  resolvedBy: TPersonRef | null;
+  resolvedAt: string;
+  resolution: string | null;
+  /** The branch marked resolved, if any: what fixed it. */
+  fix: { label: string; outcome: string | null } | null;
+  /** Higher is closer; only comparable within one answer. */
+  score: number;
+  /** The viewer's own verdict on this match, if any. */
+  verdict: TSimilarVerdict | null;
+};
+
 export type TSessionEntry = {
   id: string;
   branchId: string | null;
@@ -195,7 +217,17 @@ export type TSessionDetail = TSessionSummary & {
   claimedHandoff: { id: string; claimedBy: TPersonRef; claimedAt: string } | null;
 };
 
-export type TSessionPage = { items: TSessionSummary[]; nextCursor: string | null };
+/** Text with the parts a search matched marked, to render as highlights (never as markup). */
+export type TTextPart = { text: string; isMatch: boolean };
+
+/** A row of session.list; with a search, what matched it (null: nothing to highlight there). */
+export type TSessionListItem = TSessionSummary & {
+  summaryHighlight: TTextPart[] | null;
+  /** The best passage of its steps, notes, lines of enquiry and resolution. */
+  snippet: TTextPart[] | null;
+};
+
+export type TSessionPage = { items: TSessionListItem[]; nextCursor: string | null };
 
 export type TAccountSettings = { id: string; name: string; psaTicketUrlTemplate: string | null };
 

@@ -54,7 +54,7 @@ export const ZPsaHaloInput = z.object({
   provider: z.literal("halopsa"),
   /** The resource server without /api, e.g. https://acme.halopsa.com. */
   baseUrl: ZPsaUrl("Halo address"),
-  /** The authorisation server; empty means `<baseUrl>/auth`. */
+  /** The authorisation server; empty means the one the instance names (GET /api/authinfo). */
   authUrl: ZPsaUrl("authorisation server")
     .optional()
     .or(z.literal("").transform(() => undefined)),
@@ -67,6 +67,17 @@ export const ZPsaHaloInput = z.object({
     .optional(),
   clientId: ZField("client id", 128),
   clientSecret: ZSecretField("client secret"),
+  /**
+   * The outcome Handoff's notes get, picked from the instance's list (psa.haloOutcomes); null =
+   * "Private Note", left out = the stored one.
+   */
+  noteOutcome: z
+    .object({
+      id: z.number().int().positive(),
+      name: z.string().trim().min(1, "Pick an outcome").max(64, "The outcome can be at most 64 characters"),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const ZPsaUpdateInput = z.discriminatedUnion("provider", [ZPsaConnectWiseInput, ZPsaHaloInput], {
@@ -83,7 +94,17 @@ export type TPsaProvider = "connectwise" | "halopsa";
 
 export type TPsaConnectionSettings =
   | { provider: "connectwise"; siteUrl: string; companyId: string; publicKey: string; clientId: string }
-  | { provider: "halopsa"; baseUrl: string; authUrl: string | null; tenant: string | null; clientId: string };
+  | {
+      provider: "halopsa";
+      baseUrl: string;
+      authUrl: string | null;
+      tenant: string | null;
+      clientId: string;
+      noteOutcome: THaloOutcome | null;
+    };
+
+/** One of a Halo instance's action outcomes. */
+export type THaloOutcome = { id: number; name: string };
 
 export type TPsaTestResult = { at: string; isOk: boolean; message: string };
 

@@ -1,4 +1,4 @@
-// The behaviour every EscalationBus must have, run against each implementation by its own test file.
+// The behaviour every Bus must have, run against each implementation by its own test file.
 // Each case publishes on `publisher` and listens on `subscriber`: the same bus for memory, two replicas
 // for Redis, so every case also proves cross-replica delivery there.
 
@@ -23,7 +23,7 @@ export type BusHarness = {
   leakCycles: number;
 };
 
-const WAIT = { timeout: 5_000, interval: 5 };
+const WAIT = { timeout: 15_000, interval: 5 };
 
 /** Polls until `isDone()`; plain code rather than vi.waitFor so the leak test's heap reflects the bus only. */
 async function until(isDone: () => boolean | Promise<boolean>, what: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Test helpers for every package that touches the database ("@handoff/db/testing").
 
+export { hashSlowToCheck } from "./slow-password.ts";
 export {
   resolveTestDatabaseTargets,
   type TestDatabaseTarget,

@@ -11,7 +11,11 @@ import { createDatabase, type Database } from "../create-database.ts";
 import { defaultMigrationsDir, migrate, readMigrations } from "../migrator.ts";
 import { type TestDatabaseTarget, testDatabaseUrl } from "./targets.ts";
 
-export type CreateTestDatabaseOptions = { migrationsDir?: string };
+export type CreateTestDatabaseOptions = {
+  migrationsDir?: string;
+  /** As createDatabase's: hears each statement's time. */
+  onQuery?: (durationMs: number) => void;
+};
 
 /** Where it lives, so a test can point another process or a second connection at it. */
 export type TestDatabase = Database &
@@ -25,7 +29,9 @@ export async function createTestDatabase(
   options: CreateTestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
-  return target === "pglite" ? createPgliteCopy(migrationsDir) : createPostgresDatabase(migrationsDir);
+  return target === "pglite"
+    ? createPgliteCopy(migrationsDir, options.onQuery)
+    : createPostgresDatabase(migrationsDir, options.onQuery);
 }
 
 /** An empty (unmigrated) database, for tests of the migrator itself. */
@@ -66,9 +72,12 @@ async function copyPgliteTemplate(migrationsDir: string | null): Promise<string>
   return dataDir;
 }
 
-async function createPgliteCopy(migrationsDir: string | null): Promise<TestDatabase> {
+async function createPgliteCopy(
+  migrationsDir: string | null,
+  onQuery?: (durationMs: number) => void,
+): Promise<TestDatabase> {
   const dataDir = await copyPgliteTemplate(migrationsDir);
-  const database = withCleanup(await createDatabase({ dataDir }), () =>
+  const database = withCleanup(await createDatabase({ dataDir, onQuery }), () =>
     rm(dataDir, { recursive: true, force: true }),
   );
   return { ...database, kind: "pglite", dataDir };
@@ -107,7 +116,10 @@ async function ensurePgliteTemplate(migrationsDir: string | null): Promise<strin
   return templateDir;
 }
 
-async function createPostgresDatabase(migrationsDir: string | null): Promise<TestDatabase> {
+async function createPostgresDatabase(
+  migrationsDir: string | null,
+  onQuery?: (durationMs: number) => void,
+): Promise<TestDatabase> {
   const serverUrl = testDatabaseUrl();
   const name = `handoff_test_${randomBytes(6).toString("hex")}`;
   // A migrated database is cloned from a migrated template (CREATE DATABASE … TEMPLATE), which
@@ -116,7 +128,7 @@ async function createPostgresDatabase(migrationsDir: string | null): Promise<Tes
   await withAdminClient(serverUrl, (admin) =>
     admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`),
   );
-  return openPostgresDatabase(serverUrl, name);
+  return openPostgresDatabase(serverUrl, name, onQuery);
 }
 
 function databaseUrlFor(serverUrl: string, name: string): string {
@@ -125,12 +137,16 @@ function databaseUrlFor(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-async function openPostgresDatabase(serverUrl: string, name: string): Promise<TestDatabase> {
+async function openPostgresDatabase(
+  serverUrl: string,
+  name: string,
+  onQuery?: (durationMs: number) => void,
+): Promise<TestDatabase> {
   const dropDatabase = () =>
     withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   const databaseUrl = databaseUrlFor(serverUrl, name);
   return {
-    ...withCleanup(await createDatabase({ databaseUrl }), dropDatabase),
+    ...withCleanup(await createDatabase({ databaseUrl, onQuery }), dropDatabase),
     kind: "postgres",
     databaseUrl,
   };

@@ -3,7 +3,7 @@
 import type { PrismaClient } from "@handoff/db";
 import { AppError, isUniqueViolation } from "../../domain/app-error.ts";
 import type { TTeamSummary } from "../../schemas/outputs.ts";
-import type { TAuthedViewer } from "../auth-service.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
 
 type TActor = Pick<TAuthedViewer, "accountId">;
 

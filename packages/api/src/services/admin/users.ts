@@ -1,17 +1,19 @@
 // The account's users as an ADMIN manages them: list, invite (a one-time link by durable email),
 // change role / senior flag / team / name, deactivate and reactivate. Deactivating ends the user's
 // logins in the same transaction, so their next request is refused; live streams end at the next
-// login re-check (services/login-watch.ts). Never lets an ADMIN touch an OWNER or anyone act on
+// login re-check (services/auth/login-watch.ts). Never lets an ADMIN touch an OWNER or anyone act on
 // their own role or activity, and never reveals another account's users (NOT_FOUND).
 import { createHash, randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient, Role } from "@handoff/db";
-import type { ApiDeps } from "../../context.ts";
+import type { CoreDeps } from "../../core-deps.ts";
 import { AppError, isUniqueViolation } from "../../domain/app-error.ts";
 import { roleToApi } from "../../domain/enum-mapping.ts";
 import { hasRoleAtLeast } from "../../domain/roles.ts";
 import type { TRole } from "../../schemas/enums.ts";
 import type { TUserStatus, TUserSummary } from "../../schemas/outputs.ts";
-import type { TAuthedViewer } from "../auth-service.ts";
+import { recordAudit, type TAuditSource } from "../audit/record-audit.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
+import { announceLoginsRevoked } from "../auth/login-revocations.ts";
 import { enqueueJobs } from "../jobs/job-queue.ts";
 import { inviteUrl, sendEmailJob } from "../notifications/email-jobs.ts";
 
@@ -109,10 +111,11 @@ export type TInviteInput = {
  * a fresh link and withdraws the old one.
  */
 export async function inviteUser(
-  deps: Pick<ApiDeps, "prisma" | "jobs" | "appOrigin">,
+  deps: Pick<CoreDeps, "prisma" | "jobs"> & { appOrigin: string; isEmailDelivered: boolean },
   actor: TActor,
   input: TInviteInput,
-): Promise<{ user: TUserSummary; inviteUrl: string }> {
+  source: TAuditSource,
+): Promise<{ user: TUserSummary; inviteUrl: string; isEmailed: boolean }> {
   assertMayManage(actor, null, input.role);
   assertSeniorFlag(input.role, input.isSeniorTech);
   const token = randomBytes(32).toString("base64url");
@@ -125,7 +128,8 @@ export async function inviteUser(
   try {
     const user = await deps.prisma.$transaction(async (tx) => {
       await assertTeamInAccount(tx, actor, fields.teamId);
-      const existing = await tx.user.findUnique({ where: { email: input.email }, include: userInclude });
+      const found = await tx.user.findUnique({ where: { email: input.email }, include: userInclude });
+      const existing = await releaseUnjoinedElsewhere(tx, actor, found);
       let userId: string;
       if (!existing) {
         const created = await tx.user.create({
@@ -141,17 +145,14 @@ export async function inviteUser(
       } else {
         const hasJoined = existing.active || existing.passwordHash !== "";
         if (existing.accountId !== actor.accountId || existing.deletedAt !== null) {
-          throw new AppError("CONFLICT", "That email already has a Handoff login.");
+          throw new AppError("CONFLICT", CANNOT_INVITE);
         }
         if (hasJoined) {
           throw new AppError("CONFLICT", `${existing.name} is already a user of this account.`);
         }
         assertMayManage(actor, existing, input.role);
         await tx.user.update({ where: { id: existing.id }, data: fields });
-        await tx.invite.updateMany({
-          where: { userId: existing.id, acceptedAt: null, revokedAt: null },
-          data: { revokedAt: new Date() },
-        });
+        await revokeOpenInvites(tx, source, existing, "replaced");
         userId = existing.id;
       }
       const invite = await tx.invite.create({
@@ -173,16 +174,62 @@ export async function inviteUser(
         },
       });
       await enqueueJobs(tx, [sendEmailJob(notification, token)]);
+      await recordAudit(tx, source, {
+        action: "invitation.sent",
+        target: { type: "user", id: userId, label: input.email },
+        details: { role: input.role, expiresAt: invite.expiresAt.toISOString() },
+      });
       return tx.user.findUniqueOrThrow({ where: { id: userId }, include: userInclude });
     });
     deps.jobs.kick();
-    return { user: toUserSummary(user), inviteUrl: inviteUrl(deps.appOrigin, token) };
+    return {
+      user: toUserSummary(user),
+      inviteUrl: inviteUrl(deps.appOrigin, token),
+      isEmailed: deps.isEmailDelivered,
+    };
   } catch (error) {
     // Two admins inviting one new email at the same moment: the second sees the first's user.
-    if (isUniqueViolation(error))
-      throw new AppError("CONFLICT", "That email was just invited by someone else.");
+    if (isUniqueViolation(error)) throw new AppError("CONFLICT", CANNOT_INVITE);
     throw error;
   }
+}
+
+/** Says nothing of where the email is known: an admin must not learn who uses Handoff elsewhere. */
+const CANNOT_INVITE = "This email cannot be invited.";
+
+/**
+ * Sign-in is by email, so an email is one user across all accounts; but someone another account
+ * invited who never joined does not hold their email: that user (and its invitation, pending or
+ * expired, whose link stops working) is removed, and this invitation makes a fresh one. Returns
+ * the user who still holds the email, if any.
+ */
+async function releaseUnjoinedElsewhere<
+  T extends { id: string; accountId: string; active: boolean; passwordHash: string; deletedAt: Date | null },
+>(tx: Pick<PrismaClient, "user">, actor: TActor, found: T | null): Promise<T | null> {
+  if (!found || found.accountId === actor.accountId) return found;
+  const hasJoined = found.active || found.passwordHash !== "" || found.deletedAt !== null;
+  if (hasJoined) return found;
+  await tx.user.delete({ where: { id: found.id } });
+  return null;
+}
+
+/** Withdraws the user's open invitation links, with an audit row when there was one. */
+async function revokeOpenInvites(
+  tx: Prisma.TransactionClient,
+  source: TAuditSource,
+  user: { id: string; email: string },
+  reason: "replaced" | "deactivated",
+) {
+  const { count } = await tx.invite.updateMany({
+    where: { userId: user.id, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  if (count === 0) return;
+  await recordAudit(tx, source, {
+    action: "invitation.revoked",
+    target: { type: "user", id: user.id, label: user.email },
+    details: { reason },
+  });
 }
 
 export function hashInviteToken(token: string): string {
@@ -201,6 +248,7 @@ export async function updateUser(
   prisma: PrismaClient,
   actor: TActor,
   input: TUserUpdate,
+  source: TAuditSource,
 ): Promise<TUserSummary> {
   return prisma.$transaction(async (tx) => {
     const target = await findUserInAccount(tx, actor, input.userId);
@@ -223,43 +271,64 @@ export async function updateUser(
       },
       include: userInclude,
     });
+    if (updated.role !== target.role) {
+      await recordAudit(tx, source, {
+        action: "user.role_changed",
+        target: { type: "user", id: target.id, label: target.email },
+        details: { from: roleToApi(target.role), to: roleToApi(updated.role) },
+      });
+    }
     return toUserSummary(updated);
   });
 }
 
 /**
  * Deactivates a user: inactive, every login deleted and any open invitation withdrawn, in one
- * transaction. Their HTTP calls are refused at once; their live streams end at the next re-check.
+ * transaction. Their HTTP calls are refused at once, and their WebSockets are closed on every
+ * replica once it commits (the ended logins announced on the bus).
  */
 export async function deactivateUser(
-  prisma: PrismaClient,
+  deps: Pick<CoreDeps, "prisma" | "bus" | "logger">,
   actor: TActor,
   userId: string,
+  source: TAuditSource,
 ): Promise<TUserSummary> {
-  return prisma.$transaction(async (tx) => {
+  const { summary, endedLogins } = await deps.prisma.$transaction(async (tx) => {
     const target = await findUserInAccount(tx, actor, userId);
     if (target.id === actor.id) {
       throw new AppError("FORBIDDEN", "You can't deactivate yourself: ask another admin or the owner.");
     }
     assertMayManage(actor, target, undefined);
-    await tx.authSession.deleteMany({ where: { userId: target.id } });
-    await tx.invite.updateMany({
-      where: { userId: target.id, acceptedAt: null, revokedAt: null },
-      data: { revokedAt: new Date() },
+    const endedLogins = await tx.authSession.findMany({
+      where: { userId: target.id },
+      select: { tokenHash: true },
     });
+    await tx.authSession.deleteMany({ where: { userId: target.id } });
+    await revokeOpenInvites(tx, source, target, "deactivated");
     const updated = await tx.user.update({
       where: { id: target.id },
       data: { active: false },
       include: userInclude,
     });
-    return toUserSummary(updated);
+    await recordAudit(tx, source, {
+      action: "user.deactivated",
+      target: { type: "user", id: target.id, label: target.email },
+      details: { endedLogins: endedLogins.length },
+    });
+    return { summary: toUserSummary(updated), endedLogins };
   });
+  announceLoginsRevoked(
+    deps,
+    endedLogins.map((login) => login.tokenHash),
+  );
+  return summary;
 }
 
 export async function reactivateUser(
   prisma: PrismaClient,
   actor: TActor,
   userId: string,
+  source: TAuditSource,
 ): Promise<TUserSummary> {
   return prisma.$transaction(async (tx) => {
     const target = await findUserInAccount(tx, actor, userId);
@@ -274,6 +343,10 @@ export async function reactivateUser(
       where: { id: target.id },
       data: { active: true },
       include: userInclude,
+    });
+    await recordAudit(tx, source, {
+      action: "user.reactivated",
+      target: { type: "user", id: target.id, label: target.email },
     });
     return toUserSummary(updated);
   });

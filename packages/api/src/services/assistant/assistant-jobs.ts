@@ -6,9 +6,10 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
-import type { ApiDeps } from "../../context.ts";
+import type { CoreDeps } from "../../core-deps.ts";
 import { AppError } from "../../domain/app-error.ts";
 import { intentToApi, priorityToApi } from "../../domain/enum-mapping.ts";
+import { handoffNotFound } from "../../domain/handoff-not-found.ts";
 import {
   parseAssessmentPayload,
   parseBriefingPayload,
@@ -16,27 +17,27 @@ import {
   toAssessmentPayload,
   toBriefingPayload,
 } from "../../domain/payload-contracts.ts";
-import type { TAssessment } from "../../schemas/outputs.ts";
-import { writeBriefing } from "../briefing.ts";
-import { appendEscalationEvents } from "../event-log.ts";
-import { publishInBackground } from "../event-publisher.ts";
-import { handoffCardInclude, type THandoffWithCardRelations, toHandoffCard } from "../handoff-card.ts";
+import type { TAssessment, TSimilarSession } from "../../schemas/outputs.ts";
+import { writeBriefing } from "../handoffs/briefing.ts";
+import { appendEscalationEvents } from "../handoffs/event-log.ts";
+import { publishInBackground } from "../handoffs/event-publisher.ts";
+import {
+  handoffCardInclude,
+  type THandoffWithCardRelations,
+  toHandoffCard,
+} from "../handoffs/handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
+import { findSimilarSessions } from "../knowledge/similar-sessions.ts";
 import { releaseNoteAwaitingAssessment } from "../psa/psa-notes.ts";
-import { lockSessionRow } from "../session-change.ts";
-import type { LanguageModelClient, TModelOutcome, TSessionForModel } from "./language-model.ts";
+import { lockSessionRow } from "../sessions/session-change.ts";
+import type { TAssistant, TModelOutcome, TSessionForModel } from "./language-model.ts";
 import { assessByRules } from "./rules-assessment.ts";
 
 export const ASSESS_JOB = "handoff.assess";
 export const BRIEF_JOB = "handoff.brief";
-
-/** What writes assessments and briefings: the configured model, or (null) rules alone. */
-export type TAssistant = {
-  model: LanguageModelClient | null;
-  /** false: escalations get no assessment at all (no job, no `handoff.assessed`). */
-  isAssessing: boolean;
-};
+/** Matches read for an assessment; it quotes the close ones among them (see prior-resolutions.ts). */
+const SIMILAR_TO_READ = 5;
 
 const ZHandoffPayload = z.object({ handoffId: z.string() });
 
@@ -95,14 +96,11 @@ export async function requestBriefing(
   handoffId: string,
 ): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
-    const handoff = await tx.handoff.findUnique({
-      where: { id: handoffId },
+    const handoff = await tx.handoff.findFirst({
+      where: { id: handoffId, accountId: viewer.accountId },
       select: { id: true, accountId: true, sessionId: true, claimedById: true },
     });
-    if (!handoff) throw new AppError("NOT_FOUND", "No handoff with that id.");
-    if (handoff.accountId !== viewer.accountId) {
-      throw new AppError("FORBIDDEN", "That handoff belongs to another account.");
-    }
+    if (!handoff) throw handoffNotFound();
     // Serialised with claims and releases of the same session, so the claimer checked is current.
     await lockSessionRow(tx, viewer.accountId, handoff.sessionId);
     const { claimedById } = await tx.handoff.findUniqueOrThrow({
@@ -122,7 +120,7 @@ export async function requestBriefing(
 }
 
 export function createAssistantJobHandlers(
-  options: Pick<ApiDeps, "prisma" | "bus" | "logger"> & { assistant: TAssistant; attempts?: number },
+  options: Pick<CoreDeps, "prisma" | "bus" | "logger"> & { assistant: TAssistant; attempts?: number },
 ): TJobHandlers {
   const { prisma, assistant } = options;
   const maxAttempts = options.attempts ?? 4;
@@ -130,15 +128,12 @@ export function createAssistantJobHandlers(
   /** The model's answer, or a retry to ask for, or null: the rules write it. */
   function settle<T>(outcome: TModelOutcome<T>, job: TJobRun): { value: T } | { retry: TJobResult } | null {
     if (outcome.ok) return { value: outcome.value };
+    // The provider's words go to the job (ADMIN+ read it) and the log, never into the assessment.
+    const error = outcome.detail ? `${outcome.error} ${outcome.detail}` : outcome.error;
     if (outcome.isRetryable && !job.isLastAttempt) {
-      return {
-        retry: { ok: false, error: outcome.error, isRetryable: true, retryAfterMs: outcome.retryAfterMs },
-      };
+      return { retry: { ok: false, error, isRetryable: true, retryAfterMs: outcome.retryAfterMs } };
     }
-    options.logger.warn(
-      { jobId: job.id, error: outcome.error },
-      "the model's answer was not used; rules wrote it",
-    );
+    options.logger.warn({ jobId: job.id, error }, "the model's answer was not used; rules wrote it");
     return null;
   }
 
@@ -149,7 +144,13 @@ export function createAssistantJobHandlers(
       include: handoffCardInclude,
     });
     if (!handoff || handoff.assessment !== null) return { ok: true };
-    const input = modelInputOf(handoff);
+    const similar = await findSimilarSessions(
+      prisma,
+      { id: null, accountId: handoff.accountId },
+      handoff.sessionId,
+      SIMILAR_TO_READ,
+    );
+    const input = modelInputOf(handoff, similar);
     const assessedAt = () => new Date().toISOString();
     let assessment: TAssessment;
     const byModel = assistant.model ? await assistant.model.assess(input, job.signal) : null;
@@ -205,7 +206,7 @@ export function createAssistantJobHandlers(
     if (!handoff || parseBriefingPayload(handoff.briefing)?.jobId === job.id) return { ok: true };
     const byModel = assistant.model
       ? await assistant.model.brief(
-          modelInputOf(handoff),
+          modelInputOf(handoff, []),
           parseAssessmentPayload(handoff.assessment),
           job.signal,
         )
@@ -250,8 +251,9 @@ export function createAssistantJobHandlers(
   };
 }
 
-function modelInputOf(handoff: THandoffWithCardRelations): TSessionForModel {
+function modelInputOf(handoff: THandoffWithCardRelations, similar: TSimilarSession[]): TSessionForModel {
   return {
+    similar,
     intent: intentToApi(handoff.intent),
     priority: priorityToApi(handoff.priority),
     notes: handoff.engineerNotes,

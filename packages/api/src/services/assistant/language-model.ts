@@ -4,8 +4,9 @@
 // failure comes back as a value saying whether a retry could help.
 import type { LanguageModel } from "ai";
 import { z } from "zod";
-import type { TAssessment } from "../../schemas/outputs.ts";
+import type { TAssessment, TSimilarSession } from "../../schemas/outputs.ts";
 import { parseRetryAfter } from "../jobs/retry-delay.ts";
+import { citedMatches, closeMatches } from "../knowledge/prior-resolutions.ts";
 import {
   ASSESSMENT_SYSTEM_PROMPT,
   BRIEFING_SYSTEM_PROMPT,
@@ -33,8 +34,10 @@ export type TModelOutcome<T> =
   | { ok: true; value: T }
   | {
       ok: false;
-      /** For people: why the model's answer is not used. */
+      /** For every member: why the model's answer is not used, in Handoff's words only. */
       error: string;
+      /** The provider's own words (which may name an internal host): for the log and ADMIN+'s job list only. */
+      detail: string | null;
       /** A later try may succeed (timeout, 429, 5xx, network); otherwise rules write it now. */
       isRetryable: boolean;
       retryAfterMs: number | null;
@@ -53,6 +56,13 @@ export type LanguageModelClient = {
   ): Promise<TModelOutcome<string>>;
 };
 
+/** What writes assessments and briefings: the configured model, or (null) rules alone. */
+export type TAssistant = {
+  model: LanguageModelClient | null;
+  /** false: escalations get no assessment at all (no job, no `handoff.assessed`). */
+  isAssessing: boolean;
+};
+
 const ZLevel = z.enum(["low", "medium", "high"]);
 
 /** What the model must answer. No length limits in the schema (not every provider enforces them); trimmed after. */
@@ -63,6 +73,11 @@ export const ZModelAssessment = z.object({
   riskReason: z.string().describe("Why that risk, in one sentence."),
   missingInformation: z.array(z.string()).describe("Facts to get before acting that the data does not give."),
   confidence: ZLevel.describe("How sure the likely cause is."),
+  priorSessions: z
+    .array(z.string())
+    .describe(
+      "The ref (P1, P2, …) of each of the team's prior resolutions the answer relies on; empty if none.",
+    ),
 });
 
 const MAX_CHECKS = 6;
@@ -133,7 +148,7 @@ export function createLanguageModelClient(config: TLanguageModelConfig): Languag
         return result.output;
       }, signal);
       if (!outcome.ok) return outcome;
-      const fields = tidy(outcome.value);
+      const fields = tidy(outcome.value, input.similar);
       return fields
         ? { ok: true, value: fields }
         : failure("The model's answer left the likely cause empty.", false);
@@ -183,8 +198,13 @@ async function languageModel(config: TLanguageModelConfig): Promise<LanguageMode
   }
 }
 
-function failure(error: string, isRetryable: boolean, retryAfterMs: number | null = null) {
-  return { ok: false as const, error, isRetryable, retryAfterMs };
+function failure(
+  error: string,
+  isRetryable: boolean,
+  retryAfterMs: number | null = null,
+  detail: string | null = null,
+) {
+  return { ok: false as const, error, isRetryable, retryAfterMs, detail };
 }
 
 /** `ai` is null when the SDK itself could not be loaded. */
@@ -199,14 +219,10 @@ function describeFailure(error: unknown, ai: TAiSdk | null) {
       parseRetryAfter(error.responseHeaders?.["retry-after"]);
     const isRetryable = error.isRetryable || status === 429 || (status !== undefined && status >= 500);
     const what = status === undefined ? "could not be reached" : `answered ${status}`;
-    return failure(
-      `The model's provider ${what}: ${truncate(error.message, 200)}`,
-      isRetryable,
-      retryAfterMs,
-    );
+    return failure(`The model's provider ${what}.`, isRetryable, retryAfterMs, truncate(error.message, 200));
   }
   const message = error instanceof Error ? error.message : String(error);
-  return failure(`The model could not be asked: ${truncate(message, 200)}`, true);
+  return failure("The model could not be asked.", true, null, truncate(message, 200));
 }
 
 function parseMs(value: string | undefined): number | null {
@@ -215,7 +231,10 @@ function parseMs(value: string | undefined): number | null {
 }
 
 /** Trimmed, bounded and non-empty, or null when the answer says nothing. */
-function tidy(answer: z.infer<typeof ZModelAssessment>): TAssessmentFields | null {
+function tidy(
+  answer: z.infer<typeof ZModelAssessment>,
+  similar: TSimilarSession[],
+): TAssessmentFields | null {
   const likelyCause = oneParagraph(answer.likelyCause, MAX_FIELD_CHARS);
   if (!likelyCause) return null;
   const list = (items: string[], max: number) =>
@@ -230,6 +249,7 @@ function tidy(answer: z.infer<typeof ZModelAssessment>): TAssessmentFields | nul
     riskReason: oneParagraph(answer.riskReason, MAX_FIELD_CHARS),
     missingInformation: list(answer.missingInformation, MAX_MISSING),
     confidence: answer.confidence,
+    priorSessions: citedMatches(answer.priorSessions, closeMatches(similar)),
   };
 }
 

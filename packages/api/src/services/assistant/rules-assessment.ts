@@ -1,19 +1,34 @@
 // The assessment written without a language model: rules applied to the snapshot (the line still
-// open, what was ruled out, the domain, the steps). It never guesses a cause it cannot see, so it
-// says what is known and is labelled as rules-written, at low confidence.
+// open, what was ruled out, the domain, the steps) and to the account's resolved sessions most like
+// it. It never guesses a cause it cannot see: the cause it names is what fixed those sessions, with
+// who fixed it and when; without them it says what is known, and that nothing similar was solved.
 import type { THandoffPriority } from "../../schemas/enums.ts";
-import type { TAssessment, TAssessmentLevel, TSessionSnapshot } from "../../schemas/outputs.ts";
+import type {
+  TAssessment,
+  TAssessmentLevel,
+  TSessionSnapshot,
+  TSimilarSession,
+} from "../../schemas/outputs.ts";
+import {
+  closeMatches,
+  likelyCauseFromMatches,
+  toPriorSessionRef,
+  untriedFixes,
+} from "../knowledge/prior-resolutions.ts";
+import { phrase } from "./text-phrase.ts";
 
 export type TAssessmentInput = {
   priority: THandoffPriority;
   notes: string | null;
   snapshot: TSessionSnapshot;
+  /** The account's resolved sessions most like this one (session.similar), best first. */
+  similar: TSimilarSession[];
 };
 
 /** The assessment's fields, without who wrote it and when. */
 export type TAssessmentFields = Pick<
   TAssessment,
-  "likelyCause" | "nextChecks" | "risk" | "riskReason" | "missingInformation" | "confidence"
+  "likelyCause" | "nextChecks" | "risk" | "riskReason" | "missingInformation" | "confidence" | "priorSessions"
 >;
 
 /** A first check per kind of problem, found by words in the session's domain. */
@@ -44,21 +59,29 @@ const DOMAIN_CHECKS: Array<{ words: RegExp; check: string }> = [
     check: "Check the application's logs and recent updates or licence changes",
   },
 ];
+const NOTHING_SIMILAR = "No similar session has been resolved in this account yet.";
 const GENERIC_CHECK = "Reproduce the problem and record the exact error message and when it happens";
 
-export function assessByRules(input: TAssessmentInput): TAssessmentFields {
+export function assessByRules(input: TAssessmentInput, now: number = Date.now()): TAssessmentFields {
   const { snapshot } = input;
+  const matches = closeMatches(input.similar);
+  const known = likelyCauseFromMatches(matches, now);
   const active = snapshot.branches.find((branch) => branch.id === snapshot.activeBranchId) ?? null;
   const open = snapshot.branches.filter((branch) => branch.status === "open" && branch.id !== active?.id);
   const deadEnds = snapshot.branches.filter((branch) => branch.status === "dead_end");
   const domain = snapshot.problemDomain.toLowerCase();
 
   const ruledOut = deadEnds.length > 0 ? ` Ruled out: ${deadEnds.map(describeBranch).join("; ")}.` : "";
-  const likelyCause = active
-    ? `Not known yet; the line still being followed is "${phrase(active.label)}".${ruledOut}`
-    : `Not known yet: no line of enquiry was open for this ${snapshot.problemDomain} problem.${ruledOut}`;
+  const likelyCause = known
+    ? `${known.text}${ruledOut}`
+    : active
+      ? `Not known yet; the line still being followed is "${phrase(active.label)}".${ruledOut} ${NOTHING_SIMILAR}`
+      : `Not known yet: no line of enquiry was open for this ${snapshot.problemDomain} problem.${ruledOut} ${NOTHING_SIMILAR}`;
 
   const nextChecks = [
+    ...untriedFixes(matches, snapshot.branches)
+      .slice(0, 2)
+      .map((fix) => `Try what fixed a similar session: ${fix}`),
     ...(active ? [`Pick up where it stopped: ${phrase(active.label)}`] : []),
     ...open.slice(0, 2).map((branch) => `Finish the open line: ${phrase(branch.label)}`),
     DOMAIN_CHECKS.find((entry) => entry.words.test(domain))?.check ?? GENERIC_CHECK,
@@ -74,7 +97,16 @@ export function assessByRules(input: TAssessmentInput): TAssessmentFields {
       .map((branch) => `What ruled out "${phrase(branch.label)}" (no outcome was recorded)`),
     ...(snapshot.recentMessages.length === 0 ? ["Error messages or logs from the affected system"] : []),
   ];
-  return { likelyCause, nextChecks, risk, riskReason, missingInformation, confidence: "low" };
+  return {
+    likelyCause,
+    nextChecks,
+    risk,
+    riskReason,
+    missingInformation,
+    // The team fixed it this way more than once: worth more than a guess, less than a diagnosis.
+    confidence: known && known.sessions.length > 1 ? "medium" : "low",
+    priorSessions: known ? known.sessions.map(toPriorSessionRef) : [],
+  };
 }
 
 function riskOf(input: TAssessmentInput, deadEnds: number): { risk: TAssessmentLevel; riskReason: string } {
@@ -91,9 +123,4 @@ function riskOf(input: TAssessmentInput, deadEnds: number): { risk: TAssessmentL
 
 function describeBranch(branch: { label: string; outcome: string | null }): string {
   return branch.outcome ? `${phrase(branch.label)} (${phrase(branch.outcome)})` : phrase(branch.label);
-}
-
-/** Free text without its closing full stop, so it can sit inside a sentence. */
-function phrase(text: string): string {
-  return text.trim().replace(/[.;\s]+$/, "");
 }

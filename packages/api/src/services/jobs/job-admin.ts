@@ -2,7 +2,7 @@
 import type { JobStatus, PrismaClient } from "@handoff/db";
 import { AppError } from "../../domain/app-error.ts";
 import type { TJobSummary } from "../../schemas/outputs.ts";
-import type { TAuthedViewer } from "../auth-service.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
 import type { JobWorker } from "./job-worker.ts";
 
 type TViewerRef = Pick<TAuthedViewer, "accountId">;

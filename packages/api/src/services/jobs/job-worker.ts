@@ -5,8 +5,9 @@
 // every handler must be idempotent (at-least-once).
 import { hostname } from "node:os";
 import type { PrismaClient } from "@handoff/db";
-import type { Logger } from "../../context.ts";
+import type { TApiMetrics } from "../../domain/api-metrics.ts";
 import type { Clock } from "../../domain/clock.ts";
+import type { Logger } from "../../domain/logger.ts";
 import { retryDelayMs, type TBackoff } from "./retry-delay.ts";
 
 export type TJobResult =
@@ -62,6 +63,8 @@ export type TJobWorkerOptions = {
    * change that kicked go first. Omitted: it looks at once.
    */
   deferKick?: (look: () => void) => void;
+  /** Counts failed runs for /metrics. */
+  metrics?: Pick<TApiMetrics, "jobFailed">;
 };
 
 type TClaimedJob = { id: string; accountId: string; kind: string; payload: unknown; attempts: number };
@@ -117,6 +120,7 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
       return;
     }
     const isGivingUp = !result.isRetryable || job.attempts >= maxAttempts;
+    options.metrics?.jobFailed(job.kind, isGivingUp);
     if (isGivingUp) {
       logger.warn({ jobId: job.id, kind: job.kind, error: result.error }, "job gave up");
     }

@@ -5,7 +5,7 @@
 import type { Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import type { Clock } from "../../domain/clock.ts";
-import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
+import { handoffCardInclude, toHandoffCard } from "../handoffs/handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { escalationEmail, repageEmail } from "./escalation-email.ts";

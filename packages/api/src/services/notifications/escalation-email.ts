@@ -1,6 +1,6 @@
 // The email a teammate receives when a session is escalated.
 import type { THandoffCard } from "../../schemas/outputs.ts";
-import { formatSpan } from "../../schemas/sla.ts";
+import { formatSpan } from "../../shared/sla.ts";
 import { asHeaderText, escapeHtml } from "./email-text.ts";
 
 export function escalationEmail(

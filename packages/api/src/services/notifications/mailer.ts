@@ -1,6 +1,6 @@
 // Email delivery: Resend when configured, otherwise a mailer that records and sends nothing.
 import { Resend } from "resend";
-import type { Logger } from "../../context.ts";
+import type { Logger } from "../../domain/logger.ts";
 import { parseRetryAfter } from "../jobs/retry-delay.ts";
 
 export type TEmail = { to: string; subject: string; text: string; html: string; idempotencyKey: string };

@@ -1,13 +1,14 @@
 // A user's devices that receive Web Push: opt in (or change the threshold), opt out, list them.
-// An endpoint belongs to one user at a time: opting in on a shared browser moves it to whoever
-// opted in last, so the previous user stops getting pushes there.
+// An endpoint belongs to the user who registered it and never moves to anyone else (with or without
+// its label and threshold): a browser shared by two people gets a fresh endpoint per opt-in (the
+// web app renews it), so only someone holding another person's endpoint would ask to take it over.
 import type { PrismaClient } from "@handoff/db";
 import type { z } from "zod";
 import { AppError } from "../../domain/app-error.ts";
 import { priorityToApi, priorityToDb } from "../../domain/enum-mapping.ts";
 import type { ZPushSubscribeInput } from "../../schemas/inputs.ts";
 import type { TPushDevice } from "../../schemas/outputs.ts";
-import type { TAuthedViewer } from "../auth-service.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
 import type { TPushWireMessage } from "./push-jobs.ts";
 import type { WebPushSender } from "./web-push-sender.ts";
 
@@ -57,11 +58,17 @@ export async function subscribeDevice(
       ...(minPriority && { minPriority }),
       ...(label && { label }),
     };
-    return tx.pushSubscription.upsert({
-      where: { endpoint: input.endpoint },
-      create: { endpoint: input.endpoint, ...fields },
-      update: fields,
-    });
+    const existing = await tx.pushSubscription.findUnique({ where: { endpoint: input.endpoint } });
+    if (existing && existing.userId !== viewer.id) {
+      // Says nothing of whose it is: the caller may be in another account.
+      throw new AppError(
+        "CONFLICT",
+        "This push subscription is already in use. Turn push alerts off and on again in this browser to get a fresh one.",
+      );
+    }
+    return existing
+      ? tx.pushSubscription.update({ where: { id: existing.id }, data: fields })
+      : tx.pushSubscription.create({ data: { endpoint: input.endpoint, ...fields } });
   });
   return toPushDevice(device);
 }

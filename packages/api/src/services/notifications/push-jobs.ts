@@ -7,9 +7,9 @@
 import type { HandoffPriority, Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import { priorityToDb } from "../../domain/enum-mapping.ts";
-import { HANDOFF_PRIORITIES } from "../../schemas/constants.ts";
 import type { THandoffPriority } from "../../schemas/enums.ts";
 import type { THandoffCard } from "../../schemas/outputs.ts";
+import { HANDOFF_PRIORITIES } from "../../shared/constants.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import type { WebPushSender } from "./web-push-sender.ts";

@@ -1,9 +1,10 @@
 // The account's escalation policy: read (defaults when the account never saved one) and replaced
 // whole by an admin. Saving re-plans the account's pending policy timers against the new numbers.
 import type { EscalationPolicy, PrismaClient } from "@handoff/db";
-import type { ApiDeps } from "../../context.ts";
+import type { CoreDeps } from "../../core-deps.ts";
 import type { TPolicyUpdateInput } from "../../schemas/inputs.ts";
-import { DEFAULT_ESCALATION_POLICY, type TEscalationPolicy } from "../../schemas/sla.ts";
+import { DEFAULT_ESCALATION_POLICY, type TEscalationPolicy } from "../../shared/sla.ts";
+import { recordAudit, type TAuditSource } from "../audit/record-audit.ts";
 
 export function policyFromRow(row: EscalationPolicy | null | undefined): TEscalationPolicy {
   if (!row) return DEFAULT_ESCALATION_POLICY;
@@ -44,13 +45,16 @@ export async function getPolicy(prisma: PrismaClient, accountId: string): Promis
  * pages on time and a longer one does not page early.
  */
 export async function updatePolicy(
-  deps: Pick<ApiDeps, "prisma" | "jobs" | "clock">,
+  deps: Pick<CoreDeps, "prisma" | "jobs" | "clock">,
   accountId: string,
   input: TPolicyUpdateInput,
+  source: TAuditSource,
 ): Promise<TEscalationPolicy> {
   const policy: TEscalationPolicy = { ...input, targets: { ...input.targets } };
   const row = policyToRow(policy);
   await deps.prisma.$transaction(async (tx) => {
+    const before = policyFromRow(await tx.escalationPolicy.findUnique({ where: { accountId } }));
+    await recordAudit(tx, source, { action: "policy.updated", details: { before, after: policy } });
     await tx.escalationPolicy.upsert({
       where: { accountId },
       create: { accountId, ...row },

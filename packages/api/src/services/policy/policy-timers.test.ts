@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ESCALATION_POLICY } from "../../schemas/sla.ts";
+import { DEFAULT_ESCALATION_POLICY } from "../../shared/sla.ts";
 import { plannedPage } from "./policy-timers.ts";
 
 const policy = {

@@ -12,12 +12,13 @@ import type { EscalationPolicy, Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import type { Clock } from "../../domain/clock.ts";
 import { priorityToApi } from "../../domain/enum-mapping.ts";
-import { dueAtOf, formatSpan, type TEscalationPolicy } from "../../schemas/sla.ts";
-import { handoffCardInclude, toHandoffCard } from "../handoff-card.ts";
+import { dueAtOf, formatSpan, type TEscalationPolicy } from "../../shared/sla.ts";
+import { handoffCardInclude, toHandoffCard } from "../handoffs/handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult } from "../jobs/job-worker.ts";
 import { enqueueEmailToUsers } from "../notifications/email-jobs.ts";
 import { enqueuePushToUsers } from "../notifications/push-jobs.ts";
+import { enqueueWebhookEvent, handoffWebhookEvent } from "../webhooks/webhook-outbox.ts";
 import { POLICY_TIMER_JOB, policyFromRow } from "./policy-store.ts";
 
 const MINUTE_MS = 60_000;
@@ -81,23 +82,26 @@ export function timerJob(
   };
 }
 
+type TArmableHandoff = TTimerHandoff & {
+  intent: string;
+  policyVersion: number;
+  account: { escalationPolicy: EscalationPolicy | null };
+};
+
 /**
- * Plans the first page of a handoff's current chain (after an escalation, claim, release or
- * activity), by the account's policy read with the handoff. Parks have no policy. Call inside the
- * transaction that changed the handoff.
+ * The timer job of the first page of a handoff's current chain (after an escalation, claim,
+ * release or activity), by the account's policy read with the handoff; none for a park or a chain
+ * with no page left. For a caller that queues it with its other jobs in one statement.
  */
-export async function armPolicyTimer(
-  tx: Prisma.TransactionClient,
-  handoff: TTimerHandoff & {
-    intent: string;
-    policyVersion: number;
-    account: { escalationPolicy: EscalationPolicy | null };
-  },
-): Promise<void> {
-  if (handoff.intent !== "ESCALATE") return;
-  const policy = policyFromRow(handoff.account.escalationPolicy);
-  const page = plannedPage(handoff, policy, 0);
-  if (page) await enqueueJobs(tx, [timerJob(handoff, handoff.policyVersion, 0, page.at)]);
+export function policyTimerJobs(handoff: TArmableHandoff): TJobRequest[] {
+  if (handoff.intent !== "ESCALATE") return [];
+  const page = plannedPage(handoff, policyFromRow(handoff.account.escalationPolicy), 0);
+  return page ? [timerJob(handoff, handoff.policyVersion, 0, page.at)] : [];
+}
+
+/** Queues policyTimerJobs(handoff). Call inside the transaction that changed the handoff. */
+export async function armPolicyTimer(tx: Prisma.TransactionClient, handoff: TArmableHandoff): Promise<void> {
+  await enqueueJobs(tx, policyTimerJobs(handoff));
 }
 
 export type TPolicyStop = {
@@ -112,36 +116,35 @@ export type TPolicyStop = {
 };
 
 /**
- * Cancels every pending page of the handoffs, on every channel, in the caller's transaction:
- * bumps their policy version (timers already running then do nothing), deletes their pending
- * timers, and marks undelivered notifications SKIPPED (their send jobs then send nothing).
+ * Cancels every pending page of the handoffs, on every channel, in the caller's transaction and in
+ * one statement (one round trip): bumps their policy version (timers already running then do
+ * nothing), deletes their pending timers, and marks undelivered notifications SKIPPED (their send
+ * jobs then send nothing). The three writes touch different tables, so running them side by side
+ * in one statement does what running them one after the other did.
  */
 export async function stopPolicyTimers(tx: Prisma.TransactionClient, stop: TPolicyStop): Promise<void> {
   if (stop.handoffIds.length === 0) return;
-  await tx.handoff.updateMany({
-    where: { id: { in: stop.handoffIds } },
-    data: {
-      policyVersion: { increment: 1 },
-      ...(stop.clockAt !== undefined && { policyClockAt: stop.clockAt }),
-    },
-  });
-  for (const handoffId of stop.handoffIds) {
-    await tx.job.deleteMany({
-      where: {
-        status: "PENDING",
-        kind: POLICY_TIMER_JOB,
-        dedupeKey: { startsWith: `${POLICY_TIMER_JOB}/${handoffId}/` },
-      },
-    });
-  }
-  await tx.notification.updateMany({
-    where: {
-      handoffId: { in: stop.handoffIds },
-      status: "PENDING",
-      ...(stop.reasonPrefix && { reason: { startsWith: stop.reasonPrefix } }),
-    },
-    data: { status: "SKIPPED", lastError: stop.why },
-  });
+  const ids = JSON.stringify(stop.handoffIds);
+  const timerKeys = JSON.stringify(stop.handoffIds.map((id) => `${POLICY_TIMER_JOB}/${id}/%`));
+  const now = new Date().toISOString();
+  const clockAt = stop.clockAt?.toISOString() ?? null;
+  await tx.$executeRaw`
+    WITH "bumped" AS (
+      UPDATE "Handoff" SET "policyVersion" = "policyVersion" + 1, "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC',
+        "policyClockAt" = CASE WHEN ${stop.clockAt !== undefined} THEN ${clockAt}::timestamptz AT TIME ZONE 'UTC'
+                               ELSE "policyClockAt" END
+      WHERE "id" IN (SELECT jsonb_array_elements_text(${ids}::jsonb))
+      RETURNING 1
+    ), "timersDeleted" AS (
+      DELETE FROM "Job"
+      WHERE "status" = 'PENDING' AND "kind" = ${POLICY_TIMER_JOB}
+        AND "dedupeKey" LIKE ANY (SELECT jsonb_array_elements_text(${timerKeys}::jsonb))
+      RETURNING 1
+    )
+    UPDATE "Notification" SET "status" = 'SKIPPED', "lastError" = ${stop.why},
+      "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "handoffId" IN (SELECT jsonb_array_elements_text(${ids}::jsonb)) AND "status" = 'PENDING'
+      AND (${stop.reasonPrefix ?? null}::text IS NULL OR "reason" LIKE ${stop.reasonPrefix ?? ""} || '%')`;
 }
 
 /** The reason a page is recorded under: one per step of each chain, so none is deduplicated away. */
@@ -224,6 +227,13 @@ export function createPolicyJobHandlers(options: {
             })
           ).map((user) => user.id);
     const card = toHandoffCard(handoff, now);
+    if (page.kind === "overdue") {
+      // One event per page: webhooks and Teams/Slack channels are re-paged as people are.
+      await enqueueWebhookEvent(tx, {
+        ...handoffWebhookEvent(handoff.accountId, "handoff.overdue", card, now),
+        key: `handoff.overdue/${handoff.id}/${reason}`,
+      });
+    }
     const waited = formatSpan(
       now.getTime() -
         (page.kind === "overdue"

@@ -11,6 +11,10 @@ export type TConnectWiseConfig = {
 };
 
 export const CONNECTWISE_API_PATH = "/v4_6_release/apis/3.0";
+/** The only response media type the API's OpenAPI document (Manage 2025.8) declares. */
+export const CONNECTWISE_ACCEPT = "application/vnd.connectwise.com+json; version=2025.8";
+/** Ticket ids are int32 in the API. */
+export const CONNECTWISE_MAX_TICKET_ID = 2 ** 31 - 1;
 
 /** The site the admin entered, without a pasted API path or trailing slash. */
 export function connectWiseSite(siteUrl: string): string {
@@ -25,7 +29,7 @@ export function createConnectWiseProvider(config: TConnectWiseConfig, http: TPsa
   const headers = {
     Authorization: `Basic ${Buffer.from(credentials, "utf8").toString("base64")}`,
     clientId: config.clientId,
-    Accept: "application/json",
+    Accept: CONNECTWISE_ACCEPT,
   };
 
   return {

@@ -17,6 +17,54 @@ const facts = {
 };
 
 describe("the escalation note", () => {
+  it("carries the model's answer as plain text: no tags, markdown links reduced to their text, no script or data URLs", () => {
+    const text = escalatedNoteText(
+      {
+        ...facts,
+        assessment: {
+          likelyCause:
+            'Stale <b>DHCP</b> lease<script src="https://evil.example/x.js"></script><img src=x onerror=alert(1)>',
+          riskReason:
+            "See [the fix](javascript:alert(document.cookie)) and ![chart](data:image/png;base64,AAAA)",
+          nextChecks: [
+            "Run [this script](https://evil.example/payload.ps1) as admin",
+            "Open javascript:alert(1) or data:text/html,<h1>x</h1> in a browser",
+            "Read [the guide][1]\n[1]: https://evil.example/guide",
+            "Check the \u202Elease\u202C time <!-- hidden -->",
+          ],
+          missingInformation: ['<a href="https://evil.example">Firewall model</a>'],
+          priorSessions: [
+            {
+              sessionId: "s-1",
+              problemSummary: "VPN <i>drops</i> [fixed here](javascript:alert(1)) <script>x()</script>",
+            },
+          ],
+          risk: "low",
+          source: "model",
+        },
+      },
+      noteMarker("n-1"),
+    );
+    expect(text).toContain("Likely cause: Stale DHCP lease\n");
+    expect(text).toContain("Risk: low (See the fix and chart)");
+    expect(text).toContain(
+      [
+        "Next checks:",
+        "1. Run this script as admin",
+        "2. Open or in a browser",
+        "3. Read the guide",
+        "4. Check the lease time",
+      ].join("\n"),
+    );
+    expect(text).toContain("Missing information:\n- Firewall model");
+    expect(text).toContain(
+      "Resolved before (the sessions the likely cause comes from):\n- VPN drops fixed here",
+    );
+    for (const hostile of ["<", "javascript:", "data:", "evil.example", "](", "\u202E"]) {
+      expect(text, hostile).not.toContain(hostile);
+    }
+  });
+
   it("includes the assessment when one is stored, and says who wrote it", () => {
     const text = escalatedNoteText(
       {

@@ -1,7 +1,9 @@
 // The text of the internal notes Handoff adds to PSA tickets: plain text, control characters
 // removed, each part capped, ending with the marker that lets a retry find a note already added.
-// Session text is the engineers' own; it is quoted, never interpreted.
+// Session text is the engineers' own; it is quoted, never interpreted. The assessment may be the
+// model's words, so it is reduced to plain text first (no tags, links or script URLs).
 import { z } from "zod";
+import { plainModelText } from "../assistant/plain-model-text.ts";
 
 export type TEscalatedNoteFacts = {
   handedOffBy: string;
@@ -46,6 +48,7 @@ const ZAssessment = z.object({
   confidence: z.string().optional(),
   nextChecks: z.array(z.string()).optional(),
   missingInformation: z.array(z.string()).optional(),
+  priorSessions: z.array(z.object({ problemSummary: z.string() })).optional(),
   source: z.string().optional(),
   model: z.string().nullish(),
 });
@@ -54,27 +57,34 @@ function assessmentLines(assessment: unknown): string[] {
   const parsed = ZAssessment.safeParse(assessment);
   if (!parsed.success) return [];
   const a = parsed.data;
+  const modelLine = (text: string, max?: number) => oneLine(plainModelText(text), max);
   const by =
     a.source === "model"
       ? `AI${a.model ? `, ${oneLine(a.model, 60)}` : ""}`
       : "from the session's facts, no AI";
-  const lines = ["", `Assessment (${by}):`, `Likely cause: ${oneLine(a.likelyCause)}`];
+  const lines = ["", `Assessment (${by}):`, `Likely cause: ${modelLine(a.likelyCause)}`];
   const levels = [
-    a.risk && `Risk: ${oneLine(a.risk, 20)}`,
-    a.confidence && `Confidence: ${oneLine(a.confidence, 20)}`,
+    a.risk && `Risk: ${modelLine(a.risk, 20)}`,
+    a.confidence && `Confidence: ${modelLine(a.confidence, 20)}`,
   ];
   if (levels.some(Boolean))
-    lines.push(levels.filter(Boolean).join(" · ") + (a.riskReason ? ` (${oneLine(a.riskReason)})` : ""));
+    lines.push(levels.filter(Boolean).join(" · ") + (a.riskReason ? ` (${modelLine(a.riskReason)})` : ""));
   if (a.nextChecks?.length) {
     lines.push(
       "Next checks:",
-      ...a.nextChecks.slice(0, MAX_ITEMS).map((check, i) => `${i + 1}. ${oneLine(check)}`),
+      ...a.nextChecks.slice(0, MAX_ITEMS).map((check, i) => `${i + 1}. ${modelLine(check)}`),
     );
   }
   if (a.missingInformation?.length) {
     lines.push(
       "Missing information:",
-      ...a.missingInformation.slice(0, MAX_ITEMS).map((item) => `- ${oneLine(item)}`),
+      ...a.missingInformation.slice(0, MAX_ITEMS).map((item) => `- ${modelLine(item)}`),
+    );
+  }
+  if (a.priorSessions?.length) {
+    lines.push(
+      "Resolved before (the sessions the likely cause comes from):",
+      ...a.priorSessions.slice(0, MAX_ITEMS).map((prior) => `- ${modelLine(prior.problemSummary)}`),
     );
   }
   return lines;

@@ -6,12 +6,13 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, PsaNote, PsaNoteKind } from "@handoff/db";
 import { z } from "zod";
-import { AppError } from "../../domain/app-error.ts";
+import { handoffNotFound } from "../../domain/handoff-not-found.ts";
 import { parseSnapshotPayload } from "../../domain/payload-contracts.ts";
 import type { TPsaNoteView } from "../../schemas/psa.ts";
-import type { TAuthedViewer } from "../auth-service.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
 import { enqueueJobs } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
+import { CONNECTWISE_MAX_TICKET_ID } from "./connectwise.ts";
 import { claimedNoteText, escalatedNoteText, noteMarker, resolvedNoteText } from "./note-text.ts";
 import { type PsaDeps, providerFor } from "./psa-connection.ts";
 import { type TPsaResult, ticketNumber } from "./psa-provider.ts";
@@ -148,6 +149,10 @@ export function createPsaNoteJobHandlers(options: {
     const ticket = ticketNumber(note.ticketId);
     if (ticket === null)
       return fail(`"${note.ticketId}" is not a ${PROVIDER_NAMES[note.provider]} ticket number.`);
+    if (note.provider === "CONNECTWISE" && ticket > CONNECTWISE_MAX_TICKET_ID)
+      return fail(
+        `"${note.ticketId}" is beyond ConnectWise's ticket numbers (at most ${CONNECTWISE_MAX_TICKET_ID}).`,
+      );
     const provider = providerFor(psa, connection);
     if (!provider.ok) return settle(note, provider, job);
 
@@ -228,10 +233,11 @@ export async function listPsaNotes(
   viewer: Pick<TAuthedViewer, "accountId">,
   handoffId: string,
 ): Promise<TPsaNoteView[]> {
-  const handoff = await prisma.handoff.findUnique({ where: { id: handoffId }, select: { accountId: true } });
-  if (!handoff) throw new AppError("NOT_FOUND", "No handoff with that id.");
-  if (handoff.accountId !== viewer.accountId)
-    throw new AppError("FORBIDDEN", "That handoff belongs to another account.");
+  const handoff = await prisma.handoff.findFirst({
+    where: { id: handoffId, accountId: viewer.accountId },
+    select: { id: true },
+  });
+  if (!handoff) throw handoffNotFound();
   const notes = await prisma.psaNote.findMany({ where: { handoffId }, orderBy: { createdAt: "asc" } });
   const jobs = await prisma.job.findMany({
     where: { dedupeKey: { in: notes.map((note) => jobKey(note.id)) } },

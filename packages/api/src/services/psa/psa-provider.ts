@@ -2,8 +2,11 @@
 // the HTTP plumbing they share: a timeout on every request, and failures sorted into "try again
 // later" (network, 408, 429, 5xx, honouring Retry-After) and "a person must fix something".
 // Never puts credentials in an error message.
+
+import type { THaloOutcome } from "../../schemas/psa.ts";
 import { parseRetryAfter } from "../jobs/retry-delay.ts";
-import { privateAddressOf } from "./private-address.ts";
+import type { TOutboundFetch, TOutboundRequest, TOutboundResponse } from "../outbound/guarded-fetch.ts";
+import { describeNetworkError, isPrivateAddressRefusal } from "../outbound/private-address.ts";
 
 export type TPsaResult<T> =
   | { ok: true; value: T }
@@ -16,13 +19,14 @@ export type PsaProvider = {
   findNote(ticketId: number, marker: string, signal: AbortSignal): Promise<TPsaResult<string | null>>;
   /** Adds an internal note (hidden from the end user) and resolves to its id in the PSA. */
   addNote(ticketId: number, text: string, signal: AbortSignal): Promise<TPsaResult<string>>;
+  /** The outcomes a note may be given, for a PSA whose notes have one (HaloPSA). */
+  noteOutcomes?(signal: AbortSignal): Promise<TPsaResult<THaloOutcome[]>>;
 };
 
 export type TPsaHttp = {
-  fetch: typeof fetch;
+  /** createGuardedFetch: refuses this machine and private networks unless they are allowed. */
+  fetch: TOutboundFetch;
   timeoutMs: number;
-  /** Whether a PSA on this machine or a private network may be reached (see private-address.ts). */
-  allowPrivateHosts: boolean;
 };
 
 export const failure = (
@@ -39,11 +43,9 @@ export async function requestJson(
   http: TPsaHttp,
   what: string,
   url: string,
-  init: RequestInit & { signal: AbortSignal },
+  init: TOutboundRequest,
 ): Promise<TPsaResult<unknown> & { status?: number }> {
-  const refused = http.allowPrivateHosts ? null : await privateHostRefusal(what, url);
-  if (refused) return refused;
-  let response: Response;
+  let response: TOutboundResponse;
   try {
     response = await http.fetch(url, {
       ...init,
@@ -51,6 +53,12 @@ export async function requestJson(
       signal: AbortSignal.any([init.signal, AbortSignal.timeout(http.timeoutMs)]),
     });
   } catch (error) {
+    if (isPrivateAddressRefusal(error)) {
+      return failure(
+        `${what}: ${new URL(url).host} is on this machine or a private network; Handoff only reaches such a PSA when PSA_ALLOW_PRIVATE_HOSTS is set`,
+        false,
+      );
+    }
     const isTimeout =
       error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     return failure(
@@ -100,26 +108,6 @@ function errorDetail(body: string): string {
   }
   const oneLine = message.replace(/\s+/g, " ").trim();
   return oneLine.length > 160 ? `${oneLine.slice(0, 159)}…` : oneLine;
-}
-
-async function privateHostRefusal(what: string, url: string): Promise<TPsaResult<never> | null> {
-  const { hostname, host } = new URL(url);
-  try {
-    const address = await privateAddressOf(hostname);
-    if (address === null) return null;
-    return failure(
-      `${what}: ${host} is on this machine or a private network (${address}); Handoff only reaches such a PSA when PSA_ALLOW_PRIVATE_HOSTS is set`,
-      false,
-    );
-  } catch (error) {
-    return failure(`${what}: could not resolve ${host} (${describeNetworkError(error)})`, true);
-  }
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  if (cause?.code) return cause.code;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A ticket reference as these PSAs number tickets ("48213" or "#48213"); null if it is not one. */

@@ -27,6 +27,17 @@ describe("the secret box", () => {
     expect(() => box.open("plain text", "account-1")).toThrow("Not a sealed secret");
   });
 
+  it("refuses a truncated authentication tag", () => {
+    const sealed = box.seal("privKey456", "account-1");
+    const [version, iv, tag, data] = sealed.split(".");
+    for (const length of [4, 8, 12, 15]) {
+      const short = Buffer.from(tag ?? "", "base64url")
+        .subarray(0, length)
+        .toString("base64url");
+      expect(() => box.open([version, iv, short, data].join("."), "account-1"), `${length} bytes`).toThrow();
+    }
+  });
+
   it("reads SECRETS_KEY as 64 hex characters or base64 of 32 bytes, and nothing shorter", () => {
     expect(parseSecretsKey(key.toString("hex"))).toEqual(key);
     expect(parseSecretsKey(key.toString("base64"))).toEqual(key);

@@ -12,6 +12,8 @@ export type SecretBox = {
 const VERSION = "v1";
 const IV_BYTES = 12;
 const KEY_BYTES = 32;
+/** The full GCM tag: without the length pinned, Node accepts a tag cut to 4 bytes, far easier to forge. */
+const TAG_BYTES = 16;
 
 /** A SECRETS_KEY as 32 bytes: 64 hex characters or base64/base64url of 32 bytes; null otherwise. */
 export function parseSecretsKey(value: string): Buffer | null {
@@ -27,7 +29,7 @@ export function createSecretBox(key: Buffer): SecretBox {
   return {
     seal(plaintext, boundTo) {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(boundTo, "utf8"));
       const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString("base64url"));
@@ -38,7 +40,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
         throw new Error("Not a sealed secret this server can read.");
       }
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(boundTo, "utf8"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
       return Buffer.concat([

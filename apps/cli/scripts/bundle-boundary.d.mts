@@ -1,0 +1,1 @@
+export function serverModulesIn(inputs: string[]): string[];

@@ -1,0 +1,121 @@
+// The knowledge bench (issue 27), on embedded PGlite through the real server and @trpc/client:
+// 1. Quality: loads the labelled evaluation set (bench/knowledge-eval/eval-set.json, or --set
+//    <file> of the same shape, e.g. a held-out set) as sessions with their entries and branches, asks
+//    session.similar for each query and prints precision@3 and recall@3 (defined in
+//    knowledge-eval/metrics.ts and printed below). Goal ≥ 0.8 each.
+// 2. Speed: fills the account to <sessions> sessions (default 50,000) with tickets drawn from the
+//    same templates and prints the p50/p95 of session.similar for the queries. Goal p95 ≤ 30 ms.
+// 3. What index maintenance adds to a change such as an escalation, on the set's sessions (p50).
+//    Goal ≤ 2 ms.
+// `pnpm --filter @handoff/server bench:knowledge [sessions] [--set <file>] [--misses] [--quality-only]`;
+// --misses lists each query whose top 3 is not all right, with what was shown; --quality-only
+// stops after step 1.
+import type { Database } from "@handoff/db";
+import { createTestAccount, createTestDatabase } from "@handoff/db/testing";
+import {
+  createTestClient,
+  login,
+  startTestServer,
+  type TestClient,
+  WITHOUT_ASSESSMENTS,
+} from "../src/testing/index.ts";
+import { DEFAULT_EVAL_SET, readEvalSet } from "./knowledge-eval/eval-set.ts";
+import { addFillerSessions } from "./knowledge-eval/filler.ts";
+import { evaluate, idOf, loadEvalSet, type TLoadedEvalSet } from "./knowledge-eval/harness.ts";
+import type { TTicketOwner } from "./knowledge-eval/insert-tickets.ts";
+import type { TRankingScore } from "./knowledge-eval/metrics.ts";
+import { describeIndexMaintenance, measureIndexMaintenance } from "./support/search-index-maintenance.ts";
+import { percentile } from "./support/stats.ts";
+
+const args = process.argv.slice(2);
+const SESSION_COUNT = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 50_000);
+const setPath = args.includes("--set") ? args[args.indexOf("--set") + 1] : undefined;
+const isListingMisses = args.includes("--misses");
+const isQualityOnly = args.includes("--quality-only");
+const K = 3;
+const RUNS_PER_QUERY = 5;
+const GOALS = { precision: 0.8, recall: 0.8, p95Ms: 30, maintenanceMs: 2 };
+
+const verdict = (isMet: boolean) => (isMet ? "met" : "MISSED");
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+function printQuality(score: TRankingScore, resolved: number) {
+  console.log(`
+session.similar quality on ${resolved} resolved sessions, ${score.queries} queries (top ${K} of each answer):
+  precision@${K} ${score.precision.toFixed(3)}  (goal ≥ ${GOALS.precision}: ${verdict(score.precision >= GOALS.precision)})
+    per query: of the matches shown (up to ${K}), the share with the query's root cause; showing none
+    counts 1 when the query has no true match and 0 when it has; averaged over all ${score.queries} queries.
+  recall@${K}    ${score.recall.toFixed(3)}  (goal ≥ ${GOALS.recall}: ${verdict(score.recall >= GOALS.recall)})
+    per query: of its true matches, min(${K}, how many there are), the share shown in the top ${K};
+    averaged over the ${score.recallQueries} queries that have a true match.`);
+}
+
+/** Step 1. */
+async function benchQuality(client: TestClient, loaded: TLoadedEvalSet) {
+  const score = await evaluate(client, loaded, K);
+  printQuality(score, loaded.set.resolved.length);
+  if (!isListingMisses) return;
+  for (const query of score.perQuery.filter((each) => each.precision < 1 || (each.recall ?? 1) < 1)) {
+    const shown = score.rankings.find((each) => each.query === query.query)?.shown;
+    console.log(`  ${query.query}: ${query.hits} right; shown ${JSON.stringify(shown)}`);
+  }
+}
+
+/** Steps 2 and 3: session.similar at the full size, and the index maintenance. */
+async function benchSpeed(
+  database: Database,
+  client: TestClient,
+  loaded: TLoadedEvalSet,
+  owner: TTicketOwner,
+) {
+  const startedAt = performance.now();
+  const filler = SESSION_COUNT - loaded.ids.size - 1;
+  await addFillerSessions(database.prisma, owner, Math.max(0, filler));
+  await database.prisma.$executeRawUnsafe("ANALYZE");
+  const total = await database.prisma.session.count({ where: { accountId: owner.accountId } });
+  console.log(`\nfilled the account to ${total} sessions in ${seconds(startedAt)}`);
+  // The filler ran in the server's process (embedded PGlite) and held its event loop: let the
+  // keep-alive timers that came due meanwhile close the idle connections before they are reused.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+  const queryIds = loaded.set.queries.map((query) => idOf(loaded, query.key));
+  for (const sessionId of queryIds) await client.session.similar({ sessionId });
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS_PER_QUERY; run += 1) {
+    for (const sessionId of queryIds) {
+      const queryStartedAt = performance.now();
+      await client.session.similar({ sessionId });
+      samples.push(performance.now() - queryStartedAt);
+    }
+  }
+  const p95 = percentile(samples, 95);
+  console.log(
+    `session.similar over ${total} sessions (default 5 matches, ${queryIds.length} queries × ${RUNS_PER_QUERY}, real server): p50 ${percentile(samples, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  (goal p95 ≤ ${GOALS.p95Ms} ms: ${verdict(p95 <= GOALS.p95Ms)})`,
+  );
+
+  const maintenance = await measureIndexMaintenance(database.prisma, [...loaded.ids.values()]);
+  console.log(
+    `${describeIndexMaintenance("the set's sessions, 2 to 8 entries and branches each", maintenance)}  (goal ≤ ${GOALS.maintenanceMs} ms: ${verdict(maintenance.addedMs <= GOALS.maintenanceMs)})`,
+  );
+}
+
+const set = await readEvalSet(setPath ?? DEFAULT_EVAL_SET);
+const database = await createTestDatabase("pglite");
+const server = await startTestServer({ database, ...WITHOUT_ASSESSMENTS });
+try {
+  const account = await createTestAccount(database.prisma);
+  const client = createTestClient(server, { token: await login(server, account.engineer.email) });
+  const owner = { accountId: account.account.id, teamId: account.team.id, userId: account.engineer.id };
+  const startedAt = performance.now();
+  const loaded = await loadEvalSet(database.prisma, owner, set);
+  await database.prisma.$executeRawUnsafe("ANALYZE");
+  console.log(
+    `loaded ${set.resolved.length} resolved sessions and ${set.queries.length} queries from ${setPath ?? "eval-set.json"} in ${seconds(startedAt)}`,
+  );
+  await benchQuality(client, loaded);
+  if (!isQualityOnly) await benchSpeed(database, client, loaded, owner);
+  await client.close();
+} finally {
+  await server.close();
+  await database.close();
+}

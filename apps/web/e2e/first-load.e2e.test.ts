@@ -1,0 +1,65 @@
+// The first load of the login page and of the queue fetches only the JavaScript they need: the
+// other screens (admin and its tabs, sessions, a handoff, account, setup, password pages, the 404
+// page, and for the queue the login page) are in
+// chunks of their own, fetched when one of them is opened. Through the production build and a real
+// browser, by the script files it requests.
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createAccount, openAs, useApp } from "./harness.ts";
+
+/** The chunks of the screens a first load of /login or /escalations must not fetch. */
+const LAZY_SCREENS =
+  /\/(admin-page|users-tab|teams-tab|notifications-tab|psa-tab|policy-page|sessions-page|session-page|handoff-page|account-page|setup-page|invite-page|forgot-password-page|reset-password-page|not-found-page)-[\w-]+\.js$/;
+
+/** The login page's chunk: a signed-in first load of the queue does not need it. */
+const LOGIN_SCREEN = /\/login-page-[\w-]+\.js$/;
+
+const app = useApp();
+let seniorEmail: string;
+let ownerEmail: string;
+
+beforeAll(async () => {
+  const account = await createAccount(app);
+  seniorEmail = account.senior.email;
+  ownerEmail = account.owner.email;
+});
+
+/** Hard-loads `path` and resolves with the script files the page fetched until `ready` shows. */
+async function scriptsOfHardLoad(page: Page, path: string, ready: string): Promise<string[]> {
+  const scripts: string[] = [];
+  const onRequest = (request: { resourceType(): string; url(): string }) => {
+    if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+  };
+  page.on("request", onRequest);
+  await page.goto(path);
+  await page.getByRole("heading", { level: 1, name: ready }).waitFor();
+  page.off("request", onRequest);
+  return scripts;
+}
+
+describe("the first load", () => {
+  it("of /login fetches no other screen's JavaScript", async () => {
+    const page = await (await app.browser.newContext({ baseURL: app.origin })).newPage();
+    const scripts = await scriptsOfHardLoad(page, "/login", "Sign in");
+    expect(scripts.filter((script) => LOGIN_SCREEN.test(script))).toHaveLength(1);
+    expect(scripts.filter((script) => LAZY_SCREENS.test(script))).toEqual([]);
+  });
+
+  it("of /escalations fetches no other screen's JavaScript", async () => {
+    const { page } = await openAs(app, seniorEmail, "/escalations");
+    const scripts = await scriptsOfHardLoad(page, "/escalations", "Escalation queue");
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((script) => LAZY_SCREENS.test(script) || LOGIN_SCREEN.test(script))).toEqual([]);
+  });
+
+  it("of an admin tab fetches that screen's chunks (the names above are the real ones)", async () => {
+    const { page } = await openAs(app, ownerEmail, "/sessions");
+    const scripts = await scriptsOfHardLoad(page, "/admin/users", "Admin");
+    const lazy = scripts
+      .filter((script) => LAZY_SCREENS.test(script))
+      .map((script) => script.split("/").at(-1));
+    expect(lazy).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^admin-page-/), expect.stringMatching(/^users-tab-/)]),
+    );
+  });
+});

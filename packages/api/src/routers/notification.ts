@@ -1,9 +1,0 @@
-import { ZNotificationListInput } from "../schemas/inputs.ts";
-import { listNotifications } from "../services/admin/notification-log.ts";
-import { adminProcedure, router } from "../trpc.ts";
-
-export const notificationRouter = router({
-  list: adminProcedure
-    .input(ZNotificationListInput)
-    .query(({ ctx, input }) => listNotifications(ctx.deps.prisma, ctx.viewer, input)),
-});

@@ -1,0 +1,66 @@
+// What the audit log records: one name per kind of security-relevant event. Zod-free, so the web
+// app's filter can list them. A new kind is one entry here and one recordAudit() call where it happens.
+
+export const AUDIT_ACTIONS = [
+  "auth.sign_in",
+  "auth.sign_in_failed",
+  "auth.sign_out",
+  "two_factor.enabled",
+  "two_factor.disabled",
+  "two_factor.recovery_code_used",
+  "account.two_factor_required",
+  "user.role_changed",
+  "user.deactivated",
+  "user.reactivated",
+  "invitation.sent",
+  "invitation.accepted",
+  "invitation.revoked",
+  "psa.connection_saved",
+  "psa.connection_removed",
+  "policy.updated",
+  "api_token.created",
+  "api_token.revoked",
+  "api_token.used_from_new_address",
+  "webhook.created",
+  "webhook.changed",
+  "webhook.deleted",
+  "webhook.secret_rotated",
+  "chat_channel.created",
+  "chat_channel.changed",
+  "chat_channel.deleted",
+  // For single sign-on's settings (recorded by the SSO module).
+  "sso.settings_changed",
+] as const;
+
+export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** How each action reads in the admin's list and the CSV. */
+export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
+  "auth.sign_in": "Signed in",
+  "auth.sign_in_failed": "Sign-in failed",
+  "auth.sign_out": "Signed out",
+  "two_factor.enabled": "Two-factor turned on",
+  "two_factor.disabled": "Two-factor turned off",
+  "two_factor.recovery_code_used": "Recovery code used",
+  "account.two_factor_required": "Two-factor requirement changed",
+  "user.role_changed": "Role changed",
+  "user.deactivated": "User deactivated",
+  "user.reactivated": "User reactivated",
+  "invitation.sent": "Invitation sent",
+  "invitation.accepted": "Invitation accepted",
+  "invitation.revoked": "Invitation withdrawn",
+  "psa.connection_saved": "PSA connection saved",
+  "psa.connection_removed": "PSA connection removed",
+  "policy.updated": "Escalation policy changed",
+  "api_token.created": "API token created",
+  "api_token.revoked": "API token revoked",
+  "api_token.used_from_new_address": "API token used from a new address",
+  "webhook.created": "Webhook endpoint added",
+  "webhook.changed": "Webhook endpoint changed",
+  "webhook.deleted": "Webhook endpoint deleted",
+  "webhook.secret_rotated": "Webhook signing secret rotated",
+  "chat_channel.created": "Teams/Slack channel added",
+  "chat_channel.changed": "Teams/Slack channel changed",
+  "chat_channel.deleted": "Teams/Slack channel deleted",
+  "sso.settings_changed": "Single sign-on settings changed",
+};
