@@ -39,7 +39,7 @@ import {
   vapidKeysFrom,
 } from "@handoff/api";
 import type { Bus } from "@handoff/bus";
-import type { PrismaClient } from "@handoff/db";
+import type { DatabaseKind, PrismaClient } from "@handoff/db";
 import { createLive, FanOutScheduler, type Live } from "@handoff/live";
 import { Redis } from "ioredis";
 import type { TAppConfig } from "./config.ts";
@@ -97,6 +97,8 @@ export type TServerDeps = ApiDeps & { live: Live };
 export function createApiDeps(options: {
   config: TApiDepsConfig;
   prisma: PrismaClient;
+  /** PostgreSQL vacuums itself; the embedded database is vacuumed by the retention job. */
+  databaseKind: DatabaseKind;
   bus: Bus<TBusMessage>;
   logger: Logger;
   mailer?: Mailer;
@@ -179,7 +181,13 @@ export function createApiDeps(options: {
       }),
       ...createAssistantJobHandlers({ prisma, bus, logger, assistant }),
       ...createPolicyJobHandlers({ prisma, clock, isEmailDelivered: mailer.kind !== "log" }),
-      ...createRetentionJobHandlers({ prisma, clock, logger, windows: config.retention }),
+      ...createRetentionJobHandlers({
+        prisma,
+        clock,
+        logger,
+        windows: config.retention,
+        vacuumer: options.databaseKind === "postgres" ? "autovacuum" : "none",
+      }),
     },
   });
   const connectionLogins = createConnectionLogins(prisma, config.authRecheckMs);

@@ -102,6 +102,7 @@ async function main() {
   const deps = createApiDeps({
     config,
     prisma: database.prisma,
+    databaseKind: database.kind,
     bus,
     logger,
     loginStore,

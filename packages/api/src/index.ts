@@ -29,6 +29,7 @@ export type {
 } from "./live-port.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export * from "./schemas/index.ts";
+export { keepDatabaseTidy, type TVacuumer } from "./services/admin/database-upkeep.ts";
 export {
   createRetentionJobHandlers,
   scheduleRetention,

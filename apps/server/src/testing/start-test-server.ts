@@ -10,7 +10,7 @@ import {
   type TEmailJobRetry,
 } from "@handoff/api";
 import { type Bus, createMemoryBus } from "@handoff/bus";
-import type { PrismaClient } from "@handoff/db";
+import type { Database } from "@handoff/db";
 import { createApiDeps, createLoginStore, type TServerDeps } from "../app-deps.ts";
 import { loadConfig, type TAppConfig, type TLogLevel } from "../config.ts";
 import { type AppServer, createAppServer } from "../create-app-server.ts";
@@ -29,7 +29,7 @@ export const TEST_APP_ORIGIN = "http://handoff.test";
 
 export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
-  database: { prisma: PrismaClient };
+  database: Pick<Database, "prisma" | "kind">;
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
   bus?: Bus<TBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
@@ -141,6 +141,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     metrics: metrics?.api,
     config,
     prisma: database.prisma,
+    databaseKind: database.kind,
     bus,
     logger,
     mailer,

@@ -4,14 +4,14 @@
 // stays: events and notifications of handoffs still open (their queue cards and "paged once"
 // records), and notifications and webhook messages not yet delivered. The event log's seq lives on the account row, so
 // pruning never rewinds it; a client resuming from a pruned position is told to reload
-// (readEscalationEvents' `isPruned`). The same job refreshes the sessions' planner statistics where
-// no autovacuum does (the embedded database).
+// (readEscalationEvents' `isPruned`). The same job does autovacuum's work where none runs (the
+// embedded database), and refreshes the sessions' planner statistics everywhere (database-upkeep.ts).
 import type { PrismaClient } from "@handoff/db";
 import type { Clock } from "../../domain/clock.ts";
 import type { Logger } from "../../domain/logger.ts";
 import { enqueueJobs } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult } from "../jobs/job-worker.ts";
-import { refreshSessionStatistics } from "../knowledge/session-statistics.ts";
+import { keepDatabaseTidy, type TVacuumer } from "./database-upkeep.ts";
 
 const RETENTION_JOB = "retention.prune";
 const DAY_MS = 86_400_000;
@@ -20,7 +20,13 @@ const BATCH_SIZE = 1_000;
 /** How many days each kind of row is kept. */
 export type TRetentionWindows = { eventsDays: number; notificationsDays: number; jobsDays: number };
 
-type TRetentionDeps = { prisma: PrismaClient; clock: Clock; logger: Logger; windows: TRetentionWindows };
+type TRetentionDeps = {
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  windows: TRetentionWindows;
+  vacuumer: TVacuumer;
+};
 
 /** Whether the handoff (by the id in `column`) is still open: not cancelled, its session not resolved. */
 const isOpenHandoff = (column: string) =>
@@ -67,7 +73,7 @@ export function createRetentionJobHandlers(deps: TRetentionDeps): TJobHandlers {
             isRetryable: true,
           };
         deps.logger.info({ accountId: job.accountId, pruned }, "retention pruned old rows");
-        await refreshSessionStatistics(deps.prisma, now);
+        await keepDatabaseTidy(deps.prisma, deps.vacuumer, now);
         await scheduleRetention(deps.prisma, new Date(now.getTime() + DAY_MS));
         return { ok: true };
       },
