@@ -125,7 +125,7 @@ export type TPolicyStop = {
 export async function stopPolicyTimers(tx: Prisma.TransactionClient, stop: TPolicyStop): Promise<void> {
   if (stop.handoffIds.length === 0) return;
   const ids = JSON.stringify(stop.handoffIds);
-  const timerKeys = JSON.stringify(stop.handoffIds.map((id) => `${POLICY_TIMER_JOB}/${id}/%`));
+  const timerKeyPrefixes = JSON.stringify(stop.handoffIds.map((id) => `${POLICY_TIMER_JOB}/${id}/`));
   const now = new Date().toISOString();
   const clockAt = stop.clockAt?.toISOString() ?? null;
   await tx.$executeRaw`
@@ -138,13 +138,14 @@ export async function stopPolicyTimers(tx: Prisma.TransactionClient, stop: TPoli
     ), "timersDeleted" AS (
       DELETE FROM "Job"
       WHERE "status" = 'PENDING' AND "kind" = ${POLICY_TIMER_JOB}
-        AND "dedupeKey" LIKE ANY (SELECT jsonb_array_elements_text(${timerKeys}::jsonb))
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(${timerKeyPrefixes}::jsonb) "prefix"
+                    WHERE starts_with("dedupeKey", "prefix"))
       RETURNING 1
     )
     UPDATE "Notification" SET "status" = 'SKIPPED', "lastError" = ${stop.why},
       "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
     WHERE "handoffId" IN (SELECT jsonb_array_elements_text(${ids}::jsonb)) AND "status" = 'PENDING'
-      AND (${stop.reasonPrefix ?? null}::text IS NULL OR "reason" LIKE ${stop.reasonPrefix ?? ""} || '%')`;
+      AND (${stop.reasonPrefix ?? null}::text IS NULL OR starts_with("reason", ${stop.reasonPrefix ?? ""}))`;
 }
 
 /** The reason a page is recorded under: one per step of each chain, so none is deduplicated away. */
