@@ -100,7 +100,8 @@ export async function createHandoff(
       const session = await lockSession(tx, viewer.accountId, input.sessionId, {
         branches: { orderBy: { createdAt: "asc" } },
         messages: {
-          orderBy: { createdAt: "desc" },
+          // Messages written in one millisecond tie on createdAt: the id makes the pick the same on every read.
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: RECENT_MESSAGES_IN_SNAPSHOT,
           include: { author: true },
         },
