@@ -89,6 +89,15 @@ async function resetTokenFromEmail(email: string, count = 1): Promise<string> {
 
 const anonymous = () => createTestClient(server);
 
+/** The audit rows of a user's own password changes: who, which kind, from where. */
+async function passwordAuditsOf(userId: string) {
+  const rows = await database.prisma.auditEvent.findMany({
+    where: { actorId: userId, action: { startsWith: "password." } },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map(({ action, ip, accountId }) => ({ action, ip, accountId }));
+}
+
 describe.each(await testDatabaseTargets())("on %s", (target) => {
   beforeAll(async () => {
     database = await createTestDatabase(target);
@@ -133,6 +142,7 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
       const after = await database.prisma.user.findUniqueOrThrow({ where: { id: account.engineer.id } });
       expect(after.passwordHash).toBe(before.passwordHash);
+      expect(await passwordAuditsOf(account.engineer.id)).toEqual([]);
       expect(await meStatus(server, token)).toBe(200);
       await expect(login(server, account.engineer.email)).resolves.toBeTruthy();
     });
@@ -162,6 +172,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
 
       expect(await codeOf(login(server, user.email, "demo"))).toBe("UNAUTHORIZED");
       await expect(login(server, user.email, NEW_PASSWORD)).resolves.toBeTruthy();
+      expect(await passwordAuditsOf(user.id)).toEqual([
+        { action: "password.changed", ip: "127.0.0.1", accountId: account.account.id },
+      ]);
     });
 
     it("withdraws the user's open reset links", async () => {
@@ -205,6 +218,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       expect(await anonymous().password.reset({ token, password: NEW_PASSWORD })).toEqual({
         email: user.email,
       });
+      expect(await passwordAuditsOf(user.id)).toEqual([
+        { action: "password.reset", ip: "127.0.0.1", accountId: account.account.id },
+      ]);
       for (const ended of logins) expect(await meStatus(server, ended)).toBe(401);
       expect(await database.prisma.authSession.count({ where: { userId: user.id } })).toBe(0);
       expect(await codeOf(login(server, user.email, "demo"))).toBe("UNAUTHORIZED");

@@ -3,6 +3,7 @@ import {
   ZRequestPasswordResetInput,
   ZResetPasswordInput,
 } from "../../schemas/inputs.ts";
+import { auditSourceOf } from "../../services/audit/record-audit.ts";
 import { changePassword } from "../../services/auth/passwords/change-password.ts";
 import { requestPasswordReset, resetPassword } from "../../services/auth/passwords/password-reset.ts";
 import { authedProcedure, publicProcedure, router } from "../../trpc.ts";
@@ -10,7 +11,7 @@ import { authedProcedure, publicProcedure, router } from "../../trpc.ts";
 export const passwordRouter = router({
   /** The current password and a new one; every other login of the user ends, this one stays. */
   change: authedProcedure.input(ZChangePasswordInput).mutation(({ ctx, input }) =>
-    changePassword(ctx.deps, ctx.viewer, {
+    changePassword(ctx.deps, ctx.viewer, auditSourceOf(ctx), {
       ...input,
       clientIp: ctx.transport.clientIp,
       deviceToken: ctx.transport.deviceToken,
@@ -24,7 +25,11 @@ export const passwordRouter = router({
   }),
 
   /** Uses a reset link once: sets the new password and ends every login of its user. */
-  reset: publicProcedure
-    .input(ZResetPasswordInput)
-    .mutation(({ ctx, input }) => resetPassword(ctx.deps, input)),
+  reset: publicProcedure.input(ZResetPasswordInput).mutation(({ ctx, input }) =>
+    resetPassword(ctx.deps, {
+      ...input,
+      clientIp: ctx.transport.clientIp,
+      userAgent: ctx.transport.userAgent ?? null,
+    }),
+  ),
 });

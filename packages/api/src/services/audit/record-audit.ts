@@ -56,3 +56,16 @@ export function auditSourceOf(ctx: {
     userAgent: ctx.transport.userAgent ?? null,
   };
 }
+
+/** The source of a user's own change made without a login (a sign-in, a password reset link). */
+export function auditSourceOfUser(
+  user: { id: string; email: string; accountId: string },
+  from: { clientIp: string; userAgent?: string | null | undefined },
+): TAuditSource {
+  return {
+    accountId: user.accountId,
+    actor: { id: user.id, email: user.email },
+    ip: from.clientIp,
+    userAgent: from.userAgent ?? null,
+  };
+}

@@ -8,7 +8,7 @@ import { parseScopes } from "../../domain/token-scopes.ts";
 import type { TViewer } from "../../schemas/outputs.ts";
 import type { TApiTokenScope } from "../../shared/api-token-options.ts";
 import { SSO_PASSWORD_OFF_MESSAGE } from "../../shared/sso-refusals.ts";
-import { recordAudit, type TAuditSource } from "../audit/record-audit.ts";
+import { auditSourceOfUser, recordAudit, type TAuditSource } from "../audit/record-audit.ts";
 import type { LoginProtection } from "./login-protection.ts";
 import { isPasswordSignInOff } from "./sso/password-sign-in.ts";
 import { issueChallenge, type TIssuedChallenge } from "./two-factor/sign-in-challenge.ts";
@@ -79,12 +79,7 @@ export async function login(
       throw error;
     },
   );
-  const source = user && {
-    accountId: user.accountId,
-    actor: { id: user.id, email: user.email },
-    ip: input.clientIp,
-    userAgent: input.userAgent ?? null,
-  };
+  const source = user && auditSourceOfUser(user, input);
   if (!usableUser || !isMatch || !source) {
     await attempt.failed();
     if (source && user.deletedAt === null) {

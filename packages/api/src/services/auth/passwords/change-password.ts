@@ -1,9 +1,11 @@
 // A signed-in user changes their password: the current one is required, and a wrong one counts as
 // a failed sign-in (../login-protection.ts), so a stolen session cannot guess at it freely. The new
 // password ends every other login of the user and withdraws their open reset links; this login stays.
+// The change is audited.
 import { hashPassword, verifyPassword } from "@handoff/db";
 import type { CoreDeps } from "../../../core-deps.ts";
 import { AppError } from "../../../domain/app-error.ts";
+import { recordAudit, type TAuditSource } from "../../audit/record-audit.ts";
 import type { TAuthedViewer } from "../auth-service.ts";
 import type { LoginProtection } from "../login-protection.ts";
 import { withdrawOpenResets } from "./reset-link.ts";
@@ -11,6 +13,7 @@ import { withdrawOpenResets } from "./reset-link.ts";
 export async function changePassword(
   deps: Pick<CoreDeps, "prisma" | "clock"> & { loginProtection: LoginProtection },
   viewer: Pick<TAuthedViewer, "id" | "email" | "authSessionId">,
+  source: TAuditSource,
   input: { currentPassword: string; newPassword: string; clientIp: string; deviceToken: string | null },
 ): Promise<{ endedLogins: number }> {
   const attempt = await deps.loginProtection.admit({
@@ -29,6 +32,7 @@ export async function changePassword(
   const ended = await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: viewer.id }, data: { passwordHash } });
     await withdrawOpenResets(tx, viewer.id, deps.clock.now());
+    await recordAudit(tx, source, { action: "password.changed" });
     // API tokens stay: their owner is signed in and in control (a reset, by email, ends them too).
     return tx.authSession.deleteMany({
       where: { userId: viewer.id, id: { not: viewer.authSessionId }, apiToken: { is: null } },

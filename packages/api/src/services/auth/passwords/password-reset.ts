@@ -1,11 +1,12 @@
 // Forgotten passwords: ask for a one-time link by email, then choose a new password through it.
 // Asking answers the same for every email, known or not, and looks the email up only after the
 // answer is on its way, so neither the answer nor its timing tells which emails have an account.
-// Using a link ends every login of its user. Never stores a token, only its hash.
+// Using a link ends every login of its user, and is audited. Never stores a token, only its hash.
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@handoff/db";
 import type { CoreDeps } from "../../../core-deps.ts";
 import { AppError } from "../../../domain/app-error.ts";
+import { auditSourceOfUser, recordAudit } from "../../audit/record-audit.ts";
 import { enqueueJobs } from "../../jobs/job-queue.ts";
 import { sendPasswordResetJob } from "./reset-email-job.ts";
 import { hashResetToken, isResetOpen, PASSWORD_RESET_TTL_MS, withdrawOpenResets } from "./reset-link.ts";
@@ -61,7 +62,7 @@ async function issueResetLink(deps: TResetDeps, email: string): Promise<void> {
  */
 export async function resetPassword(
   deps: Pick<CoreDeps, "prisma" | "clock">,
-  input: { token: string; password: string },
+  input: { token: string; password: string; clientIp: string; userAgent: string | null },
 ): Promise<{ email: string }> {
   const now = deps.clock.now();
   const reset = await deps.prisma.passwordReset.findUnique({
@@ -80,6 +81,8 @@ export async function resetPassword(
     await withdrawOpenResets(tx, reset.userId, now);
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
     await tx.authSession.deleteMany({ where: { userId: reset.userId } });
+    // Nobody is signed in: the link's user did it, from the address that used the link.
+    await recordAudit(tx, auditSourceOfUser(reset.user, input), { action: "password.reset" });
   });
   return { email: reset.user.email };
 }
