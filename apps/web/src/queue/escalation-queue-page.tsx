@@ -190,7 +190,7 @@ export function EscalationQueuePage() {
         </label>
         <SearchBox
           label="Search the queue by summary, domain, ticket, notes or who handed off"
-          placeholder="Search the queue"
+          placeholder="Search"
           value={search}
           onChange={setSearch}
         />
