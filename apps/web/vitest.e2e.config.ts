@@ -1,6 +1,5 @@
 // Browser end-to-end tests: real Chromium (playwright-core) against the production build served
-// by the real server. Files run one at a time: each boots a server, and connects to the one
-// Chromium of the run (global-setup.ts), on 2 cores.
+// by the real server. Files run one at a time: each boots a server and a browser on 2 cores.
 // They share one worker (isolate: false), as the server's tests do: the app's modules are loaded,
 // and PGlite's and Prisma's WebAssembly compiled, once per run instead of once per file.
 import { defineConfig } from "vitest/config";

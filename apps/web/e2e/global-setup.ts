@@ -1,21 +1,9 @@
 // Builds the web app before the browser tests when dist/ is missing or older than its sources,
-// so `pnpm test` always exercises the current code through the real server; and starts the one
-// Chromium the test files share (each connects to it, and closes the contexts it opened), instead
-// of a launch and a shutdown per file.
+// so `pnpm test` always exercises the current code through the real server.
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { build } from "vite";
-import type { TestProject } from "vitest/node";
-import { CHROMIUM_LAUNCH_OPTIONS } from "./chromium.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** The shared Chromium's address, for chromium.connect. */
-    chromiumWsEndpoint: string;
-  }
-}
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 const BUILT_INDEX = path.join(WEB_DIR, "dist", "index.html");
@@ -36,14 +24,7 @@ async function isBuildStale(): Promise<boolean> {
   return Math.max(...sourceTimes) > built.mtimeMs;
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await buildIfStale();
-  const browserServer = await chromium.launchServer(CHROMIUM_LAUNCH_OPTIONS);
-  project.provide("chromiumWsEndpoint", browserServer.wsEndpoint());
-  return () => browserServer.close();
-}
-
-async function buildIfStale(): Promise<void> {
+export default async function setup(): Promise<void> {
   if (!(await isBuildStale())) return;
   // Vitest runs with NODE_ENV=test, which would make Vite bundle React's development build: the
   // browser tests must exercise what `pnpm build` ships.

@@ -22,12 +22,21 @@ import {
   type TestServer,
 } from "@handoff/server/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, inject } from "vitest";
-import { CHROMIUM_LAUNCH_OPTIONS } from "./chromium.ts";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const TEST_OUTPUT_DIR = path.join(WEB_DIR, "test-output");
 const README_SCREENSHOTS_DIR = path.join(WEB_DIR, "..", "..", "docs", "screenshots");
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 export type App = {
   server: TestServer;
@@ -50,9 +59,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A Chromium of the test's own (headless Debian Chromium, or CHROMIUM_PATH). */
+/** Headless Debian Chromium (or CHROMIUM_PATH). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 type TStartAppOptions = {
@@ -69,9 +82,8 @@ type TStartAppOptions = {
 };
 
 /**
- * One server + one browser connection per test file; each test makes its own account.
- * `isDemoSeeded`: the demo data and its handoffs, as a first `pnpm start` has them (for tests of
- * the demo itself).
+ * One server + one browser per test file; each test makes its own account. `isDemoSeeded`: the
+ * demo data and its handoffs, as a first `pnpm start` has them (for tests of the demo itself).
  */
 export async function startApp(options: TStartAppOptions = {}): Promise<App> {
   const database = await createTestDatabase("pglite");
@@ -94,8 +106,7 @@ export async function startApp(options: TStartAppOptions = {}): Promise<App> {
     ...(options.isWebhookReceiverLocal && { webhooks: { timeoutMs: 3_000, allowPrivateHosts: true } }),
   });
   if (options.isDemoSeeded) await seedDemoHandoffs(server.deps);
-  // The run's shared Chromium (global-setup.ts); closing this connection closes its contexts.
-  const browser = await chromium.connect(inject("chromiumWsEndpoint"));
+  const browser = await launchChromium();
   return {
     server,
     origin,
