@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
-const outfile = path.join(serverDir, "dist/main.js");
+const outdir = path.join(serverDir, "dist");
 
 /** Packages (and their subpaths) that load files relative to themselves at run time. */
 const LOADS_FILES_BESIDE_ITSELF = ["@electric-sql/pglite", "@prisma/client", "pino", "@node-rs/argon2"];
@@ -35,7 +35,7 @@ const installedDependencies = {
       });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       if (resolved.external || !resolved.path.includes(`${path.sep}node_modules${path.sep}`)) return resolved;
-      const relative = path.relative(path.dirname(outfile), resolved.path).split(path.sep).join("/");
+      const relative = path.relative(outdir, resolved.path).split(path.sep).join("/");
       return { path: relative.startsWith(".") ? relative : `./${relative}`, external: true };
     });
   },
@@ -43,8 +43,10 @@ const installedDependencies = {
 
 const started = performance.now();
 const result = await build({
-  entryPoints: [path.join(serverDir, "src/main.ts")],
-  outfile,
+  // The operator's CLI too (dist/cli.js): `pnpm handoff` runs it from source, the tests that spawn it
+  // many times run it built, as they run main.js.
+  entryPoints: [path.join(serverDir, "src/main.ts"), path.join(serverDir, "src/cli.ts")],
+  outdir,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -62,5 +64,9 @@ const result = await build({
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(
-  `server built: ${path.relative(process.cwd(), outfile)} (${(bytes / 1024).toFixed(0)} kB with its map) in ${Math.round(performance.now() - started)} ms`,
+  `server built: ${Object.keys(result.metafile.outputs)
+    .filter((file) => file.endsWith(".js"))
+    .join(
+      ", ",
+    )} (${(bytes / 1024).toFixed(0)} kB with its map) in ${Math.round(performance.now() - started)} ms`,
 );

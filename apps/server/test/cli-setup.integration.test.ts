@@ -12,9 +12,9 @@ import { TEST_APP_ORIGIN } from "../src/testing/index.ts";
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const PASSWORD = "correct horse battery";
 
-/** Runs the CLI with exactly `env` (plus PATH), `stdin` piped in. */
+/** Runs the CLI (built: the global setup saw to it) with exactly `env` (plus PATH), `stdin` piped in. */
 async function runCli(args: string[], env: Record<string, string>, stdin: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["dist/cli.js", ...args], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -37,7 +37,7 @@ async function runCli(args: string[], env: Record<string, string>, stdin: string
  * once its prompt shows, as a person would.
  */
 async function runCliAtTerminal(args: string[], env: Record<string, string>, answers: [string, string][]) {
-  const command = [process.execPath, "--import", "tsx", "src/cli.ts", ...args]
+  const command = [process.execPath, "dist/cli.js", ...args]
     .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
     .join(" ");
   const child = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], {
@@ -59,7 +59,7 @@ async function runCliAtTerminal(args: string[], env: Record<string, string>, ans
   return { code: code as number | null, screen };
 }
 
-/** Each run starts Node, tsx and the database (PGlite's WebAssembly): seconds apiece on a busy machine. */
+/** Each run starts Node and the database (PGlite's WebAssembly): seconds apiece on a busy machine. */
 const CHILD_RUNS_TIMEOUT_MS = 120_000;
 
 const SETUP = ["setup", "--account", "Acme IT", "--email", "Olivia@Acme.example", "--name", "Olivia Owner"];

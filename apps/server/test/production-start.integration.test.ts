@@ -6,7 +6,7 @@ import path from "node:path";
 import { createTestDataDir, type TestDataDir } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staleBuildReason } from "../scripts/build-freshness.mjs";
-import { buildServer, login } from "../src/testing/index.ts";
+import { login } from "../src/testing/index.ts";
 import { startServerProcess } from "./support/server-process.ts";
 
 describe("build freshness", () => {
@@ -49,9 +49,10 @@ describe("build freshness", () => {
 describe("the compiled server", () => {
   let data: TestDataDir;
   beforeAll(async () => {
-    // An initialised PGlite with nothing migrated: the build applies every migration and seeds,
-    // without paying PGlite's initdb again (packages/db's createDatabase test creates a data dir).
-    [data] = await Promise.all([createTestDataDir({ migrated: false }), buildServer()]);
+    // An initialised PGlite with nothing migrated: the build (fresh: the global setup saw to it)
+    // applies every migration and seeds, without paying PGlite's initdb again (packages/db's
+    // createDatabase test creates a data dir).
+    data = await createTestDataDir({ migrated: false });
   });
   afterAll(async () => {
     await data?.remove();

@@ -3,6 +3,7 @@
 // own page tables (PUBLIC_PAGES, SIGNED_IN_PAGES), so a new route is loaded here without touching
 // this file; a route with a parameter needs a sample below, and the test says so. Unknown paths
 // show the app's 404 page.
+import type { BrowserContextOptions } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_PAGES, SIGNED_IN_PAGES } from "../src/app.tsx";
 import { apiAs, createAccount, openAs, useApp } from "./harness.ts";
@@ -25,14 +26,17 @@ const REDIRECTS: Record<string, string> = {
 const app = useApp();
 /** The address to load for each pattern: its parameters filled with real rows. */
 let samples: Record<string, string>;
-let ownerEmail: string;
+/** The owner's cookies, from one sign-in through the form: each signed-in load starts with them. */
+let ownerState: BrowserContextOptions["storageState"];
 
 beforeAll(async () => {
   const account = await createAccount(app);
-  ownerEmail = account.owner.email;
+  const { context } = await openAs(app, account.owner.email, "/sessions");
+  ownerState = await context.storageState();
+  await context.close();
   const engineer = await apiAs(app, account.engineer.email);
   const handoff = await engineer.handoff.escalate({ sessionId: account.session.id, priority: "high" });
-  const owner = await apiAs(app, ownerEmail);
+  const owner = await apiAs(app, account.owner.email);
   const { inviteUrl } = await owner.user.invite({
     email: `invitee.${account.account.id}@test.example`,
     name: "Ivy Invitee",
@@ -74,9 +78,11 @@ describe("a hard load of every route", () => {
 
   it.each(PAGES)("loads $pattern", async ({ pattern, isSignedIn }) => {
     const address = addressOf(pattern);
-    const { page } = isSignedIn
-      ? await openAs(app, ownerEmail, "/sessions")
-      : { page: await (await app.browser.newContext({ baseURL: app.origin })).newPage() };
+    const context = await app.browser.newContext({
+      baseURL: app.origin,
+      ...(isSignedIn && { storageState: ownerState }),
+    });
+    const page = await context.newPage();
     const failedFiles: string[] = [];
     page.on("response", (response) => {
       if (response.status() >= 400 && !response.url().includes("/trpc")) failedFiles.push(response.url());

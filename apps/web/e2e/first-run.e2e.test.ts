@@ -5,7 +5,7 @@
 // mail client, lets the engineer join; they can sign in again afterwards with their password.
 import { createEmptyTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import {
-  buildServer,
+  ensureServerBuilt,
   type ResendStandIn,
   runMain,
   startResendStandIn,
@@ -31,22 +31,19 @@ describe.runIf((await testDatabaseTargets()).includes("postgres"))("first run on
       createEmptyTestDatabase("postgres"),
       startResendStandIn(),
       launchChromium(),
-      buildServer(),
+      ensureServerBuilt(),
     ]);
     // The browser's origin is APP_ORIGIN, the address the invitation links point at.
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    server = runMain(
-      {
-        DATABASE_URL: database.databaseUrl ?? "",
-        APP_ORIGIN: origin,
-        PORT: String(port),
-        LOG_LEVEL: "warn",
-        RESEND_API_KEY: "re_first_run",
-        RESEND_BASE_URL: resend.baseUrl,
-      },
-      { isBuilt: true },
-    );
+    server = runMain({
+      DATABASE_URL: database.databaseUrl ?? "",
+      APP_ORIGIN: origin,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      RESEND_API_KEY: "re_first_run",
+      RESEND_BASE_URL: resend.baseUrl,
+    });
     await waitForUrl(server);
   });
   afterAll(async () => {

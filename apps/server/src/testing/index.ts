@@ -19,7 +19,7 @@ export {
   type TReceivedEmail,
   type TStandInAnswer,
 } from "./resend-stand-in.ts";
-export { buildServer, runMain, type TMainRun, waitForUrl } from "./run-main.ts";
+export { ensureServerBuilt, runMain, type TMainRun, waitForUrl } from "./run-main.ts";
 export {
   type StartTestServerOptions,
   startTestServer,

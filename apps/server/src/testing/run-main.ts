@@ -1,10 +1,28 @@
-// Runs the real entry point (main.ts) as a child process, for tests of start-up, shutdown and crashes.
+// Runs the real entry point (main.ts, built) as a child process, for tests of start-up, shutdown and
+// crashes.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { staleBuildReason } from "../../scripts/build-freshness.mjs";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
+
+/** What dist/ is compiled from (build-freshness.mjs's production build, less the web bundle). */
+const SERVER_BUILD = {
+  outputs: ["apps/server/dist/main.js", "apps/server/dist/cli.js"],
+  sources: [
+    "apps/server/src",
+    "apps/server/scripts",
+    "apps/server/package.json",
+    "packages/api/src",
+    "packages/bus/src",
+    "packages/db/src",
+    "prisma",
+    "pnpm-lock.yaml",
+  ],
+};
 
 export type TMainRun = {
   child: ChildProcess;
@@ -14,12 +32,12 @@ export type TMainRun = {
 };
 
 /**
- * Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in; with
- * `isBuilt`, the production build (dist/main.js, what `pnpm start` runs; build it first).
+ * Runs main.ts with exactly `env` (plus PATH), so the developer's own variables cannot leak in, as
+ * the production build (dist/main.js, what `pnpm start` runs; ensureServerBuilt first): a start
+ * through tsx costs seconds more of CPU, and these tests start it dozens of times.
  */
-export function runMain(env: Record<string, string>, options: { isBuilt?: boolean } = {}): TMainRun {
-  const entry = options.isBuilt ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
-  const child = spawn(process.execPath, entry, {
+export function runMain(env: Record<string, string>): TMainRun {
+  const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -36,8 +54,12 @@ export function runMain(env: Record<string, string>, options: { isBuilt?: boolea
   return { child, output: () => stdout, errors: () => stderr, exited };
 }
 
-/** Compiles the production build of the server, dist/main.js (a few seconds), as `pnpm build` does. */
-export async function buildServer(): Promise<void> {
+/**
+ * Compiles the production build of the server, dist/ (a few seconds), as `pnpm build` does, unless
+ * it is newer than every source it is compiled from.
+ */
+export async function ensureServerBuilt(): Promise<void> {
+  if (!staleBuildReason(REPO_ROOT, SERVER_BUILD)) return;
   await promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR });
 }
 

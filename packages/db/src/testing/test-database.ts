@@ -2,6 +2,7 @@
 // dir (booting and migrating from scratch takes seconds), or a PostgreSQL database cloned from a
 // migrated template database.
 import { createHash, randomBytes } from "node:crypto";
+import { accessSync, constants, statfsSync } from "node:fs";
 import { access, cp, mkdtemp, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -56,6 +57,21 @@ export async function createTestDataDir(
 
 const templates = new Map<string | null, Promise<string>>();
 
+/**
+ * Where each test's copy of a template goes: RAM-backed /dev/shm where it has room, else the OS
+ * temp dir. Writing a 40 MB data dir (a 16 MB WAL segment among its thousand files) to disk and
+ * removing it again took seconds per database on a busy machine; in memory it takes a tenth of one.
+ */
+const COPIES_DIR = ((): string => {
+  try {
+    const { bavail, bsize } = statfsSync("/dev/shm");
+    accessSync("/dev/shm", constants.W_OK);
+    return bavail * bsize >= 2 ** 30 ? "/dev/shm" : tmpdir();
+  } catch {
+    return tmpdir();
+  }
+})();
+
 function pgliteTemplate(migrationsDir: string | null): Promise<string> {
   let template = templates.get(migrationsDir);
   if (!template) {
@@ -67,7 +83,7 @@ function pgliteTemplate(migrationsDir: string | null): Promise<string> {
 
 async function copyPgliteTemplate(migrationsDir: string | null): Promise<string> {
   const template = await pgliteTemplate(migrationsDir);
-  const dataDir = await mkdtemp(join(tmpdir(), "handoff-test-pglite-"));
+  const dataDir = await mkdtemp(join(COPIES_DIR, "handoff-test-pglite-"));
   await cp(template, dataDir, { recursive: true });
   return dataDir;
 }
