@@ -20,22 +20,31 @@ function newestMtimeMs(target) {
   return newest;
 }
 
-/** The build's inputs and outputs, relative to the repository root. */
-export const PRODUCTION_BUILD = {
-  outputs: ["apps/web/dist/index.html", "apps/server/dist/main.js"],
+/** The compiled server's inputs and outputs (dist/main.js, dist/cli.js), relative to the repository root. */
+export const SERVER_BUILD = {
+  outputs: ["apps/server/dist/main.js", "apps/server/dist/cli.js"],
   sources: [
-    "apps/web/src",
-    "apps/web/index.html",
-    "apps/web/vite.config.ts",
-    "apps/web/package.json",
     "apps/server/src",
     "apps/server/scripts",
     "apps/server/package.json",
     "packages/api/src",
     "packages/bus/src",
     "packages/db/src",
+    "packages/live/src",
     "prisma",
     "pnpm-lock.yaml",
+  ],
+};
+
+/** The production build's: the web bundle and the compiled server. */
+export const PRODUCTION_BUILD = {
+  outputs: ["apps/web/dist/index.html", ...SERVER_BUILD.outputs],
+  sources: [
+    "apps/web/src",
+    "apps/web/index.html",
+    "apps/web/vite.config.ts",
+    "apps/web/package.json",
+    ...SERVER_BUILD.sources,
   ],
 };
 

@@ -4,25 +4,10 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { staleBuildReason } from "../../scripts/build-freshness.mjs";
+import { SERVER_BUILD, staleBuildReason } from "../../scripts/build-freshness.mjs";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
-
-/** What dist/ is compiled from (build-freshness.mjs's production build, less the web bundle). */
-const SERVER_BUILD = {
-  outputs: ["apps/server/dist/main.js", "apps/server/dist/cli.js"],
-  sources: [
-    "apps/server/src",
-    "apps/server/scripts",
-    "apps/server/package.json",
-    "packages/api/src",
-    "packages/bus/src",
-    "packages/db/src",
-    "prisma",
-    "pnpm-lock.yaml",
-  ],
-};
 
 export type TMainRun = {
   child: ChildProcess;
