@@ -1,7 +1,8 @@
 // session.similar: the account's resolved sessions most like one session, best first, with what
 // fixed each, ranked in one SQL statement over the maintained search vector (see the
 // session_knowledge migration) by the similar_sessions function (see its migration, which says how
-// it ranks). It never reads another account's sessions.
+// it ranks; the latest one that replaces it sets how many candidates it reads). It never reads
+// another account's sessions.
 import type { PrismaClient } from "@handoff/db";
 import { AppError } from "../../domain/app-error.ts";
 import type { TSimilarSession, TSimilarVerdict } from "../../schemas/outputs.ts";
