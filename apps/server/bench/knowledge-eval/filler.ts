@@ -12,15 +12,19 @@ function* fillerTickets(): Generator<TTicketToInsert> {
   }
 }
 
+/** The cause of each resolved filler session, by session id: the filler's own true matches. */
 export async function addFillerSessions(
   prisma: Parameters<typeof insertTickets>[0],
   owner: TTicketOwner,
   count: number,
-): Promise<void> {
+): Promise<Map<string, string>> {
   const tickets = fillerTickets();
   const batch = Array.from({ length: count }, (_, index) => ({
     ...(tickets.next().value as TTicketToInsert),
     psaTicketId: `FILL-${index}`,
   }));
-  await insertTickets(prisma, owner, batch);
+  const ids = await insertTickets(prisma, owner, batch);
+  return new Map(
+    batch.flatMap((ticket, index) => (ticket.resolution ? [[ids[index] as string, ticket.cause]] : [])),
+  );
 }

@@ -20,32 +20,38 @@ export async function loadEvalSet(
   return { set, ids: new Map(tickets.map((ticket, index) => [ticket.key, ids[index] as string])) };
 }
 
-/** session.similar's first k matches for every query, as ticket keys. */
+/**
+ * session.similar's first k matches for every query, as ticket keys (other sessions by id).
+ * `others`: resolved sessions besides the set's (the filler), with their causes: true matches too.
+ */
 export async function rankQueries(
-  client: TestClient,
+  client: Pick<TestClient, "session">,
   loaded: TLoadedEvalSet,
   k: number,
+  others: ReadonlyMap<string, string> = new Map(),
 ): Promise<TQueryRanking[]> {
   const keysById = new Map([...loaded.ids].map(([key, id]) => [id, key]));
   const relevant = trueMatches(loaded.set);
   const rankings: TQueryRanking[] = [];
   for (const query of loaded.set.queries) {
     const { items } = await client.session.similar({ sessionId: idOf(loaded, query.key), limit: k });
+    const otherMatches = [...others].flatMap(([id, cause]) => (cause === query.cause ? [id] : []));
     rankings.push({
       query: query.key,
-      shown: items.map((item) => keysById.get(item.sessionId) ?? `(not in the set) ${item.sessionId}`),
-      relevant: relevant.get(query.key) ?? new Set(),
+      shown: items.map((item) => keysById.get(item.sessionId) ?? item.sessionId),
+      relevant: new Set([...(relevant.get(query.key) ?? []), ...otherMatches]),
     });
   }
   return rankings;
 }
 
 export async function evaluate(
-  client: TestClient,
+  client: Pick<TestClient, "session">,
   loaded: TLoadedEvalSet,
   k: number,
+  others?: ReadonlyMap<string, string>,
 ): Promise<TRankingScore> {
-  return scoreRankings(await rankQueries(client, loaded, k), k);
+  return scoreRankings(await rankQueries(client, loaded, k, others), k);
 }
 
 export function idOf(loaded: TLoadedEvalSet, key: string): string {
