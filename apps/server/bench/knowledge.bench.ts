@@ -8,6 +8,7 @@
 //    same templates and prints the p50/p95 of session.similar for the queries (goal p95 ≤ 30 ms),
 //    then precision@3 and recall@3 at that size, the filler's sessions of a query's cause counting
 //    as true matches.
+//    Then the ranking's own time, the same queries straight to the database function.
 // 3. What index maintenance adds to a change such as an escalation, on the set's sessions (p50).
 //    Goal ≤ 2 ms.
 // `pnpm --filter @handoff/server bench:knowledge [sessions] [--set <file>] [--misses] [--quality-only]`;
@@ -79,31 +80,48 @@ async function fill(database: Database, loaded: TLoadedEvalSet, owner: TTicketOw
   return { filler, total };
 }
 
-/** Step 2: session.similar at the full size, its time and what it shows. */
-async function benchSpeed(client: TSimilarClient, loaded: TLoadedEvalSet, filled: TFilled) {
-  const queryIds = loaded.set.queries.map((query) => idOf(loaded, query.key));
-  for (const sessionId of queryIds) await client.session.similar({ sessionId });
+/** Each query asked once to warm up, then RUNS_PER_QUERY times: how long each answer took. */
+async function timeQueries(queryIds: string[], ask: (sessionId: string) => Promise<unknown>) {
+  for (const sessionId of queryIds) await ask(sessionId);
   const samples: number[] = [];
   for (let run = 0; run < RUNS_PER_QUERY; run += 1) {
     for (const sessionId of queryIds) {
-      const queryStartedAt = performance.now();
-      await client.session.similar({ sessionId });
-      samples.push(performance.now() - queryStartedAt);
+      const startedAt = performance.now();
+      await ask(sessionId);
+      samples.push(performance.now() - startedAt);
     }
   }
+  return samples;
+}
+
+const queryIdsOf = (loaded: TLoadedEvalSet) => loaded.set.queries.map((query) => idOf(loaded, query.key));
+const p50AndP95 = (samples: number[]) =>
+  `p50 ${percentile(samples, 50).toFixed(1)} ms  p95 ${percentile(samples, 95).toFixed(1)} ms`;
+
+/** Step 2: session.similar at the full size, its time and what it shows. */
+async function benchSpeed(client: TSimilarClient, loaded: TLoadedEvalSet, filled: TFilled) {
+  const queryIds = queryIdsOf(loaded);
+  const samples = await timeQueries(queryIds, (sessionId) => client.session.similar({ sessionId }));
   const p95 = percentile(samples, 95);
+  const load = loadavg().map((each) => each.toFixed(1));
   console.log(
-    `load average ${loadavg()
-      .map((each) => each.toFixed(1))
-      .join(
-        " / ",
-      )} (1 / 5 / 15 min)\nsession.similar over ${filled.total} sessions (default 5 matches, ${queryIds.length} queries × ${RUNS_PER_QUERY}, the product in its own process): p50 ${percentile(samples, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  (goal p95 ≤ ${GOALS.p95Ms} ms: ${verdict(p95 <= GOALS.p95Ms)})`,
+    `load average ${load.join(" / ")} (1 / 5 / 15 min)\nsession.similar over ${filled.total} sessions (default 5 matches, ${queryIds.length} queries × ${RUNS_PER_QUERY}, the product in its own process): ${p50AndP95(samples)}  (goal p95 ≤ ${GOALS.p95Ms} ms: ${verdict(p95 <= GOALS.p95Ms)})`,
   );
   // The filler's resolved sessions with a query's cause are true matches too.
   const atScale = await evaluate(client, loaded, K, filled.filler);
   console.log(
     `  what it shows at that size: precision@${K} ${atScale.precision.toFixed(3)}, recall@${K} ${atScale.recall.toFixed(3)} (the filler's resolved sessions of a query's cause count as its true matches)`,
   );
+}
+
+/** The ranking's own share of step 2: the function called straight in the embedded database. */
+async function benchRankingAlone(database: Database, loaded: TLoadedEvalSet, accountId: string) {
+  const samples = await database.sql.withConnection((connection) =>
+    timeQueries(queryIdsOf(loaded), (sessionId) =>
+      connection.query("SELECT * FROM similar_sessions($1, $2, NULL, 5)", [sessionId, accountId]),
+    ),
+  );
+  console.log(`  the ranking alone (similar_sessions called in PGlite itself): ${p50AndP95(samples)}`);
 }
 
 /** Step 3. */
@@ -164,7 +182,10 @@ try {
   if (!isQualityOnly) {
     const filled = await withDatabase((database) => fill(database, loaded, owner));
     await withProduct(email, (client) => benchSpeed(client, loaded, filled));
-    await withDatabase((database) => benchIndexMaintenance(database, loaded));
+    await withDatabase(async (database) => {
+      await benchRankingAlone(database, loaded, owner.accountId);
+      await benchIndexMaintenance(database, loaded);
+    });
   }
 } finally {
   await dataDir.remove();
