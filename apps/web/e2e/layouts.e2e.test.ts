@@ -23,7 +23,8 @@ describe.each(Object.entries(WIDTHS))("the main screens at %s width", (width, co
     await engineer.handoff.escalate({
       sessionId: account.session.id,
       priority: "high",
-      notes: "Re-granted Full Access and restarted Outlook; the mailbox is still missing from the folder pane.",
+      notes:
+        "Re-granted Full Access and restarted Outlook; the mailbox is still missing from the folder pane.",
     });
     const screens = [
       {
