@@ -289,4 +289,43 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
     },
     STEPS_TIMEOUT_MS,
   );
+
+  it(
+    "a policy saved with an escalation's own target unchanged still pages it on time",
+    async () => {
+      const { account, card } = await escalatedAccount("high");
+      const admin = await clientFor(account.admin);
+      // Only the urgent target changes: the high escalation's timer wakes, re-plans to the very
+      // time it had, and must still be there.
+      await admin.policy.update({ ...POLICY, targets: { ...POLICY.targets, urgent: 10 } });
+      await advance(1);
+      await advance(59);
+      expect(emailsOf(card.id, "overdue:1")).toHaveLength(3);
+    },
+    STEPS_TIMEOUT_MS,
+  );
+
+  it(
+    "a policy shortened while an escalation commits still pages it at the new target",
+    async () => {
+      const { account, card } = await escalatedAccount("high");
+      const admin = await clientFor(account.admin);
+      await admin.policy.update({ ...POLICY, targets: { ...POLICY.targets, high: 30 } });
+      await server.deps.jobs.drain();
+      // As an escalation that read the old policy but committed after the save leaves its timer:
+      // planned by the old target (60 minutes), out of reach of the save's own wake.
+      const timer = { kind: "policy.timer", status: "PENDING", dedupeKey: { contains: card.id } } as const;
+      await database.prisma.job.updateMany({
+        where: timer,
+        data: { runAt: new Date(Date.parse(card.createdAt) + 60 * MINUTE) },
+      });
+
+      await advance(1);
+      const [replanned] = await database.prisma.job.findMany({ where: timer });
+      expect(replanned?.runAt.getTime()).toBe(Date.parse(card.createdAt) + 30 * MINUTE);
+      await advance(29);
+      expect(emailsOf(card.id, "overdue:1")).toHaveLength(3);
+    },
+    STEPS_TIMEOUT_MS,
+  );
 });

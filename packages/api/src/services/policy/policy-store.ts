@@ -1,10 +1,11 @@
 // The account's escalation policy: read (defaults when the account never saved one) and replaced
 // whole by an admin. Saving re-plans the account's pending policy timers against the new numbers.
-import type { EscalationPolicy, PrismaClient } from "@handoff/db";
+import type { EscalationPolicy, Prisma, PrismaClient } from "@handoff/db";
 import type { CoreDeps } from "../../core-deps.ts";
 import type { TPolicyUpdateInput } from "../../schemas/inputs.ts";
 import { DEFAULT_ESCALATION_POLICY, type TEscalationPolicy } from "../../shared/sla.ts";
 import { recordAudit, type TAuditSource } from "../audit/record-audit.ts";
+import { enqueueJobs } from "../jobs/job-queue.ts";
 
 export function policyFromRow(row: EscalationPolicy | null | undefined): TEscalationPolicy {
   if (!row) return DEFAULT_ESCALATION_POLICY;
@@ -42,7 +43,9 @@ export async function getPolicy(prisma: PrismaClient, accountId: string): Promis
 /**
  * Replaces the policy (the input was validated whole: nothing is written otherwise). Pending
  * policy timers of the account wake now and re-plan themselves against it, so a shorter target
- * pages on time and a longer one does not page early.
+ * pages on time and a longer one does not page early. They wake once more a little later
+ * (POLICY_REWAKE_JOB): an escalation that read the old policy but committed after this had its
+ * timer armed by the old numbers, out of reach of the first wake.
  */
 export async function updatePolicy(
   deps: Pick<CoreDeps, "prisma" | "jobs" | "clock">,
@@ -60,13 +63,39 @@ export async function updatePolicy(
       create: { accountId, ...row },
       update: row,
     });
-    await tx.job.updateMany({
-      where: { accountId, status: "PENDING", kind: POLICY_TIMER_JOB },
-      data: { runAt: deps.clock.now() },
-    });
+    const now = deps.clock.now();
+    await wakePolicyTimers(tx, accountId, now);
+    await enqueueJobs(tx, [
+      {
+        accountId,
+        kind: POLICY_REWAKE_JOB,
+        payload: {},
+        dedupeKey: `${POLICY_REWAKE_JOB}/${accountId}/${now.getTime()}`,
+        runAt: new Date(now.getTime() + REWAKE_AFTER_MS),
+      },
+    ]);
   });
   deps.jobs.kick();
   return policy;
 }
 
 export const POLICY_TIMER_JOB = "policy.timer";
+export const POLICY_REWAKE_JOB = "policy.rewake";
+
+/**
+ * Past the longest a transaction may run (createDatabase gives one 10 s): by then every escalation
+ * that read the old policy has committed or given up.
+ */
+const REWAKE_AFTER_MS = 15_000;
+
+/** The account's pending policy timers run now: each re-plans itself against the policy as it is. */
+export async function wakePolicyTimers(
+  db: Pick<Prisma.TransactionClient, "job">,
+  accountId: string,
+  now: Date,
+): Promise<void> {
+  await db.job.updateMany({
+    where: { accountId, status: "PENDING", kind: POLICY_TIMER_JOB },
+    data: { runAt: now },
+  });
+}

@@ -15,11 +15,11 @@ import { priorityToApi } from "../../domain/enum-mapping.ts";
 import { dueAtOf, formatSpan, type TEscalationPolicy } from "../../shared/sla.ts";
 import { handoffCardInclude, toHandoffCard } from "../handoffs/handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
-import type { TJobHandlers, TJobResult } from "../jobs/job-worker.ts";
+import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { enqueueEmailToUsers } from "../notifications/email-jobs.ts";
 import { enqueuePushToUsers } from "../notifications/push-jobs.ts";
 import { enqueueWebhookEvent, handoffWebhookEvent } from "../webhooks/webhook-outbox.ts";
-import { POLICY_TIMER_JOB, policyFromRow } from "./policy-store.ts";
+import { POLICY_REWAKE_JOB, POLICY_TIMER_JOB, policyFromRow, wakePolicyTimers } from "./policy-store.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -67,17 +67,24 @@ export function plannedPage(handoff: TTimerHandoff, policy: TEscalationPolicy, s
   return page.at.getTime() < end ? page : null;
 }
 
+/**
+ * `rearmedBy`: the timer job that woke early and sleeps again as this one. It may well re-plan to
+ * the very time it had (the policy was saved with its target unchanged): without the waking job's
+ * id the new timer's key would be the waking job's own, and it would be dropped as a duplicate.
+ */
 export function timerJob(
   handoff: { id: string; accountId: string },
   version: number,
   step: number,
   runAt: Date,
+  rearmedBy?: string,
 ): TJobRequest & { runAt: Date } {
+  const key = `${POLICY_TIMER_JOB}/${handoff.id}/v${version}/s${step}/${runAt.getTime()}`;
   return {
     accountId: handoff.accountId,
     kind: POLICY_TIMER_JOB,
     payload: { handoffId: handoff.id, version, step } satisfies TTimerPayload,
-    dedupeKey: `${POLICY_TIMER_JOB}/${handoff.id}/v${version}/s${step}/${runAt.getTime()}`,
+    dedupeKey: rearmedBy ? `${key}/after-${rearmedBy}` : key,
     runAt,
   };
 }
@@ -161,7 +168,7 @@ export function createPolicyJobHandlers(options: {
 }): TJobHandlers {
   const { prisma, clock } = options;
 
-  async function tick(payload: unknown): Promise<TJobResult> {
+  async function tick(payload: unknown, job: TJobRun): Promise<TJobResult> {
     const timer = ZTimerPayload.parse(payload);
     const found = await prisma.handoff.findUnique({
       where: { id: timer.handoffId },
@@ -187,7 +194,7 @@ export function createPolicyJobHandlers(options: {
       if (!planned) return;
       if (planned.at > now) {
         // Woken early (the policy changed): sleep again until the step is due.
-        await enqueueJobs(tx, [timerJob(handoff, timer.version, timer.step, planned.at)]);
+        await enqueueJobs(tx, [timerJob(handoff, timer.version, timer.step, planned.at, job.id)]);
         return;
       }
       // Late (the worker was down): page once for the latest step that is due, not for each missed one.
@@ -268,5 +275,14 @@ export function createPolicyJobHandlers(options: {
     });
   }
 
-  return { [POLICY_TIMER_JOB]: { maxAttempts: 10, run: tick } };
+  return {
+    [POLICY_TIMER_JOB]: { maxAttempts: 10, run: tick },
+    [POLICY_REWAKE_JOB]: {
+      maxAttempts: 5,
+      async run(_payload, job) {
+        await wakePolicyTimers(prisma, job.accountId, clock.now());
+        return { ok: true };
+      },
+    },
+  };
 }
