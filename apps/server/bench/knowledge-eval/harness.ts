@@ -32,10 +32,16 @@ export async function rankQueries(
 ): Promise<TQueryRanking[]> {
   const keysById = new Map([...loaded.ids].map(([key, id]) => [id, key]));
   const relevant = trueMatches(loaded.set);
+  const othersByCause = new Map<string, string[]>();
+  for (const [id, cause] of others) {
+    const ids = othersByCause.get(cause) ?? [];
+    ids.push(id);
+    othersByCause.set(cause, ids);
+  }
   const rankings: TQueryRanking[] = [];
   for (const query of loaded.set.queries) {
     const { items } = await client.session.similar({ sessionId: idOf(loaded, query.key), limit: k });
-    const otherMatches = [...others].flatMap(([id, cause]) => (cause === query.cause ? [id] : []));
+    const otherMatches = othersByCause.get(query.cause) ?? [];
     rankings.push({
       query: query.key,
       shown: items.map((item) => keysById.get(item.sessionId) ?? item.sessionId),
