@@ -18,7 +18,8 @@ RUN pnpm build
 # the few packages it does not bundle (PGlite, Prisma's runtime, pino, argon2) by their path under
 # node_modules/.pnpm, which a workspace install from this lockfile lays out exactly as the build
 # saw it (a `pnpm deploy` folder lays packages out anew, and those paths would not resolve).
-# Every workspace package's manifest is listed (the deploy-files test checks none is missing).
+# Every workspace package's manifest is listed, and every patch (the deploy-files test checks none
+# is missing).
 FROM pnpm AS prod-deps
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY apps/cli/package.json apps/cli/
@@ -28,6 +29,8 @@ COPY packages/api/package.json packages/api/
 COPY packages/bus/package.json packages/bus/
 COPY packages/db/package.json packages/db/
 COPY packages/live/package.json packages/live/
+# The patches pnpm applies to dependencies on install (pnpm-workspace.yaml, patchedDependencies).
+COPY patches patches
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --prod --frozen-lockfile --ignore-scripts --store-dir /pnpm/store
 

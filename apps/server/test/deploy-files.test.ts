@@ -164,7 +164,7 @@ describe("deploy files", () => {
     }
   });
 
-  it("installs with the repo's pnpm, and production dependencies from every workspace manifest", async () => {
+  it("installs with the repo's pnpm, and production dependencies from every workspace manifest and patch", async () => {
     const { packageManager } = JSON.parse(await readRepoFile("package.json")) as { packageManager: string };
     const runs = stages.flatMap((stage) => argsOf(stage, "RUN"));
     expect(runs.some((args) => args.includes(`npm install --global ${packageManager}`))).toBe(true);
@@ -174,12 +174,21 @@ describe("deploy files", () => {
       true,
     );
     const copied = argsOf(prodDeps, "COPY").flatMap((args) => parseCopy(args).sources);
-    const workspace = parse(await readRepoFile("pnpm-workspace.yaml")) as { packages: string[] };
+    const workspace = parse(await readRepoFile("pnpm-workspace.yaml")) as {
+      packages: string[];
+      patchedDependencies?: Record<string, string>;
+    };
     for (const pattern of workspace.packages) {
       const parent = pattern.replace(/\/\*$/, "");
       for (const name of await readdir(`${ROOT}${parent}`)) {
         expect(copied).toContain(`${parent}/${name}/package.json`);
       }
+    }
+    // A frozen install fails without the patches the lockfile names.
+    const isCopied = (file: string) =>
+      copied.some((source) => file === source || file.startsWith(`${source.replace(/\/$/, "")}/`));
+    for (const patch of Object.values(workspace.patchedDependencies ?? {})) {
+      expect(isCopied(patch), patch).toBe(true);
     }
   });
 
