@@ -1,5 +1,6 @@
-// A fresh tenant per test: every role, a team and a session with a small branch tree, with
-// unique emails so tests sharing one database never collide. Every password is TEST_PASSWORD.
+// A fresh tenant per test: every role, a team and a session with a small branch tree (three steps
+// tried, one a dead end), with unique emails so tests sharing one database never collide. Every
+// password is TEST_PASSWORD.
 import { randomBytes } from "node:crypto";
 import { type Algorithm, hash as argon2Hash } from "@node-rs/argon2";
 import type { Account, PrismaClient, Team, User } from "../generated/prisma/client.ts";
@@ -59,6 +60,7 @@ export async function createTestAccount(
   const senior = await addUser("senior", "Sid Senior", "ENGINEER", true);
   const viewer = await addUser("viewer", "Vic Viewer", "VIEWER");
 
+  const step = (body: string) => ({ body, authorId: engineer.id, kind: "STEP" as const });
   const tree = await createSessionTree(prisma, {
     accountId: account.id,
     teamId: team.id,
@@ -66,14 +68,23 @@ export async function createTestAccount(
     problemSummary: "Shared mailbox not showing in Outlook",
     problemDomain: "Microsoft 365",
     confidenceTier: "MEDIUM",
-    stepCount: 3,
     messages: [{ body: "User reports the shared mailbox vanished this morning.", authorId: engineer.id }],
     branches: [
       {
         label: "Check mailbox permissions",
+        messages: [step("Full Access is still granted in the Exchange admin center.")],
         children: [
-          { label: "Re-grant Full Access", status: "DEAD_END", outcome: "No change after 30 minutes" },
-          { label: "Remove and re-add automapping", isActive: true },
+          {
+            label: "Re-grant Full Access",
+            status: "DEAD_END",
+            outcome: "No change after 30 minutes",
+            messages: [step("Removed and re-granted Full Access; restarted Outlook after 30 minutes.")],
+          },
+          {
+            label: "Remove and re-add automapping",
+            isActive: true,
+            messages: [step("Re-added it with automapping on; waiting for Outlook to pick it up.")],
+          },
         ],
       },
     ],
