@@ -10,6 +10,7 @@ import type { TApiTokenScope } from "../../shared/api-token-options.ts";
 import { SSO_PASSWORD_OFF_MESSAGE } from "../../shared/sso-refusals.ts";
 import { auditSourceOfUser, recordAudit, type TAuditSource } from "../audit/record-audit.ts";
 import type { LoginProtection } from "./login-protection.ts";
+import { findSignedInLogins, type TLogin } from "./signed-in-logins.ts";
 import { isPasswordSignInOff } from "./sso/password-sign-in.ts";
 import { issueChallenge, type TIssuedChallenge } from "./two-factor/sign-in-challenge.ts";
 
@@ -34,7 +35,7 @@ const getDecoyHash = () => {
   return decoyHash;
 };
 
-/** What a login's viewer is made of (toViewer), and no more: it is read on every request. */
+/** A new login as the sign-in check reads it (signed-in-logins.ts), for its viewer (toViewer). */
 const viewerSelect = {
   id: true,
   tokenHash: true,
@@ -156,14 +157,11 @@ export async function resolveViewer(
   token: string | null,
 ): Promise<TAuthedViewer | null> {
   if (!token) return null;
-  const session = await prisma.authSession.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: viewerSelect,
-  });
-  return session ? usableViewer(session) : null;
+  const [login] = await findSignedInLogins(prisma, [hashToken(token)]);
+  return login ? usableViewer(login) : null;
 }
 
-function usableViewer(session: SessionWithUser & { expiresAt: Date }): TAuthedViewer | null {
+function usableViewer(session: TLogin): TAuthedViewer | null {
   if (session.expiresAt <= new Date()) return null;
   if (!session.user.active || session.user.deletedAt !== null) return null;
   return toViewer(session);
@@ -213,11 +211,8 @@ export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): 
     try {
       const found = new Map<string, TAuthedViewer | null>();
       for (let index = 0; index < hashes.length; index += TOKENS_PER_QUERY) {
-        const sessions = await prisma.authSession.findMany({
-          where: { tokenHash: { in: hashes.slice(index, index + TOKENS_PER_QUERY) } },
-          select: viewerSelect,
-        });
-        for (const session of sessions) found.set(session.tokenHash, usableViewer(session));
+        const logins = await findSignedInLogins(prisma, hashes.slice(index, index + TOKENS_PER_QUERY));
+        for (const login of logins) found.set(login.tokenHash, usableViewer(login));
       }
       for (const [hash, waiter] of batch) waiter.resolve(found.get(hash) ?? null);
     } catch (error) {
@@ -264,23 +259,7 @@ export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): 
   };
 }
 
-type SessionWithUser = {
-  id: string;
-  apiToken: { id: string; scopes: string[] } | null;
-  user: {
-    id: string;
-    name: string;
-    email: string;
-    role: Parameters<typeof roleToApi>[0];
-    isSeniorTech: boolean;
-    active: boolean;
-    deletedAt: Date | null;
-    account: { id: string; name: string };
-    team: { id: string; name: string } | null;
-  };
-};
-
-function toViewer({ id, user, apiToken }: SessionWithUser): TAuthedViewer {
+function toViewer({ id, user, apiToken }: TLogin): TAuthedViewer {
   return {
     id: user.id,
     name: user.name,
