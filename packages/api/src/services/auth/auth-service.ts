@@ -10,7 +10,6 @@ import type { TApiTokenScope } from "../../shared/api-token-options.ts";
 import { SSO_PASSWORD_OFF_MESSAGE } from "../../shared/sso-refusals.ts";
 import { auditSourceOfUser, recordAudit, type TAuditSource } from "../audit/record-audit.ts";
 import type { LoginProtection } from "./login-protection.ts";
-import { findSignedInLogins, type TLogin } from "./signed-in-logins.ts";
 import { isPasswordSignInOff } from "./sso/password-sign-in.ts";
 import { issueChallenge, type TIssuedChallenge } from "./two-factor/sign-in-challenge.ts";
 
@@ -35,7 +34,7 @@ const getDecoyHash = () => {
   return decoyHash;
 };
 
-/** A new login as the sign-in check reads it (signed-in-logins.ts), for its viewer (toViewer). */
+/** What a login's viewer is made of (toViewer), and no more: it is read on every request. */
 const viewerSelect = {
   id: true,
   tokenHash: true,
@@ -157,11 +156,14 @@ export async function resolveViewer(
   token: string | null,
 ): Promise<TAuthedViewer | null> {
   if (!token) return null;
-  const [login] = await findSignedInLogins(prisma, [hashToken(token)]);
-  return login ? usableViewer(login) : null;
+  const session = await prisma.authSession.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: viewerSelect,
+  });
+  return session ? usableViewer(session) : null;
 }
 
-function usableViewer(session: TLogin): TAuthedViewer | null {
+function usableViewer(session: SessionWithUser & { expiresAt: Date }): TAuthedViewer | null {
   if (session.expiresAt <= new Date()) return null;
   if (!session.user.active || session.user.deletedAt !== null) return null;
   return toViewer(session);
@@ -211,8 +213,11 @@ export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): 
     try {
       const found = new Map<string, TAuthedViewer | null>();
       for (let index = 0; index < hashes.length; index += TOKENS_PER_QUERY) {
-        const logins = await findSignedInLogins(prisma, hashes.slice(index, index + TOKENS_PER_QUERY));
-        for (const login of logins) found.set(login.tokenHash, usableViewer(login));
+        const sessions = await prisma.authSession.findMany({
+          where: { tokenHash: { in: hashes.slice(index, index + TOKENS_PER_QUERY) } },
+          select: viewerSelect,
+        });
+        for (const session of sessions) found.set(session.tokenHash, usableViewer(session));
       }
       for (const [hash, waiter] of batch) waiter.resolve(found.get(hash) ?? null);
     } catch (error) {
@@ -259,7 +264,23 @@ export function createConnectionLogins(prisma: PrismaClient, maxAgeMs: number): 
   };
 }
 
-function toViewer({ id, user, apiToken }: TLogin): TAuthedViewer {
+type SessionWithUser = {
+  id: string;
+  apiToken: { id: string; scopes: string[] } | null;
+  user: {
+    id: string;
+    name: string;
+    email: string;
+    role: Parameters<typeof roleToApi>[0];
+    isSeniorTech: boolean;
+    active: boolean;
+    deletedAt: Date | null;
+    account: { id: string; name: string };
+    team: { id: string; name: string } | null;
+  };
+};
+
+function toViewer({ id, user, apiToken }: SessionWithUser): TAuthedViewer {
   return {
     id: user.id,
     name: user.name,
