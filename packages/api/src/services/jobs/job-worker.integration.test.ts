@@ -1,6 +1,6 @@
 // The job worker on a real database: transactional enqueue, one run across workers, backoff
 // that honours Retry-After, dead letters, and a crashed worker's job taken over after its lease.
-import type { Database } from "@handoff/db";
+import type { Database, PrismaClient } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enqueueJobs } from "./job-queue.ts";
@@ -20,15 +20,52 @@ describe.each(await testDatabaseTargets())("job worker on %s", (target) => {
     await database?.close();
   });
 
-  function workerWith(handler: TJobHandler, overrides: { leaseMs?: number } = {}) {
+  function workerWith(
+    handler: TJobHandler,
+    overrides: {
+      leaseMs?: number;
+      pollIntervalMs?: number;
+      concurrency?: number;
+      prisma?: PrismaClient;
+    } = {},
+  ) {
     return createJobWorker({
-      prisma: database.prisma,
+      prisma: overrides.prisma ?? database.prisma,
       handlers: { test: handler },
       logger: silentLogger,
-      pollIntervalMs: 50,
+      pollIntervalMs: overrides.pollIntervalMs ?? 50,
       leaseMs: overrides.leaseMs ?? 5_000,
+      concurrency: overrides.concurrency,
       backoff: { baseDelayMs: 10, maxDelayMs: 60_000 },
     });
+  }
+
+  /** The database as a worker sees it, counting the worker's looks for due jobs (its claims). */
+  function countingClaims() {
+    const counted = { claims: 0 };
+    const prisma = new Proxy(database.prisma, {
+      get(target, property, receiver) {
+        if (property !== "$queryRawUnsafe") return Reflect.get(target, property, receiver);
+        return (sql: string, ...values: unknown[]) => {
+          if (sql.trimStart().startsWith('UPDATE "Job" SET "status" = \'RUNNING\'')) counted.claims += 1;
+          return target.$queryRawUnsafe(sql, ...values);
+        };
+      },
+    });
+    return { prisma, counted };
+  }
+
+  /** A handler that counts its runs. */
+  function countingHandler() {
+    const handler = {
+      runs: 0,
+      maxAttempts: 1,
+      async run(): Promise<TJobResult> {
+        handler.runs += 1;
+        return { ok: true };
+      },
+    };
+    return handler;
   }
 
   async function enqueue(dedupeKey: string, payload: object = {}) {
@@ -176,5 +213,37 @@ describe.each(await testDatabaseTargets())("job worker on %s", (target) => {
     });
     await worker.stop();
     expect(runs).toBe(2);
+  });
+
+  it("looks once per kick, and not again when a job ends with nothing else due", async () => {
+    const { prisma, counted } = countingClaims();
+    const handler = countingHandler();
+    // No poll falls within the test: every look is the start's or the kick's.
+    const worker = workerWith(handler, { prisma, pollIntervalMs: 60_000 });
+    worker.start();
+    await vi.waitFor(() => expect(counted.claims).toBe(1));
+    await enqueue("kicked");
+    worker.kick();
+    await vi.waitFor(async () => expect((await jobByKey("kicked")).status).toBe("DONE"), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    // Time for a look the job's end would have started.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await worker.stop();
+    expect(handler.runs).toBe(1);
+    expect(counted.claims).toBe(2);
+  });
+
+  it("with more jobs due than it runs at once, each that ends makes room for the next at once", async () => {
+    const handler = countingHandler();
+    const worker = workerWith(handler, { pollIntervalMs: 60_000, concurrency: 1 });
+    const keys = ["queued-1", "queued-2", "queued-3"];
+    for (const key of keys) await enqueue(key);
+    worker.start();
+    const done = () => database.prisma.job.count({ where: { dedupeKey: { in: keys }, status: "DONE" } });
+    await vi.waitFor(async () => expect(await done()).toBe(3), { timeout: 10_000, interval: 20 });
+    await worker.stop();
+    expect(handler.runs).toBe(3);
   });
 });

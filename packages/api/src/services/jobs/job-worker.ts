@@ -84,6 +84,11 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
   let timer: NodeJS.Timeout | null = null;
   let polling: Promise<void> | null = null;
   let isKickedWhilePolling = false;
+  /**
+   * The last look took every due job (fewer than it had room for): a job that ends then leaves
+   * nothing behind to claim. New jobs come with a kick, other replicas' with the next poll.
+   */
+  let isEveryDueJobTaken = false;
 
   async function claim(limit: number): Promise<TClaimedJob[]> {
     return prisma.$queryRawUnsafe<TClaimedJob[]>(
@@ -171,10 +176,15 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
   async function poll(): Promise<void> {
     do {
       isKickedWhilePolling = false;
+      isEveryDueJobTaken = false;
       while (isStarted && running.size < concurrency) {
-        const jobs = await claim(concurrency - running.size);
+        const room = concurrency - running.size;
+        const jobs = await claim(room);
         for (const job of jobs) track(runJob(job));
-        if (jobs.length === 0) break;
+        if (jobs.length < room) {
+          isEveryDueJobTaken = true;
+          break;
+        }
       }
     } while (isKickedWhilePolling && isStarted);
   }
@@ -184,7 +194,7 @@ export function createJobWorker(options: TJobWorkerOptions): JobWorker {
       .catch((error: unknown) => logger.error({ err: error }, "could not record a job's outcome"))
       .finally(() => {
         running.delete(tracked);
-        pollNow();
+        if (!isEveryDueJobTaken) pollNow();
       });
     running.add(tracked);
   }
