@@ -1,6 +1,6 @@
 // The form of an admin settings tab: its title, the fields (given as children), the server's message
-// when it is not about one field, a note once saved, and the submit button.
-import { type FormEvent, type ReactNode, useId } from "react";
+// when it is not about one field, a note once saved (until a field changes again), and the submit button.
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { FormError } from "../ui/form-error.tsx";
 
@@ -11,7 +11,7 @@ type TSettingsFormProps = {
   /** The fields are disabled while the save is pending, and also when this is true. */
   isDisabled: boolean;
   submitLabel: string;
-  /** Shown once the save succeeded. */
+  /** Shown once the save succeeded, until a field is changed again. */
   savedNote?: string;
   onSubmit(): void;
   children: ReactNode;
@@ -21,17 +21,25 @@ export function SettingsForm(props: TSettingsFormProps) {
   const titleId = useId();
   const { mutation } = props;
   const hasFieldProblems = Object.keys(fieldProblems(mutation.error)).length > 0;
+  const [isChangedSinceSave, setChangedSinceSave] = useState(false);
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
+    setChangedSinceSave(false);
     props.onSubmit();
   };
   return (
-    <form className="panel" onSubmit={handleSubmit} aria-labelledby={titleId} aria-busy={mutation.isPending}>
+    <form
+      className="panel"
+      onSubmit={handleSubmit}
+      onChange={() => setChangedSinceSave(true)}
+      aria-labelledby={titleId}
+      aria-busy={mutation.isPending}
+    >
       <h2 id={titleId}>{props.title}</h2>
       <fieldset className="settings__fields" disabled={mutation.isPending || props.isDisabled}>
         {props.children}
         <FormError message={Boolean(mutation.error) && !hasFieldProblems && errorMessage(mutation.error)} />
-        {props.savedNote && mutation.isSuccess && !mutation.isPending && (
+        {props.savedNote && mutation.isSuccess && !mutation.isPending && !isChangedSinceSave && (
           <p className="muted" role="status">
             {props.savedNote}
           </p>
