@@ -23,14 +23,19 @@ type TSimilarRow = {
 
 export async function findSimilarSessions(
   prisma: Pick<PrismaClient, "$queryRaw" | "session">,
-  /** id: whose verdicts to return with the matches (null: nobody's, for background work). */
+  /**
+   * id: whose verdicts to return with the matches. null: nobody's, for background work, which asks
+   * about its own handoff's session and so never about one outside the account.
+   */
   viewer: { id: string | null; accountId: string },
   sessionId: string,
   limit: number,
 ): Promise<TSimilarSession[]> {
   const rows = await prisma.$queryRaw<TSimilarRow[]>`
     SELECT * FROM similar_sessions(${sessionId}, ${viewer.accountId}, ${viewer.id}, ${limit}::int)`;
-  if (rows.length === 0) await assertSessionInAccount(prisma, viewer.accountId, sessionId);
+  // A user's empty answer may be a session of another account: that is NOT_FOUND, not "nothing similar".
+  if (rows.length === 0 && viewer.id !== null)
+    await assertSessionInAccount(prisma, viewer.accountId, sessionId);
   return rows.map(toSimilarSession);
 }
 
