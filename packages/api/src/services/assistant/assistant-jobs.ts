@@ -176,16 +176,13 @@ export function createAssistantJobHandlers(
 
     const events = await prisma.$transaction(async (tx) => {
       await lockSessionRow(tx, handoff.accountId, handoff.sessionId);
-      const current = await tx.handoff.findUniqueOrThrow({
-        where: { id: handoffId },
-        select: { assessment: true },
-      });
-      if (current.assessment !== null) return []; // another run of this job got there first
-      const updated = await tx.handoff.update({
-        where: { id: handoffId },
-        data: { assessment: toAssessmentPayload(assessment) },
-        include: handoffCardInclude,
-      });
+      const updated = await writeUnlessDone(
+        tx,
+        handoffId,
+        (current) => current.assessment !== null, // another run of this job got there first
+        { assessment: toAssessmentPayload(assessment) },
+      );
+      if (!updated) return [];
       if (assistant.model) await enqueueJobs(tx, [briefJob(updated, "first")]);
       await releaseNoteAwaitingAssessment(tx, updated);
       // The seq lock comes last (see appendEscalationEvents).
@@ -224,18 +221,13 @@ export function createAssistantJobHandlers(
 
     const events = await prisma.$transaction(async (tx) => {
       await lockSessionRow(tx, handoff.accountId, handoff.sessionId);
-      const current = await tx.handoff.findUniqueOrThrow({
-        where: { id: handoffId },
-        select: { briefing: true },
-      });
-      if (parseBriefingPayload(current.briefing)?.jobId === job.id) return [];
-      const updated = await tx.handoff.update({
-        where: { id: handoffId },
-        data: {
-          briefing: toBriefingPayload({ ...briefing, writtenAt: new Date().toISOString(), jobId: job.id }),
-        },
-        include: handoffCardInclude,
-      });
+      const updated = await writeUnlessDone(
+        tx,
+        handoffId,
+        (current) => parseBriefingPayload(current.briefing)?.jobId === job.id,
+        { briefing: toBriefingPayload({ ...briefing, writtenAt: new Date().toISOString(), jobId: job.id }) },
+      );
+      if (!updated) return [];
       // The seq lock comes last (see appendEscalationEvents).
       return appendEscalationEvents(tx, updated.accountId, [
         { type: "handoff.briefed", handoff: toHandoffCard(updated) },
@@ -249,6 +241,31 @@ export function createAssistantJobHandlers(
     [ASSESS_JOB]: { maxAttempts, run: assess },
     [BRIEF_JOB]: { maxAttempts, run: brief },
   };
+}
+
+/**
+ * Writes what a job produced (`data`: the assessment or the briefing) unless `isDone` says another
+ * run got there first, and returns the handoff as its card needs it, or null when done already. The
+ * handoff is read whole under the session's lock (a claim may have come since the job read it), so
+ * the card needs no read after the update: with `include`, Prisma reads the relations again.
+ */
+async function writeUnlessDone(
+  tx: Prisma.TransactionClient,
+  handoffId: string,
+  isDone: (current: THandoffWithCardRelations) => boolean,
+  data: Pick<Prisma.HandoffUpdateInput, "assessment" | "briefing">,
+): Promise<THandoffWithCardRelations | null> {
+  const current = await tx.handoff.findUniqueOrThrow({
+    where: { id: handoffId },
+    include: handoffCardInclude,
+  });
+  if (isDone(current)) return null;
+  const written = await tx.handoff.update({
+    where: { id: handoffId },
+    data,
+    select: { assessment: true, briefing: true, updatedAt: true },
+  });
+  return { ...current, ...written };
 }
 
 function modelInputOf(handoff: THandoffWithCardRelations, similar: TSimilarSession[]): TSessionForModel {
