@@ -2,13 +2,16 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { SettingsForm } from "./settings-form.tsx";
 
-const saved = { isPending: false, isSuccess: true, error: null };
+type TMutation = { isPending: boolean; isSuccess: boolean; error: unknown };
 
-function renderSaved(onSubmit = vi.fn()) {
-  render(
+const saved: TMutation = { isPending: false, isSuccess: true, error: null };
+const saving: TMutation = { isPending: true, isSuccess: false, error: null };
+
+function form(mutation: TMutation, onSubmit: () => void) {
+  return (
     <SettingsForm
       title="Change the connection"
-      mutation={saved}
+      mutation={mutation}
       isDisabled={false}
       submitLabel="Save"
       savedNote="Saved."
@@ -18,21 +21,29 @@ function renderSaved(onSubmit = vi.fn()) {
         Tenant
         <input name="tenant" defaultValue="acme" />
       </label>
-    </SettingsForm>,
+    </SettingsForm>
   );
-  return onSubmit;
 }
 
+const savedNote = () => screen.queryByRole("status")?.textContent ?? null;
+
 describe("a settings form once saved", () => {
-  it("says so until a field is changed again, and again after the next save", () => {
-    const onSubmit = renderSaved();
-    expect(screen.getByRole("status").textContent).toBe("Saved.");
+  it("says so until a field is changed again, and again only once the next save has succeeded", () => {
+    const onSubmit = vi.fn();
+    const { rerender } = render(form(saved, onSubmit));
+    expect(savedNote()).toBe("Saved.");
 
     fireEvent.change(screen.getByLabelText("Tenant"), { target: { value: "acme-2" } });
-    expect(screen.queryByRole("status")).toBeNull();
+    expect(savedNote()).toBeNull();
 
+    // Sent, and not yet under way: the last save's success is not this one's.
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(onSubmit).toHaveBeenCalledTimes(1);
-    expect(screen.getByRole("status").textContent).toBe("Saved.");
+    expect(savedNote()).toBeNull();
+
+    rerender(form(saving, onSubmit));
+    expect(savedNote()).toBeNull();
+    rerender(form(saved, onSubmit));
+    expect(savedNote()).toBe("Saved.");
   });
 });

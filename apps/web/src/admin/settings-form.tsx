@@ -1,6 +1,6 @@
 // The form of an admin settings tab: its title, the fields (given as children), the server's message
 // when it is not about one field, a note once saved (until a field changes again), and the submit button.
-import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
 import { errorMessage, fieldProblems } from "../lib/api-errors.ts";
 import { FormError } from "../ui/form-error.tsx";
 
@@ -22,9 +22,13 @@ export function SettingsForm(props: TSettingsFormProps) {
   const { mutation } = props;
   const hasFieldProblems = Object.keys(fieldProblems(mutation.error)).length > 0;
   const [isChangedSinceSave, setChangedSinceSave] = useState(false);
+  // Cleared once the next save is under way, not at the click: until then the last save's success
+  // still stands, and would read as this one's.
+  useEffect(() => {
+    if (mutation.isPending) setChangedSinceSave(false);
+  }, [mutation.isPending]);
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setChangedSinceSave(false);
     props.onSubmit();
   };
   return (
