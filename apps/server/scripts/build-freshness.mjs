@@ -36,27 +36,44 @@ export const SERVER_BUILD = {
   ],
 };
 
-/** The production build's: the web bundle and the compiled server. */
-export const PRODUCTION_BUILD = {
-  outputs: ["apps/web/dist/index.html", ...SERVER_BUILD.outputs],
+/** The web bundle's: the app, and the API's client-side code it bundles. */
+export const WEB_BUILD = {
+  outputs: ["apps/web/dist/index.html"],
   sources: [
     "apps/web/src",
+    "apps/web/public",
     "apps/web/index.html",
     "apps/web/vite.config.ts",
     "apps/web/package.json",
-    ...SERVER_BUILD.sources,
+    "packages/api/src",
+    "pnpm-lock.yaml",
   ],
 };
 
-/** Why the build must be redone, or null when it is fresh. */
+/**
+ * The production build: the web bundle and the compiled server, each judged by its own sources (a
+ * change to the web app alone rebuilds the bundle, and the server's unchanged outputs keep their
+ * date: judged together, every later start would have found the build stale again).
+ */
+export const PRODUCTION_BUILD = [WEB_BUILD, SERVER_BUILD];
+
+/** Why the build (one part, or several) must be redone, or null when it is fresh. */
 export function staleBuildReason(root, build = PRODUCTION_BUILD) {
+  for (const part of Array.isArray(build) ? build : [build]) {
+    const reason = stalePartReason(root, part);
+    if (reason) return reason;
+  }
+  return null;
+}
+
+function stalePartReason(root, { outputs, sources }) {
   let oldestOutput = Number.POSITIVE_INFINITY;
-  for (const output of build.outputs) {
+  for (const output of outputs) {
     const mtime = newestMtimeMs(path.join(root, output));
     if (mtime === 0) return `${output} is missing`;
     oldestOutput = Math.min(oldestOutput, mtime);
   }
-  for (const source of build.sources) {
+  for (const source of sources) {
     if (newestMtimeMs(path.join(root, source)) > oldestOutput)
       return `${source} changed since the last build`;
   }

@@ -44,6 +44,19 @@ describe("build freshness", () => {
     await file("web/src/queue/deep/card.tsx", 30);
     expect(staleBuildReason(root, build)).toBe("web/src changed since the last build");
   });
+
+  it("judges each part of the build by its own sources", async () => {
+    const parts = [
+      { outputs: ["web/dist/index.html"], sources: ["web/src"] },
+      { outputs: ["server/dist/main.js"], sources: ["prisma"] },
+    ];
+    // The web app changed and was rebuilt; the server's output, with nothing of its own changed, kept its date.
+    await file("web/src/queue/deep/card.tsx", 40);
+    await file("web/dist/index.html", 50);
+    expect(staleBuildReason(root, parts)).toBeNull();
+    await file("prisma/schema.prisma", 60);
+    expect(staleBuildReason(root, parts)).toBe("prisma changed since the last build");
+  });
 });
 
 describe("the compiled server", () => {
