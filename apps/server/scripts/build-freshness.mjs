@@ -37,7 +37,7 @@ export const SERVER_BUILD = {
 };
 
 /** The web bundle's: the app, and the API's client-side code it bundles. */
-export const WEB_BUILD = {
+const WEB_BUILD = {
   outputs: ["apps/web/dist/index.html"],
   sources: [
     "apps/web/src",
