@@ -30,7 +30,7 @@ import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { findSimilarSessions } from "../knowledge/similar-sessions.ts";
 import { releaseNoteAwaitingAssessment } from "../psa/psa-notes.ts";
-import { lockSessionRow } from "../sessions/session-change.ts";
+import { lockSessionOfHandoff, lockSessionRow } from "../sessions/session-change.ts";
 import type { TAssistant, TModelOutcome, TSessionForModel } from "./language-model.ts";
 import { assessByRules } from "./rules-assessment.ts";
 
@@ -40,6 +40,11 @@ export const BRIEF_JOB = "handoff.brief";
 const SIMILAR_TO_READ = 5;
 
 const ZHandoffPayload = z.object({ handoffId: z.string() });
+
+/** What a job writes on the handoff. */
+type TJobOutput = Pick<Prisma.HandoffUpdateInput, "assessment" | "briefing">;
+/** The model's assessment (stamped when written), or why the rules write it instead. */
+type TModelAnswer = { assessment: Omit<TAssessment, "assessedAt"> } | { fallbackReason: string | null };
 
 export function assessJob(handoff: { id: string; accountId: string }): TJobRequest {
   return {
@@ -137,58 +142,70 @@ export function createAssistantJobHandlers(
     return null;
   }
 
-  async function assess(payload: unknown, job: TJobRun): Promise<TJobResult> {
-    const { handoffId } = ZHandoffPayload.parse(payload);
+  /**
+   * The model's assessment of the handoff, or why there is none (the rules write it), or a retry.
+   * A model is asked before the session's lock is taken (it can take seconds), from a read of its own.
+   */
+  async function askModel(
+    model: NonNullable<TAssistant["model"]>,
+    handoffId: string,
+    job: TJobRun,
+  ): Promise<{ done: true } | { retry: TJobResult } | { answer: TModelAnswer }> {
     const handoff = await prisma.handoff.findUnique({
       where: { id: handoffId },
       include: handoffCardInclude,
     });
-    if (!handoff || handoff.assessment !== null) return { ok: true };
-    const similar = await findSimilarSessions(
-      prisma,
-      { id: null, accountId: handoff.accountId },
-      handoff.sessionId,
-      SIMILAR_TO_READ,
-    );
-    const input = modelInputOf(handoff, similar);
-    const assessedAt = () => new Date().toISOString();
-    let assessment: TAssessment;
-    const byModel = assistant.model ? await assistant.model.assess(input, job.signal) : null;
-    const settled = byModel && assistant.model ? settle(byModel, job) : null;
-    if (settled && "retry" in settled) return settled.retry;
-    if (settled && assistant.model) {
-      assessment = {
-        ...settled.value,
-        source: "model",
-        model: assistant.model.name,
-        fallbackReason: null,
-        assessedAt: assessedAt(),
+    if (!handoff || handoff.assessment !== null) return { done: true };
+    const similar = await findSimilarTo(prisma, handoff);
+    const byModel = await model.assess(modelInputOf(handoff, similar), job.signal);
+    const settled = settle(byModel, job);
+    if (settled && "retry" in settled) return settled;
+    if (settled)
+      return {
+        answer: {
+          assessment: { ...settled.value, source: "model", model: model.name, fallbackReason: null },
+        },
       };
-    } else {
-      assessment = {
-        ...assessByRules(input),
-        source: "rules",
-        model: null,
-        fallbackReason: byModel && !byModel.ok ? byModel.error : null,
-        assessedAt: assessedAt(),
-      };
+    return { answer: { fallbackReason: byModel.ok ? null : byModel.error } };
+  }
+
+  async function assess(payload: unknown, job: TJobRun): Promise<TJobResult> {
+    const { handoffId } = ZHandoffPayload.parse(payload);
+    let answer: TModelAnswer = { fallbackReason: null };
+    if (assistant.model) {
+      const asked = await askModel(assistant.model, handoffId, job);
+      if ("done" in asked) return { ok: true };
+      if ("retry" in asked) return asked.retry;
+      answer = asked.answer;
     }
 
     const events = await prisma.$transaction(async (tx) => {
-      await lockSessionRow(tx, handoff.accountId, handoff.sessionId);
+      if (!(await lockSessionOfHandoff(tx, handoffId))) return [];
       const updated = await writeUnlessDone(
         tx,
         handoffId,
         (current) => current.assessment !== null, // another run of this job got there first
-        { assessment: toAssessmentPayload(assessment) },
+        // The rules answer at once, so they work from the handoff as read under the lock.
+        async (current) => {
+          const assessment: TAssessment =
+            "assessment" in answer
+              ? { ...answer.assessment, assessedAt: new Date().toISOString() }
+              : {
+                  ...assessByRules(modelInputOf(current, await findSimilarTo(tx, current))),
+                  source: "rules",
+                  model: null,
+                  fallbackReason: answer.fallbackReason,
+                  assessedAt: new Date().toISOString(),
+                };
+          return { assessment: toAssessmentPayload(assessment) };
+        },
       );
       if (!updated) return [];
       if (assistant.model) await enqueueJobs(tx, [briefJob(updated, "first")]);
-      await releaseNoteAwaitingAssessment(tx, updated);
+      const card = toHandoffCard(updated);
+      await releaseNoteAwaitingAssessment(tx, { ...updated, psaTicketId: card.psaTicketId });
       // The seq lock comes last (see appendEscalationEvents).
-      return appendEscalationEvents(tx, updated.accountId, [
-        { type: "handoff.assessed", handoff: toHandoffCard(updated) },
-      ]);
+      return appendEscalationEvents(tx, updated.accountId, [{ type: "handoff.assessed", handoff: card }]);
     });
     publishInBackground(options, events);
     return { ok: true };
@@ -225,7 +242,9 @@ export function createAssistantJobHandlers(
         tx,
         handoffId,
         (current) => parseBriefingPayload(current.briefing)?.jobId === job.id,
-        { briefing: toBriefingPayload({ ...briefing, writtenAt: new Date().toISOString(), jobId: job.id }) },
+        () => ({
+          briefing: toBriefingPayload({ ...briefing, writtenAt: new Date().toISOString(), jobId: job.id }),
+        }),
       );
       if (!updated) return [];
       // The seq lock comes last (see appendEscalationEvents).
@@ -244,7 +263,7 @@ export function createAssistantJobHandlers(
 }
 
 /**
- * Writes what a job produced (`data`: the assessment or the briefing) unless `isDone` says another
+ * Writes what a job produced (`produce`: the assessment or the briefing) unless `isDone` says another
  * run got there first, and returns the handoff as its card needs it, or null when done already. The
  * handoff is read whole under the session's lock (a claim may have come since the job read it), so
  * the card needs no read after the update: with `include`, Prisma reads the relations again.
@@ -253,7 +272,7 @@ async function writeUnlessDone(
   tx: Prisma.TransactionClient,
   handoffId: string,
   isDone: (current: THandoffWithCardRelations) => boolean,
-  data: Pick<Prisma.HandoffUpdateInput, "assessment" | "briefing">,
+  produce: (current: THandoffWithCardRelations) => TJobOutput | Promise<TJobOutput>,
 ): Promise<THandoffWithCardRelations | null> {
   const current = await tx.handoff.findUniqueOrThrow({
     where: { id: handoffId },
@@ -262,10 +281,23 @@ async function writeUnlessDone(
   if (isDone(current)) return null;
   const written = await tx.handoff.update({
     where: { id: handoffId },
-    data,
+    data: await produce(current),
     select: { assessment: true, briefing: true, updatedAt: true },
   });
   return { ...current, ...written };
+}
+
+/** Prior sessions like the handoff's; background work, so no viewer's verdicts. */
+function findSimilarTo(
+  db: Pick<PrismaClient, "$queryRaw" | "session">,
+  handoff: { accountId: string; sessionId: string },
+): Promise<TSimilarSession[]> {
+  return findSimilarSessions(
+    db,
+    { id: null, accountId: handoff.accountId },
+    handoff.sessionId,
+    SIMILAR_TO_READ,
+  );
 }
 
 function modelInputOf(handoff: THandoffWithCardRelations, similar: TSimilarSession[]): TSessionForModel {

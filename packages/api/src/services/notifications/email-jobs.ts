@@ -2,9 +2,11 @@
 // row and one "email.send" job per recipient, and the push to their devices (push-jobs.ts), in
 // one transaction, so a retry adds nothing; "email.send" delivers one row (an escalation's, or an
 // invitation's: see services/admin/users.ts). Resend's idempotency key makes a repeated send one email.
-import type { Prisma, PrismaClient } from "@handoff/db";
+import type { HandoffPriority, Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import type { Clock } from "../../domain/clock.ts";
+import { priorityToApi } from "../../domain/enum-mapping.ts";
+import { parseSnapshotPayload } from "../../domain/payload-contracts.ts";
 import { handoffCardInclude, toHandoffCard } from "../handoffs/handoff-card.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
@@ -26,6 +28,18 @@ const notificationToSendInclude = {
   invite: { include: { account: { select: { name: true } }, sentBy: { select: { name: true } } } },
 } as const;
 type TNotificationToSend = Prisma.NotificationGetPayload<{ include: typeof notificationToSendInclude }>;
+
+/** The escalation's page, as its notify job reads it under the handoff's lock. */
+type TLockedEscalation = {
+  accountId: string;
+  handedOffById: string;
+  priority: HandoffPriority;
+  engineerNotes: string | null;
+  snapshot: Prisma.JsonValue;
+  claimedAt: Date | null;
+  cancelledAt: Date | null;
+  handedOffByName: string;
+};
 
 /** Sends one notification's email (a row created in the caller's transaction). */
 export function sendEmailJob(notification: { id: string; accountId: string }, token?: string): TJobRequest {
@@ -109,17 +123,18 @@ export function createEmailJobHandlers(options: {
 
   async function fanOut(payload: unknown): Promise<TJobResult> {
     const { handoffId } = ZHandoffPayload.parse(payload);
-    const handoff = await prisma.handoff.findUnique({
-      where: { id: handoffId },
-      include: handoffCardInclude,
-    });
-    if (!handoff) return { ok: true };
     await prisma.$transaction(async (tx) => {
       // Claimed or withdrawn meanwhile: nobody needs this page any more (a claim cancels every
-      // pending notification; this lock makes the check and the claim take turns).
-      const [current] = await tx.$queryRaw<{ claimedAt: Date | null; cancelledAt: Date | null }[]>`
-        SELECT "claimedAt", "cancelledAt" FROM "Handoff" WHERE "id" = ${handoffId} FOR UPDATE`;
-      if (!current || current.claimedAt || current.cancelledAt) return;
+      // pending notification; this lock makes the check and the claim take turns). The same read
+      // brings what the page says, so the job reads the handoff once.
+      const [handoff] = await tx.$queryRaw<TLockedEscalation[]>`
+        SELECT "h"."accountId", "h"."handedOffById", "h"."priority"::text AS "priority", "h"."engineerNotes",
+               "h"."snapshot", "h"."claimedAt", "h"."cancelledAt", "u"."name" AS "handedOffByName"
+        FROM "Handoff" AS "h"
+        JOIN "User" AS "u" ON "u"."id" = "h"."handedOffById"
+        WHERE "h"."id" = ${handoffId}
+        FOR UPDATE OF "h"`;
+      if (!handoff || handoff.claimedAt || handoff.cancelledAt) return;
       const recipients = await tx.user.findMany({
         where: {
           accountId: handoff.accountId,
@@ -143,7 +158,14 @@ export function createEmailJobHandlers(options: {
       });
       await enqueueEscalationPush(
         tx,
-        { ...toHandoffCard(handoff), accountId: handoff.accountId },
+        {
+          id: handoffId,
+          accountId: handoff.accountId,
+          priority: priorityToApi(handoff.priority),
+          problemSummary: parseSnapshotPayload(handoff.snapshot).problemSummary,
+          notes: handoff.engineerNotes,
+          handedOffByName: handoff.handedOffByName,
+        },
         recipients.map((recipient) => recipient.id),
       );
       if (isSkipped) return;

@@ -8,7 +8,6 @@ import type { HandoffPriority, Prisma, PrismaClient } from "@handoff/db";
 import { z } from "zod";
 import { priorityToDb } from "../../domain/enum-mapping.ts";
 import type { THandoffPriority } from "../../schemas/enums.ts";
-import type { THandoffCard } from "../../schemas/outputs.ts";
 import { HANDOFF_PRIORITIES } from "../../shared/constants.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
@@ -130,10 +129,20 @@ export async function enqueuePushToUsers(
   return jobs.length;
 }
 
+/** What a new escalation's page says. */
+export type TEscalationPage = {
+  id: string;
+  accountId: string;
+  priority: THandoffPriority;
+  problemSummary: string;
+  notes: string | null;
+  handedOffByName: string;
+};
+
 /** A new escalation, to everyone it is emailed to whose device threshold it meets. */
 export function enqueueEscalationPush(
   tx: Prisma.TransactionClient,
-  handoff: THandoffCard & { accountId: string },
+  handoff: TEscalationPage,
   recipientIds: readonly string[],
 ): Promise<number> {
   const reason = handoff.notes?.trim() || "No notes were added.";
@@ -145,7 +154,7 @@ export function enqueueEscalationPush(
     priority: handoff.priority,
     message: {
       title: `[${handoff.priority.toUpperCase()}] ${oneLine(handoff.problemSummary)}`,
-      body: `${handoff.handedOffBy.name} needs a senior tech: ${reason}`,
+      body: `${handoff.handedOffByName} needs a senior tech: ${reason}`,
     },
     isStaleOnceClaimed: true,
   });

@@ -87,8 +87,10 @@ export async function enqueuePsaNote(
  */
 export async function releaseNoteAwaitingAssessment(
   tx: Prisma.TransactionClient,
-  handoff: { id: string; createdAt: Date },
+  handoff: { id: string; createdAt: Date; psaTicketId: string | null },
 ): Promise<void> {
+  // The escalation queued a note only for a session with a ticket, and its snapshot keeps that ticket.
+  if (!handoff.psaTicketId?.trim()) return;
   const notes = await tx.psaNote.findMany({
     where: { handoffId: handoff.id, kind: "ESCALATED", status: "PENDING" },
     select: { id: true },

@@ -41,6 +41,21 @@ export async function lockSessionRow(
 }
 
 /**
+ * Locks the session of a handoff, as lockSessionRow does, for work that starts from the handoff
+ * (background jobs). False when the handoff is gone.
+ */
+export async function lockSessionOfHandoff(
+  tx: Prisma.TransactionClient,
+  handoffId: string,
+): Promise<boolean> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "s"."id" FROM "Session" AS "s" JOIN "Handoff" AS "h" ON "h"."sessionId" = "s"."id"
+    WHERE "h"."id" = ${handoffId}
+    FOR UPDATE OF "s"`;
+  return locked.length > 0;
+}
+
+/**
  * Locks the session row (see lockSessionRow) and reads the session with its holder's people, plus
  * whatever else the change needs (`include`), in one read.
  */
