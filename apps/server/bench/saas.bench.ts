@@ -1,9 +1,10 @@
 // The live stream as a hosted service sees it: many accounts with a handful of seniors each, spread
 // over two replicas of the production build (separate processes, PostgreSQL + Redis) behind Debian's
 // Caddy on deploy/Caddyfile, and escalations arriving all the time across random accounts, some of
-// them claimed. Beside it, in the same run, the floor: two bare `ws` servers behind their own Caddy,
-// fanning out the same bytes per escalation through Redis pub/sub. Loopback only, bounded, and
-// everything it starts is stopped and its database dropped.
+// them claimed (measured after 5 s of them unmeasured, for warm code). Beside it, in the same run,
+// the floor: two bare `ws` servers behind their own Caddy, fanning out the same bytes per escalation
+// through Redis pub/sub. Loopback only, bounded, and everything it starts is stopped and its
+// database dropped.
 // A process may hold only `ulimit -n` descriptors (BENCH_FD_LIMIT to assume fewer), and the proxy
 // holds two per subscriber: the subscribers go through as many Caddy processes, and are held by as
 // many client processes, as that takes (each account's through one proxy, in one client process).
@@ -23,7 +24,7 @@ import { ensureProductionBuild } from "../cluster/support/production-build.ts";
 import { login } from "../src/testing/index.ts";
 import { startCaddy } from "../test/support/caddy.ts";
 import { FleetProcesses } from "./support/fleet-processes.ts";
-import { type MeasuredProcess, startProduct } from "./support/product-server.ts";
+import { type MeasuredProcess, startProduct, type TProbeStats } from "./support/product-server.ts";
 import { startRawServer } from "./support/raw-server.ts";
 import {
   cpuSpentBetween,
@@ -44,6 +45,12 @@ const [ACCOUNTS, PER_ACCOUNT, SECONDS, RATE] = [1_000, 20, 60, 50].map((fallback
 }) as [number, number, number, number];
 const SUBSCRIBERS = ACCOUNTS * PER_ACCOUNT;
 const ESCALATIONS = SECONDS * RATE;
+/**
+ * Escalations sent first, at the same rate, and not measured: a fresh process's first requests run
+ * cold code (V8 compiles it, Prisma plans each statement its first time), as the other benches'
+ * discarded samples do. The audit counts them all the same.
+ */
+const WARM_UP = 5 * RATE;
 /** One escalation in this many is claimed, by its account's senior, once it is answered. */
 const CLAIM_EVERY = 4;
 /** Requests (or publishes) outstanding at once, at most: past it a tick is skipped, and counted. */
@@ -127,7 +134,12 @@ type TRunResult = {
   failed: string[];
   escalateMs: number[];
   claimMs: number[];
-  servers: { cpuShare: number; heapPerSubscriber: number; subscribers: number }[];
+  servers: {
+    cpuShare: number;
+    heapPerSubscriber: number;
+    subscribers: number;
+    loopDelayMs: TProbeStats["loopDelayMs"];
+  }[];
   redisCpuShare: number;
   /** The proxy's CPU, and this process's (the subscribers' side). */
   proxyCpuShare: number;
@@ -254,6 +266,17 @@ async function measureRun(options: {
   // The proxy's connections to each server: its subscribers (and a few idle keep-alive ones).
   const held = servers.map(({ port }) => establishedConnectionsTo(port));
 
+  progress(`${label}: warming up, ${WARM_UP} escalations not measured`);
+  const warmUpSent: TSent[] = [];
+  const warmUp = await runSchedule(options.schedule.slice(0, WARM_UP), async (account) => {
+    await options.send(account, warmUpSent);
+  });
+  await until(
+    () => warmUpSent.every(({ key }) => receipts.count(key) >= PER_ACCOUNT),
+    "the warm-up's deliveries",
+    DELIVERY_TIMEOUT_MS,
+  ).catch(() => undefined);
+
   const cpuBefore = await Promise.all(servers.map(({ server }) => server.stats("cpu")));
   const redisBefore = await redisCpuSeconds(options.redis);
   const proxyBefore = cpuOf(options.proxyPids);
@@ -264,7 +287,7 @@ async function measureRun(options: {
   const sent: TSent[] = [];
   const escalateMs: number[] = [];
   const claimMs: number[] = [];
-  const run = await runSchedule(options.schedule, async (account) => {
+  const run = await runSchedule(options.schedule.slice(WARM_UP), async (account) => {
     const timings = await options.send(account, sent);
     if (timings.escalateMs !== undefined) escalateMs.push(timings.escalateMs);
     if (timings.claimMs !== undefined) claimMs.push(timings.claimMs);
@@ -300,7 +323,7 @@ async function measureRun(options: {
     spread: { p50: percentile(spreads, 50), p99: percentile(spreads, 99) },
     undelivered: sent.reduce((sum, { key }) => sum + Math.max(0, PER_ACCOUNT - receipts.count(key)), 0),
     skipped: run.skipped,
-    failed: run.failed,
+    failed: [...warmUp.failed, ...run.failed],
     escalateMs,
     claimMs,
     servers: servers.map((_, index) => ({
@@ -309,6 +332,7 @@ async function measureRun(options: {
         ((heapAfter[index]?.heapUsed ?? 0) - (heapBefore[index]?.heapUsed ?? 0)) /
         Math.max(1, held[index] ?? 0),
       subscribers: held[index] ?? 0,
+      loopDelayMs: cpuAfter[index]?.loopDelayMs ?? { p99: 0, max: 0 },
     })),
     redisCpuShare: (redisAfter - redisBefore) / run.seconds,
     proxyCpuShare: (proxyAfter - proxyBefore) / run.seconds,
@@ -352,7 +376,7 @@ async function prepareAccounts(
     tokens: tokens[index] as TUserTokens,
     sessions: [] as string[],
   }));
-  progress(`setup: ${ESCALATIONS} sessions to escalate`);
+  progress(`setup: ${schedule.length} sessions to escalate`);
   await inParallel(schedule, SETUP_CONCURRENCY, async (accountIndex) => {
     const entry = accounts[accountIndex] as (typeof accounts)[number];
     const { value } = await users.call({ op: "createSession", index: accountIndex, tokens: entry.tokens });
@@ -556,6 +580,13 @@ function printRuns(product: TRunResult, raw: TRunResult) {
       percent(server.cpuShare),
       percent(rawServer?.cpuShare ?? 0),
     );
+    const loopDelay = (delay: TProbeStats["loopDelayMs"] | undefined) =>
+      delay ? `${ms(delay.p99)} / ${ms(delay.max)}` : "–";
+    row(
+      `replica ${index + 1}: event-loop delay p99 / max`,
+      loopDelay(server.loopDelayMs),
+      loopDelay(rawServer?.loopDelayMs),
+    );
     row(
       `replica ${index + 1}: heap per subscriber`,
       `${kb(server.heapPerSubscriber)} (${server.subscribers})`,
@@ -595,7 +626,7 @@ if (!(await isTestRedisReachable())) throw new Error(`Redis at ${testRedisUrl} i
 ensureProductionBuild();
 console.log(`load average before: ${loadAverage()} (1 / 5 / 15 min, ${availableParallelism()} cores)`);
 // Which account each tick escalates in: the same for the product and the floor.
-const schedule = Array.from({ length: ESCALATIONS }, () => randomInt(ACCOUNTS));
+const schedule = Array.from({ length: WARM_UP + ESCALATIONS }, () => randomInt(ACCOUNTS));
 const redis = new Redis(testRedisUrl);
 try {
   const product = await measureProduct(redis, schedule);

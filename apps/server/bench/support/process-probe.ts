@@ -1,8 +1,15 @@
 // Preloaded into a benchmarked server process (`--import`): answers the bench over IPC with the
 // process's CPU time, or its heap after a full GC, so the bench measures the server, not itself.
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
-export {};
+/** How often the event loop is sampled: a timer due every this many ms, and how late it fires. */
+const LOOP_SAMPLE_MS = 5;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+loopDelay.enable();
+/** How late the sampling timer fired, past its due time, in ms. */
+const lateBy = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_SAMPLE_MS);
 
 process.on("message", (message: { probe?: string; requestId?: number }) => {
   if (message.probe !== "cpu" && message.probe !== "heap") return;
@@ -10,5 +17,8 @@ process.on("message", (message: { probe?: string; requestId?: number }) => {
   if (message.probe === "heap") collectGarbage?.();
   const { heapUsed } = process.memoryUsage();
   const { user, system } = process.cpuUsage();
-  process.send?.({ requestId: message.requestId, heapUsed, cpuMicros: user + system });
+  // The event loop's delay since the last reading: how long ready work waited for the process.
+  const loopDelayMs = { p99: lateBy(loopDelay.percentile(99)), max: lateBy(loopDelay.max) };
+  loopDelay.reset();
+  process.send?.({ requestId: message.requestId, heapUsed, cpuMicros: user + system, loopDelayMs });
 });

@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 const MAIN = fileURLToPath(new URL("../../scripts/start.mjs", import.meta.url));
 const PROBE = fileURLToPath(new URL("./process-probe.ts", import.meta.url));
 
-export type TProbeStats = { heapUsed: number; cpuMicros: number };
+export type TProbeStats = {
+  heapUsed: number;
+  cpuMicros: number;
+  /** How late the process's event loop ran ready work since the last reading (p99 and worst). */
+  loopDelayMs: { p99: number; max: number };
+};
 
 export type MeasuredProcess = {
   readonly child: ChildProcess;
