@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { appRouter, createContext } from "@handoff/api";
+import type { Database } from "@handoff/db";
 import { createTrackedDataFrames, createTrpcDelegate, RECONNECT_NOTICE } from "@handoff/live";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { WebSocketServer } from "ws";
@@ -56,6 +57,8 @@ export type TAppServerConfig = Pick<
 export type AppServerOptions = {
   config: TAppServerConfig;
   deps: TServerDeps;
+  /** Whether the database answers, for /readyz (see Database.ping). */
+  database: Pick<Database, "ping">;
   logger: Logger;
   /** This process's figures, served at /metrics as config.metrics allows; absent: no /metrics. */
   metrics?: ServerMetrics;
@@ -137,9 +140,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
 
   const readiness = createReadiness(
     {
-      database: async () => {
-        await deps.prisma.$queryRaw`SELECT 1`;
-      },
+      database: () => options.database.ping(),
       // Subscribing is a round trip to Redis (SUBSCRIBE is acknowledged); the memory bus answers at once.
       bus: async () => {
         const probe = await deps.bus.subscribe(READINESS_PROBE_CHANNEL);

@@ -117,7 +117,7 @@ async function main() {
     const handoffs = await seedDemoHandoffs(deps);
     logger.info({ handoffs }, "demo data seeded");
   }
-  const server = createAppServer({ config, deps, logger, metrics: metrics ?? undefined });
+  const server = createAppServer({ config, deps, database, logger, metrics: metrics ?? undefined });
   const url = await server.listen();
   logger.info(
     {

@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { pgliteSqlRunner, pgPoolSqlRunner, type SqlRunner } from "./sql-runner.ts";
@@ -18,6 +19,13 @@ export type Database = {
   adapter: PrismaPg | PrismaPGlite;
   /** Raw SQL on the same database, for the migrator and test helpers. */
   sql: SqlRunner;
+  /**
+   * Resolves once the database answers a trivial query, for readiness probes. On PostgreSQL it
+   * asks over a connection of its own: through the pool it would wait behind the app's own work,
+   * and a proxy would take a replica that is only busy for one that is down (and, with every
+   * replica busy at once, stop sending anyone anything).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -98,14 +106,49 @@ async function connectPostgres(
     usePreparedStatements ? { statementNameGenerator: createStatementNamer(PREPARED_STATEMENTS) } : {},
   );
   const prisma = createClient(adapter, onQuery);
+  const probe = ownConnectionProbe(() => new pg.Client({ connectionString: databaseUrl }));
   return {
     prisma,
     kind: "postgres",
     adapter,
     sql: pgPoolSqlRunner(pool),
+    ping: probe.ping,
     close: async () => {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), probe.close()]);
+    },
+  };
+}
+
+/** `SELECT 1` on one connection kept for it, opened on first use and again after a failure. */
+function ownConnectionProbe(newClient: () => pg.Client): { ping(): Promise<void>; close(): Promise<void> } {
+  let connection: Promise<pg.Client> | null = null;
+  const connect = async () => {
+    const client = newClient();
+    // A connection lost while idle must not crash the process; the next ping reports it.
+    client.on("error", () => undefined);
+    await client.connect();
+    return client;
+  };
+  const drop = (dropped: Promise<pg.Client>) => {
+    if (connection === dropped) connection = null;
+    void dropped.then((client) => client.end()).catch(() => undefined);
+  };
+  return {
+    async ping() {
+      connection ??= connect();
+      const current = connection;
+      try {
+        await (await current).query("SELECT 1");
+      } catch (error) {
+        drop(current);
+        throw error;
+      }
+    },
+    async close() {
+      const current = connection;
+      connection = null;
+      await current?.then((client) => client.end()).catch(() => undefined);
     },
   };
 }
@@ -121,6 +164,10 @@ async function openPglite(dataDir: string, onQuery?: (durationMs: number) => voi
     kind: "pglite",
     adapter,
     sql: pgliteSqlRunner(pglite),
+    // In this process: nothing to wait behind but the event loop.
+    ping: async () => {
+      await pglite.query("SELECT 1");
+    },
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

@@ -29,7 +29,7 @@ export const TEST_APP_ORIGIN = "http://handoff.test";
 
 export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
-  database: Pick<Database, "prisma" | "kind">;
+  database: Pick<Database, "prisma" | "kind" | "ping">;
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
   bus?: Bus<TBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
@@ -156,7 +156,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
   deps.jobs.start();
   const closeCallbacks = new Set<() => Promise<void>>();
 
-  let appServer: AppServer = createAppServer({ config, deps, logger, metrics });
+  let appServer: AppServer = createAppServer({ config, deps, database, logger, metrics });
   await appServer.listen();
   const { port, url } = appServer;
 
@@ -164,7 +164,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
     await appServer.close();
   }
   async function start() {
-    appServer = createAppServer({ config: { ...config, port }, deps, logger, metrics });
+    appServer = createAppServer({ config: { ...config, port }, deps, database, logger, metrics });
     await appServer.listen();
   }
   let closed: Promise<void> | null = null;
