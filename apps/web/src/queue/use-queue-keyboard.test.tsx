@@ -36,8 +36,14 @@ function Harness({
 function setup(ids = ["a", "b", "c"]) {
   const onOpen = vi.fn();
   const onClaim = vi.fn();
-  render(<Harness ids={ids} onOpen={onOpen} onClaim={onClaim} />);
-  return { onOpen, onClaim, card: (id: string) => screen.getByRole("article", { name: id }) };
+  const { rerender } = render(<Harness ids={ids} onOpen={onOpen} onClaim={onClaim} />);
+  return {
+    onOpen,
+    onClaim,
+    card: (id: string) => screen.getByRole("article", { name: id }),
+    /** The list as the live stream changes it. */
+    list: (next: string[]) => rerender(<Harness ids={next} onOpen={onOpen} onClaim={onClaim} />),
+  };
 }
 
 describe("useQueueKeyboard", () => {
@@ -100,6 +106,33 @@ describe("useQueueKeyboard", () => {
     cleanup();
 
     const back = setup(["a", "c"]);
+    expect(document.activeElement).toBe(back.card("c"));
+  });
+
+  it("follows the card it was left from when the stream takes it out and puts it back (a late claim, then its undo)", () => {
+    const first = setup();
+    first.card("b").focus();
+    fireEvent.keyDown(first.card("b"), { key: "c" });
+    cleanup();
+
+    const back = setup();
+    expect(document.activeElement).toBe(back.card("b"));
+    back.list(["a", "c"]);
+    back.list(["a", "b", "c"]);
+    expect(document.activeElement).toBe(back.card("b"));
+  });
+
+  it("stops bringing focus back once the user moves on", () => {
+    const first = setup();
+    first.card("b").focus();
+    fireEvent.keyDown(first.card("b"), { key: "Enter" });
+    cleanup();
+
+    const back = setup();
+    fireEvent.keyDown(document.activeElement as Element, { key: "j" });
+    expect(document.activeElement).toBe(back.card("c"));
+    back.list(["a", "c"]);
+    back.list(["a", "b", "c"]);
     expect(document.activeElement).toBe(back.card("c"));
   });
 

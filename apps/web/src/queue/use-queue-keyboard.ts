@@ -57,18 +57,23 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
     return ref;
   }, []);
 
-  const hasCards = ids.length > 0;
+  // Where focus goes back to, kept until the user moves on: the live stream may take that card out
+  // and put it back after the page opened (its claim's and its undo's events arriving late), and
+  // focus follows it back in. Read once per page (`??=`: an effect run twice reads it once).
+  const returnTo = useRef<TLeftFrom | null>(null);
   useEffect(() => {
-    const leftFrom = hasCards ? takeLeftFrom() : null;
-    if (leftFrom === null) return;
-    const { ids: list } = latest.current;
-    const back = list.includes(leftFrom.handoffId)
-      ? leftFrom.handoffId
-      : list[Math.min(leftFrom.index, list.length - 1)];
+    returnTo.current ??= takeLeftFrom();
+  }, []);
+  useEffect(() => {
+    const target = returnTo.current;
+    if (target === null || ids.length === 0) return;
+    const back = ids.includes(target.handoffId)
+      ? target.handoffId
+      : ids[Math.min(target.index, ids.length - 1)];
     if (back === undefined) return;
     setActiveId(back);
     elements.current.get(back)?.focus();
-  }, [hasCards]);
+  }, [ids]);
 
   useEffect(() => {
     const leave = (handoffId: string) =>
@@ -91,7 +96,11 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       for (const [id, element] of elements.current) if (element === document.activeElement) return id;
       return null;
     };
+    const takeOver = () => {
+      returnTo.current = null;
+    };
     const onKeyDown = (event: KeyboardEvent) => {
+      takeOver();
       if (
         event.defaultPrevented ||
         event.altKey ||
@@ -121,7 +130,11 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       event.preventDefault();
     };
     document.addEventListener("keydown", onKeyDown);
-    return () => document.removeEventListener("keydown", onKeyDown);
+    document.addEventListener("pointerdown", takeOver);
+    return () => {
+      document.removeEventListener("keydown", onKeyDown);
+      document.removeEventListener("pointerdown", takeOver);
+    };
   }, []);
 
   return { activeId: current, setActiveId, refFor, listRef };
