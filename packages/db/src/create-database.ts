@@ -106,7 +106,9 @@ async function connectPostgres(
     usePreparedStatements ? { statementNameGenerator: createStatementNamer(PREPARED_STATEMENTS) } : {},
   );
   const prisma = createClient(adapter, onQuery);
-  const probe = ownConnectionProbe(() => new pg.Client({ connectionString: databaseUrl }));
+  const probe = ownConnectionProbe(
+    () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: PROBE_TIMEOUT_MS }),
+  );
   return {
     prisma,
     kind: "postgres",
@@ -120,7 +122,13 @@ async function connectPostgres(
   };
 }
 
-/** `SELECT 1` on one connection kept for it, opened on first use and again after a failure. */
+/** How long a readiness probe's connection may take to connect or to answer before it is replaced. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * `SELECT 1` on one connection kept for it, opened on first use and again after a failure. Probes
+ * that come while one is in flight (several proxies check every replica) share its answer.
+ */
 function ownConnectionProbe(newClient: () => pg.Client): { ping(): Promise<void>; close(): Promise<void> } {
   let connection: Promise<pg.Client> | null = null;
   const connect = async () => {
@@ -134,16 +142,27 @@ function ownConnectionProbe(newClient: () => pg.Client): { ping(): Promise<void>
     if (connection === dropped) connection = null;
     void dropped.then((client) => client.end()).catch(() => undefined);
   };
+  const askOnce = async () => {
+    connection ??= connect();
+    const current = connection;
+    // A connection that went silent (a dead network path) would hold every later probe: cut it.
+    const cutIfSilent = setTimeout(() => drop(current), PROBE_TIMEOUT_MS);
+    try {
+      await (await current).query("SELECT 1");
+    } catch (error) {
+      drop(current);
+      throw error;
+    } finally {
+      clearTimeout(cutIfSilent);
+    }
+  };
+  let inFlight: Promise<void> | null = null;
   return {
-    async ping() {
-      connection ??= connect();
-      const current = connection;
-      try {
-        await (await current).query("SELECT 1");
-      } catch (error) {
-        drop(current);
-        throw error;
-      }
+    ping() {
+      inFlight ??= askOnce().finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
     },
     async close() {
       const current = connection;
