@@ -46,6 +46,14 @@ function setup(ids = ["a", "b", "c"]) {
   };
 }
 
+/** A first visit that leaves the queue from card `id` with `key` (Enter opens it, c claims it). */
+function leaveQueueFrom(id: string, key: "Enter" | "c") {
+  const first = setup();
+  first.card(id).focus();
+  fireEvent.keyDown(first.card(id), { key });
+  cleanup();
+}
+
 describe("useQueueKeyboard", () => {
   // Where the keyboard left the queue is kept for the tab, which outlives a render.
   beforeEach(() => sessionStorage.clear());
@@ -90,30 +98,21 @@ describe("useQueueKeyboard", () => {
   });
 
   it("coming back to the queue, focuses the card it was left from", () => {
-    const first = setup();
-    first.card("b").focus();
-    fireEvent.keyDown(first.card("b"), { key: "Enter" });
-    cleanup();
+    leaveQueueFrom("b", "Enter");
 
     const back = setup();
     expect(document.activeElement).toBe(back.card("b"));
   });
 
   it("focuses the card now in its place when the one it was left from is gone (claimed)", () => {
-    const first = setup();
-    first.card("b").focus();
-    fireEvent.keyDown(first.card("b"), { key: "c" });
-    cleanup();
+    leaveQueueFrom("b", "c");
 
     const back = setup(["a", "c"]);
     expect(document.activeElement).toBe(back.card("c"));
   });
 
   it("follows the card it was left from when the stream takes it out and puts it back (a late claim, then its undo)", () => {
-    const first = setup();
-    first.card("b").focus();
-    fireEvent.keyDown(first.card("b"), { key: "c" });
-    cleanup();
+    leaveQueueFrom("b", "c");
 
     const back = setup();
     expect(document.activeElement).toBe(back.card("b"));
@@ -123,10 +122,7 @@ describe("useQueueKeyboard", () => {
   });
 
   it("stops bringing focus back once the user moves on", () => {
-    const first = setup();
-    first.card("b").focus();
-    fireEvent.keyDown(first.card("b"), { key: "Enter" });
-    cleanup();
+    leaveQueueFrom("b", "Enter");
 
     const back = setup();
     fireEvent.keyDown(document.activeElement as Element, { key: "j" });
