@@ -322,7 +322,8 @@ async function measureRun(options: {
     },
     spread: { p50: percentile(spreads, 50), p99: percentile(spreads, 99) },
     undelivered: sent.reduce((sum, { key }) => sum + Math.max(0, PER_ACCOUNT - receipts.count(key)), 0),
-    skipped: run.skipped,
+    // The warm-up's count too: a tick it skipped is load the product could not take, measured or not.
+    skipped: warmUp.skipped + run.skipped,
     failed: [...warmUp.failed, ...run.failed],
     escalateMs,
     claimMs,
