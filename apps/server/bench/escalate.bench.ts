@@ -8,7 +8,7 @@ import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { seedDemo } from "@handoff/db";
 import { createTestDatabase } from "@handoff/db/testing";
-import { freePort } from "./support/free-port.ts";
+import { freePort } from "../test/support/free-port.ts";
 import { startProduct } from "./support/product-server.ts";
 import { signIn } from "./support/sign-in.ts";
 import { countStatements } from "./support/statement-count.ts";

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AUTH_COOKIE_NAME } from "@handoff/api";
 import { seedDemo } from "@handoff/db";
 import { createTestDatabase } from "@handoff/db/testing";
-import { freePort } from "./support/free-port.ts";
+import { freePort } from "../test/support/free-port.ts";
 import { type MeasuredProcess, startProduct } from "./support/product-server.ts";
 import { startRawServer } from "./support/raw-server.ts";
 import { signIn } from "./support/sign-in.ts";

@@ -18,8 +18,8 @@ import {
   stageNamed,
   type TStage,
 } from "../test/support/dockerfile.ts";
+import { freePort } from "../test/support/free-port.ts";
 import { type StartedProcess, startProcess } from "../test/support/started-process.ts";
-import { freePort } from "./support/free-port.ts";
 import { ensureProductionBuild, REPO_ROOT } from "./support/production-build.ts";
 
 const run = promisify(execFile);

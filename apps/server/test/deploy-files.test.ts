@@ -5,12 +5,14 @@
 // has a health check; Caddy accepts its file.
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_ENV_KEYS, loadConfig } from "../src/config.ts";
-import { CADDYFILE, isCaddyInstalled, validateCaddyfile } from "./support/caddy.ts";
+import { CADDYFILE, isCaddyInstalled, startCaddy, validateCaddyfile } from "./support/caddy.ts";
 import { argsOf, envOf, parseCopy, readDockerfile, stageNamed, type TStage } from "./support/dockerfile.ts";
+import { freePort } from "./support/free-port.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const readRepoFile = (relative: string) => readFile(`${ROOT}${relative}`, "utf8");
@@ -218,5 +220,47 @@ describe.runIf(await isCaddyInstalled())("the Caddyfile", () => {
         HANDOFF_UPSTREAMS: "127.0.0.1:3001 127.0.0.1:3002",
       }),
     ).toContain("Valid configuration");
+  });
+
+  // Caddy's round_robin can find no upstream when only some are up and requests arrive together (two
+  // selections interleave and one sees only the down ones), and Caddy 2.6 answers a POST that finds
+  // none at once, with an empty 503: an escalation refused while a replica was ready to take it.
+  it("sends every request to the one replica still ready, however many arrive at once", async () => {
+    const upstream = (isReady: boolean) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer((req, res) => {
+          req.resume();
+          res.writeHead(isReady ? 200 : 503).end(isReady ? "ready" : "not ready");
+        }).listen(0, "127.0.0.1", () => resolve(server));
+      });
+    const replicas = await Promise.all([...Array.from({ length: 7 }, () => upstream(false)), upstream(true)]);
+    const hostOf = (server: Server) => {
+      const address = server.address();
+      return typeof address === "object" && address ? `127.0.0.1:${address.port}` : "";
+    };
+    const caddy = await startCaddy({
+      siteUrl: `http://127.0.0.1:${await freePort()}`,
+      upstreams: replicas.map(hostOf),
+    });
+    try {
+      const post = async () => {
+        const response = await fetch(`${caddy.url}/trpc/handoff.escalate`, { method: "POST", body: "{}" });
+        return `${response.status} ${await response.text()}`;
+      };
+      // Until its first health checks have taken the seven out.
+      await vi.waitFor(async () => {
+        for (let n = 0; n < 16; n += 1) expect(await post()).toBe("200 ready");
+      });
+      const answers = new Map<string, number>();
+      for (let round = 0; round < 20; round += 1) {
+        for (const answer of await Promise.all(Array.from({ length: 300 }, post))) {
+          answers.set(answer, (answers.get(answer) ?? 0) + 1);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual({ "200 ready": 6_000 });
+    } finally {
+      await caddy.stop();
+      for (const replica of replicas) replica.close();
+    }
   });
 });
