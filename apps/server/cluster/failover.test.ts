@@ -18,13 +18,14 @@ import {
   testDatabaseTargets,
 } from "@handoff/db/testing";
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from "vitest";
 import { createTestClient, login, type TestClient } from "../src/testing/index.ts";
 import { type ResendStandIn, startResendStandIn } from "../src/testing/resend-stand-in.ts";
 import { isCaddyInstalled, type RunningCaddy, startCaddy } from "../test/support/caddy.ts";
 import { collectEvents, type EventCollector } from "../test/support/event-collector.ts";
+import { freePort } from "../test/support/free-port.ts";
 import { type ServerProcess, startServerProcess } from "../test/support/server-process.ts";
-import { freePort } from "./support/free-port.ts";
+import { clusterTimeline, type TTimedLine } from "./support/cluster-timeline.ts";
 import { ensureProductionBuild } from "./support/production-build.ts";
 
 const JOB_LEASE_SECONDS = 3;
@@ -62,6 +63,8 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
   const replicas: ServerProcess[] = [];
   const standIns: ResendStandIn[] = [];
   const clients: TestClient[] = [];
+  const marks: TTimedLine[] = [];
+  const mark = (text: string) => marks.push({ at: Date.now(), text });
 
   beforeAll(async () => {
     ensureProductionBuild();
@@ -136,6 +139,7 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
       return await call();
     } catch (error) {
       if (!isConnectionError(error)) throw error;
+      mark(`no answer (${String(error)}), retrying`);
       retries.count += 1;
       return call();
     }
@@ -156,6 +160,12 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
 
   it("loses, repeats and reorders nothing, answers every mutation, and reruns A's jobs once on B", async () => {
     const [replicaA, replicaB] = replicas as [ServerProcess, ServerProcess];
+    onTestFailed(() => {
+      console.error(
+        `What Caddy and the replicas said:\n${clusterTimeline({ caddy, replicas: { A: replicaA, B: replicaB }, marks })}`,
+      );
+    });
+    mark("started");
     const standInB = standIns[1] as ResendStandIn;
     const subscribers: TSubscriber[] = [];
     const users = [
@@ -167,8 +177,8 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
       account.engineer,
     ];
     for (const user of users) subscribers.push(await connectSubscriber(user.email));
-    // Caddy balances them round robin, with its other requests in between: a few more until each
-    // replica holds some, so some surely have to resume elsewhere.
+    // Caddy sends each to the replica with the fewest open requests (its WebSockets count): a few
+    // more, should that leave one with none, so some surely have to resume elsewhere.
     const websocketsOnEach = async () => {
       await vi.waitFor(() =>
         expect(websocketsOn(replicaA) + websocketsOn(replicaB)).toBe(subscribers.length),
@@ -200,6 +210,7 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
       }),
     );
 
+    mark(`${subscribers.length} subscribers and ${writers.length} writers ready`);
     const retries = { count: 0 };
     const cards: THandoffCard[] = [];
     let answeredAtKill: number | null = null;
@@ -225,6 +236,7 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
         { timeout: 20_000, interval: 20 },
       );
       replicaA.child.kill("SIGKILL");
+      mark("A killed");
       answeredAtKill = cards.length;
       await replicaA.exitCode;
       return held;
