@@ -2,7 +2,7 @@
 // a step saves, long pastes, invitations with email off, the policy form's field errors, a dead-end
 // branch, focus after a keyboard claim, desktop alerts without permission, the offline queue.
 import { describe, expect, it } from "vitest";
-import { apiAs, createAccount, openAs, openQueue, queueCards, useApp } from "./harness.ts";
+import { apiAs, createAccount, focusedElement, openAs, openQueue, queueCards, useApp } from "./harness.ts";
 
 const app = useApp();
 
@@ -129,9 +129,7 @@ describe("a tech's day, rough edges smoothed", () => {
 
     await page.keyboard.press("u");
     await page.waitForURL((url) => url.pathname === "/escalations");
-    await expect
-      .poll(() => card.evaluate((element) => element === document.activeElement), { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(() => focusedElement(page), { timeout: 10_000 }).toBe(`card ${handoff.id}`);
   });
 
   it("says why desktop alerts stayed off when the browser refuses notifications", async () => {

@@ -257,6 +257,18 @@ export async function readmeScreenshot(page: Page, name: string): Promise<string
   return file;
 }
 
+/** What holds focus: a queue card by its handoff id, anything else by tag, test id and text (for the failure message). */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const focused = document.activeElement;
+    if (!focused) return "nothing";
+    const handoffId = focused.getAttribute("data-handoff-id");
+    if (handoffId) return `card ${handoffId}`;
+    const testId = focused.getAttribute("data-testid");
+    return `${focused.tagName.toLowerCase()}${testId ? `[${testId}]` : ""}: ${focused.textContent?.trim().slice(0, 60)}`;
+  });
+}
+
 export function queueCards(page: Page, summary?: string) {
   const cards = page.locator('[data-testid="queue-card"]');
   return summary ? cards.filter({ hasText: summary }) : cards;
