@@ -71,16 +71,33 @@ export async function enqueuePushToUsers(
   tx: Prisma.TransactionClient,
   request: TPushRequest,
 ): Promise<number> {
-  if (request.userIds.length === 0) return 0;
-  const devices = await tx.pushSubscription.findMany({
+  return enqueuePushToDevices(tx, request, await pushDevicesOf(tx, request));
+}
+
+type TPushDevice = { id: string; userId: string };
+
+/** The devices of `userIds` (active users only) whose threshold `priority` meets. */
+async function pushDevicesOf(
+  tx: Prisma.TransactionClient,
+  recipients: Pick<TPushRequest, "accountId" | "userIds" | "priority">,
+): Promise<TPushDevice[]> {
+  if (recipients.userIds.length === 0) return [];
+  return tx.pushSubscription.findMany({
     where: {
-      accountId: request.accountId,
-      userId: { in: [...new Set(request.userIds)] },
+      accountId: recipients.accountId,
+      userId: { in: [...new Set(recipients.userIds)] },
       user: { active: true, deletedAt: null },
-      ...(request.priority && { minPriority: { in: prioritiesAtOrBelow(request.priority) } }),
+      ...(recipients.priority && { minPriority: { in: prioritiesAtOrBelow(recipients.priority) } }),
     },
     select: { id: true, userId: true },
   });
+}
+
+async function enqueuePushToDevices(
+  tx: Prisma.TransactionClient,
+  request: TPushRequest,
+  devices: TPushDevice[],
+): Promise<number> {
   if (devices.length === 0) return 0;
   const recipientIds = [...new Set(devices.map((device) => device.userId))];
   await tx.notification.createMany({
@@ -170,6 +187,10 @@ export async function enqueueClaimPush(
   problemSummary: string,
 ): Promise<number> {
   if (claim.ownerId === claim.claimer.id) return 0;
+  const recipients = { accountId: claim.accountId, userIds: [claim.ownerId] };
+  // Most owners have no device: then there is nothing to count either.
+  const devices = await pushDevicesOf(tx, recipients);
+  if (devices.length === 0) return 0;
   const earlier = await tx.notification.count({
     where: {
       handoffId: claim.handoffId,
@@ -178,14 +199,14 @@ export async function enqueueClaimPush(
       reason: { startsWith: "claimed" },
     },
   });
-  return enqueuePushToUsers(tx, {
-    accountId: claim.accountId,
+  const request = {
+    ...recipients,
     handoffId: claim.handoffId,
-    userIds: [claim.ownerId],
     reason: earlier === 0 ? "claimed" : `claimed:${earlier + 1}`,
     message: { title: `${claim.claimer.name} claimed your session`, body: oneLine(problemSummary) },
     isStaleOnceClaimed: false,
-  });
+  };
+  return enqueuePushToDevices(tx, request, devices);
 }
 
 export function createPushJobHandlers(options: {
