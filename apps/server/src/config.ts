@@ -10,6 +10,7 @@ import {
   type TPasswordResetLimits,
   type TRetentionWindows,
 } from "@handoff/api";
+import { DEFAULT_POOL_SIZE } from "@handoff/db";
 import { z } from "zod";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -190,6 +191,7 @@ const ZEnv = z.object({
     "postgresql://user@127.0.0.1:5432/handoff",
   ).optional(),
   DATABASE_PREPARED_STATEMENTS: ZBoolean.optional(),
+  DATABASE_POOL_SIZE: integer(1, 1_000).optional(),
   DEMO: ZBoolean.optional(),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://127.0.0.1:6379").optional(),
   RESEND_API_KEY: ZNonEmpty.optional(),
@@ -263,6 +265,8 @@ export type TAppConfig = {
   databaseUrl: string | null;
   /** PostgreSQL: prepare the most-run statements on each connection (off for a pooler that cannot carry them). */
   usePreparedStatements: boolean;
+  /** PostgreSQL: the most connections this process's pool opens. */
+  poolSize: number;
   /** Seed the demo accounts into an empty database (default: on the embedded database only). */
   isDemo: boolean;
   redisUrl: string | null;
@@ -413,6 +417,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
     dataDir: resolveFromRepo(vars.DATA_DIR ?? ".data"),
     databaseUrl: vars.DATABASE_URL ?? null,
     usePreparedStatements: vars.DATABASE_PREPARED_STATEMENTS ?? true,
+    poolSize: vars.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE,
     isDemo: vars.DEMO ?? vars.DATABASE_URL === undefined,
     redisUrl: vars.REDIS_URL ?? null,
     email: {

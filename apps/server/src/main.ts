@@ -66,9 +66,11 @@ async function main() {
   const database = await createDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     usePreparedStatements: config.usePreparedStatements,
+    poolSize: config.poolSize,
     onQuery: metrics?.queryTimed,
   });
   metrics?.watchJobQueue(database.prisma);
+  metrics?.watchDatabasePool(database);
   const { applied } = await migrate(database);
   logger.info(
     { database: database.kind, applied },

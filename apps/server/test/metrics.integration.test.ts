@@ -135,6 +135,21 @@ describe.each(targets)("the figures on %s", (target) => {
     expect(sample(after, "handoff_db_query_duration_seconds_sum")).toBeGreaterThan(0);
   });
 
+  it("show the connection pool on PostgreSQL: open and idle connections against its size, and what waits", async () => {
+    const account = await createTestAccount(app.prisma);
+    const engineer = await app.clientFor(account.engineer);
+    await engineer.session.list({ scope: "mine" });
+    const text = await read();
+    if (target === "pglite") {
+      expect(text).not.toContain("handoff_db_pool_");
+      return;
+    }
+    expect(sample(text, "handoff_db_pool_connections", 'state="max"')).toBe(10);
+    expect(sample(text, "handoff_db_pool_connections", 'state="open"')).toBeGreaterThan(0);
+    expect(sample(text, "handoff_db_pool_connections", 'state="idle"')).toBeGreaterThan(0);
+    expect(sample(text, "handoff_db_pool_waiting")).toBe(0);
+  });
+
   it("read the job queue per kind at scrape time, and count failed runs", async () => {
     const account = await createTestAccount(app.prisma);
     await app.server.deps.jobs.stop();

@@ -1,8 +1,9 @@
-// The factory itself: bad options get a clear error, and PGlite persists in the data dir it creates.
+// The factory itself: bad options get a clear error, PGlite persists in the data dir it creates, and
+// PostgreSQL's pool keeps to its size.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createDatabase } from "./create-database.ts";
 import { migrate } from "./migrator.ts";
 import { createTestDatabase, testDatabaseTargets } from "./testing/index.ts";
@@ -58,6 +59,27 @@ describe("createDatabase", () => {
       await reference.close();
     }
   });
+
+  it.runIf(targets.includes("postgres"))(
+    "opens at most poolSize connections, and says what waits for one",
+    async () => {
+      const reference = await createTestDatabase("postgres");
+      const database = await createDatabase({ databaseUrl: reference.databaseUrl, poolSize: 2 });
+      try {
+        expect(database.poolStats()).toEqual({ open: 0, idle: 0, waiting: 0, max: 2 });
+        // $queryRaw is lazy: `.then` sends it.
+        const sleeping = [1, 2, 3].map(() =>
+          database.prisma.$queryRaw`SELECT 1 FROM pg_sleep(0.5)`.then(() => undefined),
+        );
+        await vi.waitFor(() => expect(database.poolStats()).toMatchObject({ open: 2, idle: 0, waiting: 1 }));
+        await Promise.all(sleeping);
+        expect(database.poolStats()).toEqual({ open: 2, idle: 2, waiting: 0, max: 2 });
+      } finally {
+        await database.close();
+        await reference.close();
+      }
+    },
+  );
 
   it.runIf(targets.includes("postgres"))(
     "prepares a statement run again on its connection, unless told not to (a pooler that cannot carry it)",

@@ -26,8 +26,23 @@ export type Database = {
    * replica busy at once, stop sending anyone anything).
    */
   ping(): Promise<void>;
+  /** PostgreSQL: the app's connection pool right now, for /metrics; null on PGlite (one connection, in-process). */
+  poolStats(): TPoolStats | null;
   close(): Promise<void>;
 };
+
+export type TPoolStats = {
+  /** Connections open, and of those idle. */
+  open: number;
+  idle: number;
+  /** Queries and transactions waiting for a connection: sustained, the pool is too small or the database too slow. */
+  waiting: number;
+  /** The most connections the pool opens (DATABASE_POOL_SIZE). */
+  max: number;
+};
+
+/** node-postgres' default, and what a replica opens at most unless told otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
 
 export type CreateDatabaseOptions = {
   /** `postgres://…` or `postgresql://…`; when set, dataDir is ignored. */
@@ -44,6 +59,8 @@ export type CreateDatabaseOptions = {
    * cannot carry named prepared statements across the clients it hands a connection to.
    */
   usePreparedStatements?: boolean;
+  /** PostgreSQL: the most connections the app's pool opens (default DEFAULT_POOL_SIZE). */
+  poolSize?: number;
 };
 
 const IN_MEMORY = "memory://";
@@ -64,7 +81,11 @@ const PREPARED_STATEMENTS = { maxNamed: 300, maxCounted: 2_000 } as const;
 
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return connectPostgres(options.databaseUrl, options.onQuery, options.usePreparedStatements ?? true);
+    return connectPostgres(options.databaseUrl, {
+      onQuery: options.onQuery,
+      usePreparedStatements: options.usePreparedStatements ?? true,
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+    });
   }
   if (!options.dataDir) {
     throw new Error("createDatabase needs a databaseUrl (PostgreSQL) or a dataDir (embedded PGlite).");
@@ -88,8 +109,11 @@ function createClient(
 
 async function connectPostgres(
   databaseUrl: string,
-  onQuery: ((durationMs: number) => void) | undefined,
-  usePreparedStatements: boolean,
+  options: {
+    onQuery: ((durationMs: number) => void) | undefined;
+    usePreparedStatements: boolean;
+    poolSize: number;
+  },
 ): Promise<Database> {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(
@@ -98,14 +122,16 @@ async function connectPostgres(
   }
   // Loaded only for PostgreSQL: the embedded default starts without them (about 0.1 s).
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
-  const pool = new pg.Pool({ connectionString: databaseUrl });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const adapter = new PrismaPg(
     pool,
-    usePreparedStatements ? { statementNameGenerator: createStatementNamer(PREPARED_STATEMENTS) } : {},
+    options.usePreparedStatements
+      ? { statementNameGenerator: createStatementNamer(PREPARED_STATEMENTS) }
+      : {},
   );
-  const prisma = createClient(adapter, onQuery);
+  const prisma = createClient(adapter, options.onQuery);
   const probe = ownConnectionProbe(
     () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: PROBE_TIMEOUT_MS }),
   );
@@ -115,6 +141,12 @@ async function connectPostgres(
     adapter,
     sql: pgPoolSqlRunner(pool),
     ping: probe.ping,
+    poolStats: () => ({
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: options.poolSize,
+    }),
     close: async () => {
       await prisma.$disconnect();
       await Promise.all([pool.end(), probe.close()]);
@@ -187,6 +219,7 @@ async function openPglite(dataDir: string, onQuery?: (durationMs: number) => voi
     ping: async () => {
       await pglite.query("SELECT 1");
     },
+    poolStats: () => null,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

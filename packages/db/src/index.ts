@@ -6,6 +6,8 @@ export {
   createDatabase,
   type Database,
   type DatabaseKind,
+  DEFAULT_POOL_SIZE,
+  type TPoolStats,
 } from "./create-database.ts";
 export * from "./generated/prisma/client.ts";
 export {

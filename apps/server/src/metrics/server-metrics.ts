@@ -1,13 +1,14 @@
 // This process's figures for Prometheus: prom-client's process and Node metrics (event-loop lag
 // included), sockets and live streams, what the API counts (escalations, claims, releases, job
-// failures), the job queue (read at scrape time), SQL statement time and the fan-out lag. Nothing
-// here is read on a request's path except two allocation-free histograms.
+// failures), the job queue and the connection pool (read at scrape time), SQL statement time and
+// the fan-out lag. Nothing here is read on a request's path except two allocation-free histograms.
 import type { TApiMetrics, TEscalationBusMessage } from "@handoff/api";
-import type { PrismaClient } from "@handoff/db";
+import type { Database, PrismaClient } from "@handoff/db";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { TAppConfig } from "../config.ts";
 import { CountingHistogram } from "./counting-histogram.ts";
 import { registerJobQueueGauges } from "./job-queue-gauges.ts";
+import { registerPoolGauges } from "./pool-gauges.ts";
 
 /** What the app server reports at scrape time. */
 export type TServerSources = { openSockets(): number; liveStreams(): number; accountHubs(): number };
@@ -21,6 +22,8 @@ export type ServerMetrics = {
   queryTimed(durationMs: number): void;
   /** Reports the job queue of this database at every scrape. */
   watchJobQueue(prisma: PrismaClient): void;
+  /** Reports this process's connection pool at every scrape (PostgreSQL only). */
+  watchDatabasePool(database: Pick<Database, "poolStats">): void;
   /** The app server (the latest one, after a restart in tests) reports its sockets and streams. */
   watchServer(sources: TServerSources): void;
   /** The exposition, in Prometheus' text format. */
@@ -107,6 +110,9 @@ export function createServerMetrics(): ServerMetrics {
     },
     watchJobQueue(prisma) {
       registerJobQueueGauges(registry, prisma);
+    },
+    watchDatabasePool(database) {
+      registerPoolGauges(registry, database);
     },
     watchServer(serverSources) {
       sources = serverSources;

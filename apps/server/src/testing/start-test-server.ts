@@ -29,7 +29,7 @@ export const TEST_APP_ORIGIN = "http://handoff.test";
 
 export type StartTestServerOptions = Partial<TAppConfig> & {
   /** Owned by the test: close() leaves it open. Anything with a Prisma client (e.g. createTestDatabase). */
-  database: Pick<Database, "prisma" | "kind" | "ping">;
+  database: Pick<Database, "prisma" | "kind" | "ping" | "poolStats">;
   /** Defaults to a fresh memory bus, which close() also closes. A bus you pass stays open. */
   bus?: Bus<TBusMessage>;
   /** Sends email through the real Resend SDK to `baseUrl` (a stand-in the test runs). */
@@ -137,6 +137,7 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
   // As main.ts, but the test owns the database: SQL statement times come only with serverMetrics.
   const metrics = serverMetrics ?? serverMetricsFor(config) ?? undefined;
   metrics?.watchJobQueue(database.prisma);
+  metrics?.watchDatabasePool(database);
   const deps = createApiDeps({
     metrics: metrics?.api,
     config,
