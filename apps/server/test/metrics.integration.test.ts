@@ -95,7 +95,10 @@ describe.each(targets)("the figures on %s", (target) => {
     const senior = await app.clientFor(account.senior);
     const engineer = await app.clientFor(account.engineer);
     const events = collectEvents<TEscalationEvent>();
-    const subscription = senior.escalation.onEvent.subscribe({}, events);
+    // From the queue's position, as the web app subscribes: "from now" (no id) is fixed when the
+    // stream joins its account's hub, which the live-stream gauge does not wait for.
+    const { lastEventId } = await senior.handoff.queue({});
+    const subscription = senior.escalation.onEvent.subscribe({ lastEventId }, events);
     await expect.poll(async () => sample(await read(), "handoff_live_streams")).toBe(1);
     expect(sample(await read(), "handoff_websocket_connections")).toBeGreaterThanOrEqual(1);
 
