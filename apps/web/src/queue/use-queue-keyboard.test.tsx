@@ -132,6 +132,18 @@ describe("useQueueKeyboard", () => {
     expect(document.activeElement).toBe(back.card("c"));
   });
 
+  it("stops bringing focus back once focus moves elsewhere with neither a key nor the pointer (a screen reader)", () => {
+    leaveQueueFrom("b", "Enter");
+
+    const back = setup();
+    expect(document.activeElement).toBe(back.card("b"));
+    const search = screen.getByRole("textbox", { name: "Search" });
+    search.focus();
+    back.list(["a", "c"]);
+    back.list(["a", "b", "c"]);
+    expect(document.activeElement).toBe(search);
+  });
+
   it("leaves focus alone on a fresh visit", () => {
     setup();
     expect(document.activeElement).toBe(document.body);

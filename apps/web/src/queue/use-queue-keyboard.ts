@@ -61,6 +61,8 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
   // and put it back after the page opened (its claim's and its undo's events arriving late), and
   // focus follows it back in. Read once per page (`??=`: an effect run twice reads it once).
   const returnTo = useRef<TLeftFrom | null>(null);
+  /** The card this hook last gave focus to: focus landing anywhere else is the user moving on. */
+  const focusedOnReturn = useRef<HTMLElement | null>(null);
   useEffect(() => {
     returnTo.current ??= takeLeftFrom();
   }, []);
@@ -72,7 +74,8 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
       : ids[Math.min(target.index, ids.length - 1)];
     if (back === undefined) return;
     setActiveId(back);
-    elements.current.get(back)?.focus();
+    focusedOnReturn.current = elements.current.get(back) ?? null;
+    focusedOnReturn.current?.focus();
   }, [ids]);
 
   useEffect(() => {
@@ -98,6 +101,10 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
     };
     const takeOver = () => {
       returnTo.current = null;
+    };
+    // Not only keys and the pointer: a screen reader moves focus without either.
+    const onFocusIn = (event: FocusEvent) => {
+      if (event.target !== focusedOnReturn.current) takeOver();
     };
     const onKeyDown = (event: KeyboardEvent) => {
       takeOver();
@@ -131,9 +138,11 @@ export function useQueueKeyboard({ ids, onOpen, onClaim }: TQueueKeyboardOptions
     };
     document.addEventListener("keydown", onKeyDown);
     document.addEventListener("pointerdown", takeOver);
+    document.addEventListener("focusin", onFocusIn);
     return () => {
       document.removeEventListener("keydown", onKeyDown);
       document.removeEventListener("pointerdown", takeOver);
+      document.removeEventListener("focusin", onFocusIn);
     };
   }, []);
 
