@@ -247,10 +247,13 @@ describe.runIf(await isCaddyInstalled())("the Caddyfile", () => {
         const response = await fetch(`${caddy.url}/trpc/handoff.escalate`, { method: "POST", body: "{}" });
         return `${response.status} ${await response.text()}`;
       };
-      // Until its first health checks have taken the seven out.
-      await vi.waitFor(async () => {
-        for (let n = 0; n < 16; n += 1) expect(await post()).toBe("200 ready");
-      });
+      // Until its first health checks have taken the seven out (they run at start, then every 2 s).
+      await vi.waitFor(
+        async () => {
+          for (let n = 0; n < 16; n += 1) expect(await post()).toBe("200 ready");
+        },
+        { timeout: 10_000, interval: 200 },
+      );
       const answers = new Map<string, number>();
       for (let round = 0; round < 20; round += 1) {
         for (const answer of await Promise.all(Array.from({ length: 300 }, post))) {
