@@ -97,12 +97,11 @@ function createClient(
   adapter: PrismaPg | PrismaPGlite,
   onQuery?: (durationMs: number) => void,
 ): PrismaClient {
-  if (!onQuery) return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
-  const prisma = new PrismaClient({
-    adapter,
-    transactionOptions: TRANSACTION_OPTIONS,
-    log: [{ emit: "event", level: "query" }],
-  });
+  // "minimal": Prisma's other formats capture a stack for every query (to quote the calling line in
+  // an error's message), whatever NODE_ENV says; the server logs an error's own stack anyway.
+  const options = { adapter, transactionOptions: TRANSACTION_OPTIONS, errorFormat: "minimal" } as const;
+  if (!onQuery) return new PrismaClient(options);
+  const prisma = new PrismaClient({ ...options, log: [{ emit: "event", level: "query" }] });
   prisma.$on("query", (event) => onQuery(event.duration));
   return prisma;
 }

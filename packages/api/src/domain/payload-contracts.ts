@@ -262,9 +262,13 @@ export function toAssessmentPayload(assessment: TAssessment) {
   return { v: PAYLOAD_VERSION, ...assessment };
 }
 
+// Built once: zod compiles a schema's parser on its first use, so a schema built per call is compiled per call.
+const ZAssessmentPayload = ZAssessment.extend(ZCurrent);
+const ZBriefingPayload = ZBriefing.extend(ZCurrent);
+
 /** null when there is none yet, or a version this code cannot read wrote it (shown as not assessed). */
 export function parseAssessmentPayload(payload: unknown): TAssessment | null {
-  return parseCurrentOrNull(ZAssessment.extend(ZCurrent), payload);
+  return parseCurrentOrNull(ZAssessmentPayload, payload);
 }
 
 /** The handoff's briefing column. */
@@ -274,7 +278,7 @@ export function toBriefingPayload(briefing: TStoredBriefing) {
 
 /** null when none was stored, or a version this code cannot read wrote it (written from the snapshot instead). */
 export function parseBriefingPayload(payload: unknown): TStoredBriefing | null {
-  return parseCurrentOrNull(ZBriefing.extend(ZCurrent), payload);
+  return parseCurrentOrNull(ZBriefingPayload, payload);
 }
 
 /** Messages on the bus (events, presence, revoked logins): a MessageParser for @handoff/bus. */

@@ -1,5 +1,6 @@
 // Enqueueing durable jobs: always inside the caller's transaction, so a job exists exactly when
 // the change that caused it committed. Never runs anything itself; the worker does.
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@handoff/db";
 
 export type TJobRequest = {
@@ -12,7 +13,21 @@ export type TJobRequest = {
   runAt?: Date;
 };
 
+/**
+ * One statement whatever the number of jobs. Written as SQL rather than `createMany`: Prisma
+ * compiles every `createMany` anew (its query plan cache leaves them out), which cost an escalation
+ * and a claim a millisecond of CPU each; this statement's text never changes.
+ */
 export async function enqueueJobs(tx: Prisma.TransactionClient, jobs: TJobRequest[]): Promise<void> {
   if (jobs.length === 0) return;
-  await tx.job.createMany({ data: jobs, skipDuplicates: true });
+  const now = new Date().toISOString();
+  const rows = jobs.map((job) => ({ id: randomUUID(), ...job }));
+  await tx.$executeRaw`
+    INSERT INTO "Job" ("id", "accountId", "kind", "payload", "dedupeKey", "status", "attempts", "runAt", "createdAt", "updatedAt")
+    SELECT "j"."id", "j"."accountId", "j"."kind", "j"."payload", "j"."dedupeKey", 'PENDING', 0,
+           COALESCE("j"."runAt", ${now}::timestamptz) AT TIME ZONE 'UTC',
+           ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC'
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS "j"("id" text, "accountId" text, "kind" text, "payload" jsonb, "dedupeKey" text, "runAt" timestamptz)
+    ON CONFLICT DO NOTHING`;
 }

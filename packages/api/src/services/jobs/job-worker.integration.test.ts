@@ -1,6 +1,6 @@
 // The job worker on a real database: transactional enqueue, one run across workers, backoff
 // that honours Retry-After, dead letters, and a crashed worker's job taken over after its lease.
-import type { Database, PrismaClient } from "@handoff/db";
+import type { Database, Job, PrismaClient } from "@handoff/db";
 import { createTestAccount, createTestDatabase, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enqueueJobs } from "./job-queue.ts";
@@ -89,6 +89,52 @@ describe.each(await testDatabaseTargets())("job worker on %s", (target) => {
     await enqueue("twice");
     expect(await database.prisma.job.count({ where: { dedupeKey: "twice" } })).toBe(1);
     await database.prisma.job.delete({ where: { dedupeKey: "twice" } });
+  });
+
+  it("writes each job of one call as it was asked for: payload, time to run, pending, the key once", async () => {
+    const later = new Date(Date.now() + 60_000);
+    const before = Date.now();
+    await database.prisma.$transaction((tx) =>
+      enqueueJobs(tx, [
+        {
+          accountId,
+          kind: "test",
+          payload: { handoffId: "h-1", step: 2, tags: ["a"] },
+          dedupeKey: "batch/now",
+        },
+        {
+          accountId,
+          kind: "other",
+          payload: { nested: { ok: true } },
+          dedupeKey: "batch/later",
+          runAt: later,
+        },
+        { accountId, kind: "test", payload: { second: true }, dedupeKey: "batch/now" },
+      ]),
+    );
+    const jobs = await database.prisma.job.findMany({
+      where: { dedupeKey: { startsWith: "batch/" } },
+      orderBy: { dedupeKey: "asc" },
+    });
+    expect(jobs.map(({ dedupeKey, kind, payload }) => ({ dedupeKey, kind, payload }))).toEqual([
+      { dedupeKey: "batch/later", kind: "other", payload: { nested: { ok: true } } },
+      { dedupeKey: "batch/now", kind: "test", payload: { handoffId: "h-1", step: 2, tags: ["a"] } },
+    ]);
+    const [delayed, due] = jobs as [Job, Job];
+    expect(delayed.runAt).toEqual(later);
+    expect(due.runAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(due.runAt.getTime()).toBeLessThanOrEqual(Date.now());
+    for (const job of jobs) {
+      expect(job).toMatchObject({
+        accountId,
+        status: "PENDING",
+        attempts: 0,
+        lockedBy: null,
+        finishedAt: null,
+      });
+      expect(job.createdAt).toEqual(due.runAt);
+    }
+    await database.prisma.job.deleteMany({ where: { dedupeKey: { startsWith: "batch/" } } });
   });
 
   it("runs each job once across two workers polling the same table", async () => {
