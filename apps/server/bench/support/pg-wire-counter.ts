@@ -9,7 +9,7 @@ export type TWireCounts = { statements: number; roundTrips: number; texts: strin
 export type PgWireCounter = {
   /** `postgres://…` pointing at the relay instead of `databaseUrl`'s server. */
   readonly url: string;
-  /** Counts since the relay started; `texts`: each statement's SQL, when parsed anew. */
+  /** Counts since the relay started; `texts`: the SQL of each statement run, in order. */
   readonly counts: TWireCounts;
   close(): Promise<void>;
 };
@@ -40,6 +40,18 @@ function frontendReader(onMessage: (type: string, body: Buffer) => void) {
   };
 }
 
+/** The first `count` NUL-terminated strings of a message body. */
+function cStrings(body: Buffer, count: number): string[] {
+  const strings: string[] = [];
+  let start = 0;
+  while (strings.length < count) {
+    const end = body.indexOf(0, start);
+    strings.push(body.toString("utf8", start, end));
+    start = end + 1;
+  }
+  return strings;
+}
+
 export async function startPgWireCounter(databaseUrl: string): Promise<PgWireCounter> {
   const target = new URL(databaseUrl);
   const counts: TWireCounts = { statements: 0, roundTrips: 0, texts: [] };
@@ -53,14 +65,19 @@ export async function startPgWireCounter(databaseUrl: string): Promise<PgWireCou
     }
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
+    // This connection's prepared statements by name ("" the unnamed one), and what the next Execute runs.
+    const prepared = new Map<string, string>();
+    let bound = "";
     const read = frontendReader((type, body) => {
       if (type === "E" || type === "Q") counts.statements += 1;
       if (type === "S" || type === "Q") counts.roundTrips += 1;
-      // Parse: a statement name, then its SQL; a simple Query: its SQL.
+      // Parse: a statement name, then its SQL. Bind: a portal name, then the statement's name.
       if (type === "P") {
-        const start = body.indexOf(0) + 1;
-        counts.texts.push(body.toString("utf8", start, body.indexOf(0, start)));
+        const [name, sql] = cStrings(body, 2);
+        prepared.set(name, sql);
       }
+      if (type === "B") bound = prepared.get(cStrings(body, 2)[1]) ?? "";
+      if (type === "E") counts.texts.push(bound);
       if (type === "Q") counts.texts.push(body.toString("utf8", 0, body.length - 1));
     });
     client.on("data", (chunk: Buffer) => {

@@ -13,6 +13,7 @@ import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
 import { escalationEmail, repageEmail } from "./escalation-email.ts";
 import { inviteEmail } from "./invite-email.ts";
 import type { Mailer } from "./mailer.ts";
+import { addNotifications } from "./notification-rows.ts";
 import { enqueueEscalationPush } from "./push-jobs.ts";
 
 export const NOTIFY_ESCALATION_JOB = "escalation.notify";
@@ -27,6 +28,12 @@ const notificationToSendInclude = {
   handoff: { include: handoffCardInclude },
   invite: { include: { account: { select: { name: true } }, sentBy: { select: { name: true } } } },
 } as const;
+/** An email notification's row when there is no email delivery to send it with. */
+const NOT_CONFIGURED = {
+  status: "SKIPPED",
+  lastError: "Email delivery is not configured (no RESEND_API_KEY).",
+} as const;
+
 type TNotificationToSend = Prisma.NotificationGetPayload<{ include: typeof notificationToSendInclude }>;
 
 /** The escalation's page, as its notify job reads it under the handoff's lock. */
@@ -85,18 +92,17 @@ export async function enqueueEmailToUsers(
     where: { accountId: request.accountId, id: { in: [...request.userIds] }, active: true, deletedAt: null },
     select: { id: true },
   });
-  await tx.notification.createMany({
-    data: recipients.map((recipient) => ({
+  await addNotifications(
+    tx,
+    recipients.map((recipient) => ({
       accountId: request.accountId,
       handoffId: request.handoffId,
       recipientId: recipient.id,
-      channel: "EMAIL" as const,
+      channel: "EMAIL",
       reason: request.reason,
-      status: request.isDelivered ? ("PENDING" as const) : ("SKIPPED" as const),
-      lastError: request.isDelivered ? null : "Email delivery is not configured (no RESEND_API_KEY).",
+      ...(request.isDelivered ? {} : NOT_CONFIGURED),
     })),
-    skipDuplicates: true,
-  });
+  );
   if (!request.isDelivered) return 0;
   const rows = await tx.notification.findMany({
     where: { handoffId: request.handoffId, channel: "EMAIL", reason: request.reason, status: "PENDING" },
@@ -145,17 +151,16 @@ export function createEmailJobHandlers(options: {
         },
         select: { id: true },
       });
-      await tx.notification.createMany({
-        data: recipients.map((recipient) => ({
+      await addNotifications(
+        tx,
+        recipients.map((recipient) => ({
           accountId: handoff.accountId,
           handoffId,
           recipientId: recipient.id,
-          channel: "EMAIL" as const,
-          status: isSkipped ? ("SKIPPED" as const) : ("PENDING" as const),
-          lastError: isSkipped ? "Email delivery is not configured (no RESEND_API_KEY)." : null,
+          channel: "EMAIL",
+          ...(isSkipped ? NOT_CONFIGURED : {}),
         })),
-        skipDuplicates: true,
-      });
+      );
       await enqueueEscalationPush(
         tx,
         {

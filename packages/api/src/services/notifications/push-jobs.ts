@@ -11,6 +11,7 @@ import type { THandoffPriority } from "../../schemas/enums.ts";
 import { HANDOFF_PRIORITIES } from "../../shared/constants.ts";
 import { enqueueJobs, type TJobRequest } from "../jobs/job-queue.ts";
 import type { TJobHandlers, TJobResult, TJobRun } from "../jobs/job-worker.ts";
+import { addNotifications } from "./notification-rows.ts";
 import type { WebPushSender } from "./web-push-sender.ts";
 
 export const SEND_PUSH_JOB = "push.send";
@@ -100,16 +101,16 @@ async function enqueuePushToDevices(
 ): Promise<number> {
   if (devices.length === 0) return 0;
   const recipientIds = [...new Set(devices.map((device) => device.userId))];
-  await tx.notification.createMany({
-    data: recipientIds.map((recipientId) => ({
+  await addNotifications(
+    tx,
+    recipientIds.map((recipientId) => ({
       accountId: request.accountId,
       handoffId: request.handoffId,
       recipientId,
-      channel: "PUSH" as const,
+      channel: "PUSH",
       reason: request.reason,
     })),
-    skipDuplicates: true,
-  });
+  );
   const rows = await tx.notification.findMany({
     where: {
       handoffId: request.handoffId,
