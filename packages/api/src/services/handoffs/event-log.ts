@@ -3,25 +3,36 @@
 // logged and left out, so a reader moves past it instead of failing. Seqs are written without gaps
 // (the account row hands them out), so a gap in what is read means retention pruned those events.
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient } from "@handoff/db";
+import type { Prisma, PrismaClient, SessionLogAction } from "@handoff/db";
 import type { TEscalationBusMessage, TEventBody, TEventEnvelope } from "../../domain/bus-message.ts";
 import type { Logger } from "../../domain/logger.ts";
 import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../../domain/payload-contracts.ts";
 
 type TLogReader = { prisma: PrismaClient; logger: Logger };
 
+/** A session change's row in the session log (see recordSessionChange). */
+export type TSessionLogRow = {
+  sessionId: string;
+  actorId: string;
+  action: SessionLogAction;
+  summary: string;
+};
+
 /**
- * Takes the account's next seqs and writes the events, in one statement: must be the last write of
- * the transaction that makes the change. The account row stays locked from this statement until
- * commit, so seq order is commit order; taking it last keeps that lock to one round trip and the
- * commit, whatever else the transaction does (and however busy this process is meanwhile).
+ * Takes the account's next seqs and writes the events, and the change's session log row when there
+ * is one, in one statement: must be the last write of the transaction that makes the change. The
+ * account row stays locked from this statement until commit, so seq order is commit order; taking
+ * it last keeps that lock to one round trip and the commit, whatever else the transaction does (and
+ * however busy this process is meanwhile).
  */
 export async function appendEscalationEvents<const TBodies extends readonly TEventBody[]>(
   tx: Prisma.TransactionClient,
   accountId: string,
   bodies: TBodies,
+  sessionLog: TSessionLogRow | null = null,
 ): Promise<{ -readonly [K in keyof TBodies]: TEventEnvelope & TBodies[K] }> {
   const at = new Date().toISOString();
+  const logRows = sessionLog ? [{ id: randomUUID(), ...sessionLog }] : [];
   const rows = bodies.map((body, index) => ({
     ord: index + 1,
     id: randomUUID(),
@@ -41,6 +52,12 @@ export async function appendEscalationEvents<const TBodies extends readonly TEve
       FROM "taken", jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS "e"("ord" int, "id" text, "type" text, "handoffId" text, "payload" jsonb)
       RETURNING 1
+    ), "logged" AS (
+      INSERT INTO "SessionLogEntry" ("id", "sessionId", "actorId", "action", "summary", "createdAt")
+      SELECT "l"."id", "l"."sessionId", "l"."actorId", "l"."action"::"SessionLogAction", "l"."summary",
+             ${at}::timestamptz AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb)
+        AS "l"("id" text, "sessionId" text, "actorId" text, "action" text, "summary" text)
     )
     SELECT "eventSeq", "eventEpoch", (SELECT count(*)::int FROM "written") AS "written" FROM "taken"`;
   const head = taken[0];

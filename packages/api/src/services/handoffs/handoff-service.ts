@@ -366,7 +366,7 @@ async function announceHandoffChange(
   handoff: TChangedHandoff,
   change: Pick<TSessionChangeRecord, "action" | "summary" | "sessionWrites" | "relationsAfter">,
 ): Promise<THandoffChange> {
-  const sessionEvent = await recordSessionChange(tx, {
+  const { event: sessionEvent, logRow } = await recordSessionChange(tx, {
     sessionId: handoff.sessionId,
     accountId: viewer.accountId,
     actorId: viewer.id,
@@ -382,7 +382,12 @@ async function announceHandoffChange(
   const webhookEvent = handoffWebhookEvent(viewer.accountId, type, card, changedAt ?? new Date());
   const isWebhookQueued = await enqueueWebhookEvent(tx, webhookEvent, handoff.account.webhookEndpoints);
   // The seq lock comes last: nothing else the transaction does waits behind it.
-  const events = await appendEscalationEvents(tx, viewer.accountId, [{ type, handoff: card }, sessionEvent]);
+  const events = await appendEscalationEvents(
+    tx,
+    viewer.accountId,
+    [{ type, handoff: card }, sessionEvent],
+    logRow,
+  );
   return { events, isWebhookQueued };
 }
 

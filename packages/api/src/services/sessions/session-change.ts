@@ -8,7 +8,7 @@ import type { TEventBody } from "../../domain/bus-message.ts";
 import { assertMayChange } from "../../domain/holder.ts";
 import type { TSessionSummary } from "../../schemas/outputs.ts";
 import type { TAuthedViewer } from "../auth/auth-service.ts";
-import { appendEscalationEvents } from "../handoffs/event-log.ts";
+import { appendEscalationEvents, type TSessionLogRow } from "../handoffs/event-log.ts";
 import { publishInBackground } from "../handoffs/event-publisher.ts";
 import { applyPolicyToSessionChange } from "../policy/policy-activity.ts";
 import {
@@ -96,28 +96,32 @@ export type TSummaryRelations = Pick<
   "account" | "owner" | "assignee" | "team" | "activeBranch" | "handoffs"
 >;
 
+export type TRecordedSessionChange = {
+  event: { type: "session.updated"; session: TSessionSummary };
+  /** Written with the events (appendEscalationEvents), in the same statement. */
+  logRow: TSessionLogRow;
+};
+
 /**
- * Writes the log row and marks the session as just active; resolves to its `session.updated` event,
- * which the caller appends with the change's other events as the transaction's last write.
+ * Marks the session as just active; resolves to its `session.updated` event and its log row, which
+ * the caller appends with the change's other events as the transaction's last write.
  */
 export async function recordSessionChange(
   tx: Prisma.TransactionClient,
   change: TSessionChangeRecord,
-): Promise<{ type: "session.updated"; session: TSessionSummary }> {
-  await tx.sessionLogEntry.create({
-    data: {
-      sessionId: change.sessionId,
-      actorId: change.actorId,
-      action: change.action,
-      summary: change.summary,
-    },
-  });
+): Promise<TRecordedSessionChange> {
+  const logRow = {
+    sessionId: change.sessionId,
+    actorId: change.actorId,
+    action: change.action,
+    summary: change.summary,
+  };
   const where = { id: change.sessionId };
   const data = { ...change.sessionWrites, updatedAt: new Date() };
   const session = change.relationsAfter
     ? { ...(await tx.session.update({ where, data })), ...change.relationsAfter }
     : await tx.session.update({ where, data, include: sessionSummaryInclude });
-  return { type: "session.updated", session: toSessionSummary(session) };
+  return { event: { type: "session.updated", session: toSessionSummary(session) }, logRow };
 }
 
 export type TSessionChange<T> = {
@@ -144,15 +148,20 @@ export async function changeSession<T>(
     const change = await apply(tx, locked);
     if (!change.log)
       return { result: change.result, session: await loadSessionSummary(tx, sessionId), events: [] };
-    const updated = await recordSessionChange(tx, {
+    const { event, logRow } = await recordSessionChange(tx, {
       accountId: actor.accountId,
       sessionId,
       actorId: actor.id,
       ...change.log,
     });
     await applyPolicyToSessionChange(tx, sessionId, change.log.action, deps.clock.now());
-    const events = await appendEscalationEvents(tx, actor.accountId, [...(change.events ?? []), updated]);
-    return { result: change.result, session: updated.session, events };
+    const events = await appendEscalationEvents(
+      tx,
+      actor.accountId,
+      [...(change.events ?? []), event],
+      logRow,
+    );
+    return { result: change.result, session: event.session, events };
   });
   publishInBackground(deps, events);
   return { result, session };

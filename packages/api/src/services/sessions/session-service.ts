@@ -109,14 +109,14 @@ export async function createSession(
         psaTicketId: input.psaTicketId || null,
       },
     });
-    const created = await recordSessionChange(tx, {
+    const { event, logRow } = await recordSessionChange(tx, {
       accountId: viewer.accountId,
       sessionId: session.id,
       actorId: viewer.id,
       action: "CREATED",
       summary: "Opened the session",
     });
-    return appendEscalationEvents(tx, viewer.accountId, [created]);
+    return appendEscalationEvents(tx, viewer.accountId, [event], logRow);
   });
   publishInBackground(deps, events);
   return events[0].session;
