@@ -7,6 +7,7 @@ import type { Prisma, PrismaClient, SessionLogAction } from "@handoff/db";
 import type { TEscalationBusMessage, TEventBody, TEventEnvelope } from "../../domain/bus-message.ts";
 import type { Logger } from "../../domain/logger.ts";
 import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../../domain/payload-contracts.ts";
+import { jobInsertSql, type TJobRequest } from "../jobs/job-queue.ts";
 
 type TLogReader = { prisma: PrismaClient; logger: Logger };
 
@@ -18,18 +19,24 @@ export type TSessionLogRow = {
   summary: string;
 };
 
+/** What the change writes besides its events, in the same statement (a round trip fewer each). */
+export type TWrittenWithEvents = {
+  sessionLog?: TSessionLogRow | undefined;
+  jobs?: readonly TJobRequest[] | undefined;
+};
+
 /**
- * Takes the account's next seqs and writes the events, and the change's session log row when there
- * is one, in one statement: must be the last write of the transaction that makes the change. The
- * account row stays locked from this statement until commit, so seq order is commit order; taking
- * it last keeps that lock to one round trip and the commit, whatever else the transaction does (and
- * however busy this process is meanwhile).
+ * Takes the account's next seqs and writes the events, with the change's session log row and jobs
+ * when it has them, in one statement: must be the last write of the transaction that makes the
+ * change. The account row stays locked from this statement until commit, so seq order is commit
+ * order; taking it last keeps that lock to one round trip and the commit, whatever else the
+ * transaction does (and however busy this process is meanwhile).
  */
 export async function appendEscalationEvents<const TBodies extends readonly TEventBody[]>(
   tx: Prisma.TransactionClient,
   accountId: string,
   bodies: TBodies,
-  sessionLog: TSessionLogRow | null = null,
+  { sessionLog, jobs = [] }: TWrittenWithEvents = {},
 ): Promise<{ -readonly [K in keyof TBodies]: TEventEnvelope & TBodies[K] }> {
   const at = new Date().toISOString();
   const logRows = sessionLog ? [{ id: randomUUID(), ...sessionLog }] : [];
@@ -58,7 +65,7 @@ export async function appendEscalationEvents<const TBodies extends readonly TEve
              ${at}::timestamptz AT TIME ZONE 'UTC'
       FROM jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb)
         AS "l"("id" text, "sessionId" text, "actorId" text, "action" text, "summary" text)
-    )
+    ), "queued" AS (${jobInsertSql(jobs)})
     SELECT "eventSeq", "eventEpoch", (SELECT count(*)::int FROM "written") AS "written" FROM "taken"`;
   const head = taken[0];
   if (!head || head.written !== count) throw new Error(`No account ${accountId} to append events to.`);

@@ -19,10 +19,10 @@ import type {
 import { formatEventId } from "../../shared/event-id.ts";
 import { assistantJobsFor, isBriefingPending, requestBriefing } from "../assistant/assistant-jobs.ts";
 import type { TAuthedViewer } from "../auth/auth-service.ts";
-import { enqueueJobs } from "../jobs/job-queue.ts";
+import type { TJobRequest } from "../jobs/job-queue.ts";
 import { notifyEscalationJob } from "../notifications/email-jobs.ts";
 import { enqueueClaimPush } from "../notifications/push-jobs.ts";
-import { armPolicyTimer, policyTimerJobs, stopPolicyTimers } from "../policy/policy-timers.ts";
+import { policyTimerJobs, stopPolicyTimers } from "../policy/policy-timers.ts";
 import { enqueuePsaNote } from "../psa/psa-notes.ts";
 import { lockSession, recordSessionChange, type TSessionChangeRecord } from "../sessions/session-change.ts";
 import { sessionSummaryInclude } from "../sessions/session-summary.ts";
@@ -143,12 +143,6 @@ export async function createHandoff(
         handedOffBy: { id: viewer.id, name: viewer.name },
         claimedBy: null,
       };
-      // One statement for every job the escalation queues, its policy timer included.
-      await enqueueJobs(tx, [
-        ...(input.intent === "escalate" ? [notifyEscalationJob(handoff)] : []),
-        ...assistantJobsFor(deps.assistant, { ...handoff, intent: input.intent }),
-        ...policyTimerJobs(handoff),
-      ]);
       if (input.intent === "escalate") {
         await enqueuePsaNote(tx, {
           accountId: viewer.accountId,
@@ -167,6 +161,12 @@ export async function createHandoff(
         ...(input.intent === "escalate"
           ? { action: "ESCALATED", summary: `Escalated the session (${input.priority} priority)` }
           : { action: "PARKED", summary: "Parked the session for a teammate" }),
+        // Every job the escalation queues, its policy timer included.
+        jobs: [
+          ...(input.intent === "escalate" ? [notifyEscalationJob(handoff)] : []),
+          ...assistantJobsFor(deps.assistant, { ...handoff, intent: input.intent }),
+          ...policyTimerJobs(handoff),
+        ],
         sessionWrites: {
           status: input.intent === "escalate" ? "ESCALATED" : "PAUSED",
           handoffCount: { increment: 1 },
@@ -240,7 +240,6 @@ export async function claimHandoff(
       },
     });
     const { session } = handoff;
-    await armPolicyTimer(tx, handoff);
     const card = toHandoffCard(handoff, claimedAt);
     const pushes = await enqueueClaimPush(
       tx,
@@ -265,6 +264,7 @@ export async function claimHandoff(
       action: "CLAIMED",
       summary: "Claimed the session from the queue",
       sessionWrites: { status: "ACTIVE", assigneeId: viewer.id },
+      jobs: policyTimerJobs(handoff),
       // The claimer is its assignee now, and it has no open handoff: the one claimed was its only one.
       relationsAfter: {
         account: handoff.account,
@@ -322,7 +322,6 @@ export async function releaseHandoff(
         where: { id: handoffId },
         include: changedHandoffInclude,
       });
-      await armPolicyTimer(tx, handoff);
       await tx.session.updateMany({
         where: { id: handoff.sessionId, assigneeId: current.claimedById },
         data: { status: handoff.intent === "ESCALATE" ? "ESCALATED" : "PAUSED", assigneeId: null },
@@ -333,6 +332,7 @@ export async function releaseHandoff(
           current.claimedById === viewer.id
             ? "Released the session back to the queue"
             : `Released ${current.claimedBy?.name ?? "someone"}'s claim; the session is back in the queue`,
+        jobs: policyTimerJobs(handoff),
       });
     });
     publishInBackground(deps, events);
@@ -364,13 +364,17 @@ async function announceHandoffChange(
   viewer: TViewerRef,
   type: Extract<THandoffEventType, "handoff.created" | "handoff.claimed" | "handoff.released">,
   handoff: TChangedHandoff,
-  change: Pick<TSessionChangeRecord, "action" | "summary" | "sessionWrites" | "relationsAfter">,
+  change: Pick<TSessionChangeRecord, "action" | "summary" | "sessionWrites" | "relationsAfter"> & {
+    /** Jobs the change queues: written with its events. */
+    jobs?: readonly TJobRequest[];
+  },
 ): Promise<THandoffChange> {
+  const { jobs, ...sessionChange } = change;
   const { event: sessionEvent, logRow } = await recordSessionChange(tx, {
     sessionId: handoff.sessionId,
     accountId: viewer.accountId,
     actorId: viewer.id,
-    ...change,
+    ...sessionChange,
   });
   const card = toHandoffCard(handoff);
   const changedAt =
@@ -382,12 +386,10 @@ async function announceHandoffChange(
   const webhookEvent = handoffWebhookEvent(viewer.accountId, type, card, changedAt ?? new Date());
   const isWebhookQueued = await enqueueWebhookEvent(tx, webhookEvent, handoff.account.webhookEndpoints);
   // The seq lock comes last: nothing else the transaction does waits behind it.
-  const events = await appendEscalationEvents(
-    tx,
-    viewer.accountId,
-    [{ type, handoff: card }, sessionEvent],
-    logRow,
-  );
+  const events = await appendEscalationEvents(tx, viewer.accountId, [{ type, handoff: card }, sessionEvent], {
+    sessionLog: logRow,
+    jobs,
+  });
   return { events, isWebhookQueued };
 }
 

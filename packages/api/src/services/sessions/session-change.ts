@@ -155,12 +155,9 @@ export async function changeSession<T>(
       ...change.log,
     });
     await applyPolicyToSessionChange(tx, sessionId, change.log.action, deps.clock.now());
-    const events = await appendEscalationEvents(
-      tx,
-      actor.accountId,
-      [...(change.events ?? []), event],
-      logRow,
-    );
+    const events = await appendEscalationEvents(tx, actor.accountId, [...(change.events ?? []), event], {
+      sessionLog: logRow,
+    });
     return { result: change.result, session: event.session, events };
   });
   publishInBackground(deps, events);

@@ -116,7 +116,7 @@ export async function createSession(
       action: "CREATED",
       summary: "Opened the session",
     });
-    return appendEscalationEvents(tx, viewer.accountId, [event], logRow);
+    return appendEscalationEvents(tx, viewer.accountId, [event], { sessionLog: logRow });
   });
   publishInBackground(deps, events);
   return events[0].session;
