@@ -143,8 +143,9 @@ async function main() {
     "listening",
   );
   const demoLogins = config.isDemo ? await describeDemoLogins(database) : "";
-  console.log(`\nHandoff is running at ${url}\n${demoLogins}`);
-  if (setupCode) console.log(describeSetup(config.appOrigin, setupCode));
+  // One write: whoever waits for "Handoff is running" in this output has the setup code with it.
+  const setup = setupCode ? `\n${describeSetup(config.appOrigin, setupCode)}` : "";
+  console.log(`\nHandoff is running at ${url}\n${demoLogins}${setup}`);
   setImmediate(warmSourceMap);
 
   let isShuttingDown = false;
