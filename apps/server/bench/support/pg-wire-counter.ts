@@ -73,10 +73,10 @@ export async function startPgWireCounter(databaseUrl: string): Promise<PgWireCou
       if (type === "S" || type === "Q") counts.roundTrips += 1;
       // Parse: a statement name, then its SQL. Bind: a portal name, then the statement's name.
       if (type === "P") {
-        const [name, sql] = cStrings(body, 2);
+        const [name = "", sql = ""] = cStrings(body, 2);
         prepared.set(name, sql);
       }
-      if (type === "B") bound = prepared.get(cStrings(body, 2)[1]) ?? "";
+      if (type === "B") bound = prepared.get(cStrings(body, 2)[1] ?? "") ?? "";
       if (type === "E") counts.texts.push(bound);
       if (type === "Q") counts.texts.push(body.toString("utf8", 0, body.length - 1));
     });
