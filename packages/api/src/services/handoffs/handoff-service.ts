@@ -103,7 +103,8 @@ export async function createHandoff(
           // Messages written in one millisecond tie on createdAt: the id makes the pick the same on every read.
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: RECENT_MESSAGES_IN_SNAPSHOT,
-          include: { author: true },
+          // The snapshot names the author: their whole row (password hash included) stays unread.
+          include: { author: { select: { name: true } } },
         },
         handoffs: sessionHandoffs,
         // What the new handoff's card and the session's summary show, read here under the lock.
@@ -518,7 +519,7 @@ async function findEarlierAttempt(
 const AUTHOR_KIND_LABELS = { ENGINEER: "Engineer", SYSTEM: "System", ASSISTANT: "Assistant" } as const;
 
 type TSessionForSnapshot = Prisma.SessionGetPayload<{
-  include: { branches: true; messages: { include: { author: true } } };
+  include: { branches: true; messages: { include: { author: { select: { name: true } } } } };
 }>;
 
 function snapshotOf(session: TSessionForSnapshot): TSessionSnapshot {
