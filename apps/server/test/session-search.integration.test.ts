@@ -94,6 +94,29 @@ describe.each(await testDatabaseTargets())("ranked session search on %s", (targe
     expect((await list("0x8018")).items.map((item) => item.id)).toEqual([ids.enrolment]);
   });
 
+  it("finds a session by what its handoffs' notes say, and by its own text after a handoff without notes", async () => {
+    const parked = await erin.session.create({
+      problemSummary: "Printer queue stalls",
+      problemDomain: "Print",
+    });
+    await erin.handoff.park({ sessionId: parked.id });
+    const escalated = await erin.session.create({
+      problemSummary: "Firewall drops VPN",
+      problemDomain: "Network",
+    });
+    await erin.session.addEntry({ sessionId: escalated.id, kind: "note", body: "Tunnel flaps at 02:00" });
+    await erin.handoff.escalate({
+      sessionId: escalated.id,
+      priority: "high",
+      notes: "Concentrator QX-77 reboots nightly",
+    });
+
+    expect((await list("QX-77")).items.map((item) => item.id)).toEqual([escalated.id]);
+    expect((await list("concentrator reboots")).items.map((item) => item.id)).toEqual([escalated.id]);
+    expect((await list("tunnel flaps")).items.map((item) => item.id)).toEqual([escalated.id]);
+    expect((await list("printer stalls")).items.map((item) => item.id)).toEqual([parked.id]);
+  });
+
   it("pages a ranked search in the same order as one page, and refuses a cursor of the other kind", async () => {
     const whole = (await list("outlook password")).items.map((item) => item.id);
     const paged: string[] = [];
