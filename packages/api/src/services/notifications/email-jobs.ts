@@ -46,6 +46,8 @@ type TLockedEscalation = {
   claimedAt: Date | null;
   cancelledAt: Date | null;
   handedOffByName: string;
+  /** Who it pages: the account's active OWNER, ADMIN and ENGINEER users but its escalator. */
+  recipientIds: string[];
 };
 
 /** Sends one notification's email (a row created in the caller's transaction). */
@@ -132,31 +134,25 @@ export function createEmailJobHandlers(options: {
     await prisma.$transaction(async (tx) => {
       // Claimed or withdrawn meanwhile: nobody needs this page any more (a claim cancels every
       // pending notification; this lock makes the check and the claim take turns). The same read
-      // brings what the page says, so the job reads the handoff once.
+      // brings what the page says and whom it pages, so the job reads the handoff once.
       const [handoff] = await tx.$queryRaw<TLockedEscalation[]>`
         SELECT "h"."accountId", "h"."handedOffById", "h"."priority"::text AS "priority", "h"."engineerNotes",
-               "h"."snapshot", "h"."claimedAt", "h"."cancelledAt", "u"."name" AS "handedOffByName"
+               "h"."snapshot", "h"."claimedAt", "h"."cancelledAt", "u"."name" AS "handedOffByName",
+               (SELECT coalesce(json_agg("r"."id"), '[]') FROM "User" AS "r"
+                WHERE "r"."accountId" = "h"."accountId" AND "r"."active" AND "r"."deletedAt" IS NULL
+                  AND "r"."role" IN ('OWNER', 'ADMIN', 'ENGINEER') AND "r"."id" <> "h"."handedOffById"
+               ) AS "recipientIds"
         FROM "Handoff" AS "h"
         JOIN "User" AS "u" ON "u"."id" = "h"."handedOffById"
         WHERE "h"."id" = ${handoffId}
         FOR UPDATE OF "h"`;
       if (!handoff || handoff.claimedAt || handoff.cancelledAt) return;
-      const recipients = await tx.user.findMany({
-        where: {
-          accountId: handoff.accountId,
-          active: true,
-          deletedAt: null,
-          role: { in: ["OWNER", "ADMIN", "ENGINEER"] },
-          id: { not: handoff.handedOffById },
-        },
-        select: { id: true },
-      });
       await addNotifications(
         tx,
-        recipients.map((recipient) => ({
+        handoff.recipientIds.map((recipientId) => ({
           accountId: handoff.accountId,
           handoffId,
-          recipientId: recipient.id,
+          recipientId,
           channel: "EMAIL",
           ...(isSkipped ? NOT_CONFIGURED : {}),
         })),
@@ -171,7 +167,7 @@ export function createEmailJobHandlers(options: {
           notes: handoff.engineerNotes,
           handedOffByName: handoff.handedOffByName,
         },
-        recipients.map((recipient) => recipient.id),
+        handoff.recipientIds,
       );
       if (isSkipped) return;
       const rows = await tx.notification.findMany({
