@@ -162,7 +162,7 @@ export async function createHandoff(
         ...(input.intent === "escalate"
           ? { action: "ESCALATED", summary: `Escalated the session (${input.priority} priority)` }
           : { action: "PARKED", summary: "Parked the session for a teammate" }),
-        // Every job the escalation queues, its policy timer included.
+        // Its notify, assistant and policy-timer jobs (a PSA note and webhooks queue their own).
         jobs: [
           ...(input.intent === "escalate" ? [notifyEscalationJob(handoff)] : []),
           ...assistantJobsFor(deps.assistant, { ...handoff, intent: input.intent }),

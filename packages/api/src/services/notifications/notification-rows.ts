@@ -26,11 +26,11 @@ export async function addNotifications(
   if (rows.length === 0) return;
   const now = new Date().toISOString();
   const values = rows.map((row) => ({
-    id: randomUUID(),
-    reason: "escalated",
-    status: "PENDING",
-    lastError: null,
     ...row,
+    id: randomUUID(),
+    reason: row.reason ?? "escalated",
+    status: row.status ?? "PENDING",
+    lastError: row.lastError ?? null,
   }));
   await tx.$executeRaw`
     INSERT INTO "Notification" ("id", "accountId", "handoffId", "recipientId", "channel", "reason", "status", "attempts", "lastError", "createdAt", "updatedAt")

@@ -103,8 +103,9 @@ export type TRecordedSessionChange = {
 };
 
 /**
- * Marks the session as just active; resolves to its `session.updated` event and its log row, which
- * the caller appends with the change's other events as the transaction's last write.
+ * Marks the session as just active; resolves to its `session.updated` event and its log row. The
+ * caller must pass both to appendEscalationEvents, with the change's other events, as the
+ * transaction's last write: the log row is written there, not here.
  */
 export async function recordSessionChange(
   tx: Prisma.TransactionClient,
