@@ -51,23 +51,17 @@ export async function enqueuePsaNote(
   });
   if (!connection) return false;
   const id = randomUUID();
-  const { count } = await tx.psaNote.createMany({
-    data: [
-      {
-        id,
-        accountId: request.accountId,
-        sessionId: request.sessionId,
-        handoffId: request.handoffId,
-        kind: request.kind,
-        dedupeKey: request.key,
-        provider: connection.provider,
-        ticketId,
-        details: request.details,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (count === 0) return false;
+  // A fixed statement: Prisma compiles every createMany anew.
+  const now = new Date().toISOString();
+  const added = await tx.$executeRaw`
+    INSERT INTO "PsaNote" ("id", "accountId", "sessionId", "handoffId", "kind", "dedupeKey", "provider", "ticketId",
+                           "details", "status", "attempts", "createdAt", "updatedAt")
+    VALUES (${id}, ${request.accountId}, ${request.sessionId}, ${request.handoffId ?? null},
+            ${request.kind}::"PsaNoteKind", ${request.key}, ${connection.provider}::"PsaProvider", ${ticketId},
+            ${JSON.stringify(request.details)}::jsonb, 'PENDING', 0,
+            ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT DO NOTHING`;
+  if (added === 0) return false;
   await enqueueJobs(tx, [
     {
       accountId: request.accountId,

@@ -68,26 +68,25 @@ export async function enqueueWebhookEvent(
   );
   if (endpoints.length === 0) return false;
   const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
-  const { count } = await tx.webhookMessage.createMany({
-    data: [
-      {
-        id: messageId,
-        accountId: event.accountId,
-        type: event.type,
-        payload: event.data,
-        dedupeKey: event.key,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (count === 0) return false;
-  const deliveries = endpoints.map((endpoint) => ({
-    id: randomUUID(),
-    accountId: event.accountId,
-    messageId,
-    endpointId: endpoint.id,
-  }));
-  await tx.webhookDelivery.createMany({ data: deliveries });
+  const deliveries = endpoints.map((endpoint) => ({ id: randomUUID(), endpointId: endpoint.id }));
+  const now = new Date().toISOString();
+  // One fixed statement for the message and its deliveries (Prisma compiles every createMany anew);
+  // a message already there (its key) adds nothing, deliveries included.
+  const [added] = await tx.$queryRaw<{ count: number }[]>`
+    WITH "message" AS (
+      INSERT INTO "WebhookMessage" ("id", "accountId", "type", "payload", "dedupeKey", "createdAt")
+      VALUES (${messageId}, ${event.accountId}, ${event.type}, ${JSON.stringify(event.data)}::jsonb, ${event.key},
+              ${now}::timestamptz AT TIME ZONE 'UTC')
+      ON CONFLICT DO NOTHING
+      RETURNING "id"
+    ), "delivery" AS (
+      INSERT INTO "WebhookDelivery" ("id", "accountId", "messageId", "endpointId", "status", "attempts", "createdAt")
+      SELECT "d"."id", ${event.accountId}, "message"."id", "d"."endpointId", 'PENDING', 0,
+             ${now}::timestamptz AT TIME ZONE 'UTC'
+      FROM "message", jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb) AS "d"("id" text, "endpointId" text)
+    )
+    SELECT count(*)::int AS "count" FROM "message"`;
+  if (!added?.count) return false;
   await enqueueJobs(
     tx,
     deliveries.map((delivery) => ({
