@@ -98,17 +98,12 @@ type TArmableHandoff = TTimerHandoff & {
 /**
  * The timer job of the first page of a handoff's current chain (after an escalation, claim,
  * release or activity), by the account's policy read with the handoff; none for a park or a chain
- * with no page left. For a caller that queues it with its other jobs in one statement.
+ * with no page left, for the change to write with its events (appendEscalationEvents).
  */
 export function policyTimerJobs(handoff: TArmableHandoff): TJobRequest[] {
   if (handoff.intent !== "ESCALATE") return [];
   const page = plannedPage(handoff, policyFromRow(handoff.account.escalationPolicy), 0);
   return page ? [timerJob(handoff, handoff.policyVersion, 0, page.at)] : [];
-}
-
-/** Queues policyTimerJobs(handoff). Call inside the transaction that changed the handoff. */
-export async function armPolicyTimer(tx: Prisma.TransactionClient, handoff: TArmableHandoff): Promise<void> {
-  await enqueueJobs(tx, policyTimerJobs(handoff));
 }
 
 export type TPolicyStop = {

@@ -10,7 +10,7 @@ import type { TSessionSummary } from "../../schemas/outputs.ts";
 import type { TAuthedViewer } from "../auth/auth-service.ts";
 import { appendEscalationEvents, type TSessionLogRow } from "../handoffs/event-log.ts";
 import { publishInBackground } from "../handoffs/event-publisher.ts";
-import { applyPolicyToSessionChange } from "../policy/policy-activity.ts";
+import { applyPolicyToSessionChange, claimedEscalation } from "../policy/policy-activity.ts";
 import {
   loadSessionSummary,
   sessionSummaryInclude,
@@ -144,7 +144,7 @@ export async function changeSession<T>(
   apply: (tx: Prisma.TransactionClient, session: TLockedSession) => Promise<TSessionChange<T>>,
 ): Promise<{ result: T; session: TSessionSummary }> {
   const { result, session, events } = await deps.prisma.$transaction(async (tx) => {
-    const locked = await lockSession(tx, actor.accountId, sessionId);
+    const locked = await lockSession(tx, actor.accountId, sessionId, { handoffs: claimedEscalation });
     assertMayChange(actor, locked);
     const change = await apply(tx, locked);
     if (!change.log)
@@ -155,9 +155,15 @@ export async function changeSession<T>(
       actorId: actor.id,
       ...change.log,
     });
-    await applyPolicyToSessionChange(tx, sessionId, change.log.action, deps.clock.now());
+    const jobs = await applyPolicyToSessionChange(tx, {
+      sessionId,
+      action: change.log.action,
+      now: deps.clock.now(),
+      claimedEscalationId: locked.handoffs[0]?.id ?? null,
+    });
     const events = await appendEscalationEvents(tx, actor.accountId, [...(change.events ?? []), event], {
       sessionLog: logRow,
+      jobs,
     });
     return { result: change.result, session: event.session, events };
   });
