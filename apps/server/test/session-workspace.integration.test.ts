@@ -69,7 +69,11 @@ describe.each(await testDatabaseTargets())("the session workspace on %s", (targe
     });
     const reopened = await alice.session.reopen({ sessionId: created.id });
 
-    expect(step).toMatchObject({ kind: "step", branchId: child.id, author: { id: account.engineer.id } });
+    expect(step).toMatchObject({
+      kind: "step",
+      branchId: child.id,
+      author: { id: account.engineer.id, name: account.engineer.name },
+    });
     expect(resolved).toMatchObject({ status: "resolved", resolution: expect.stringContaining("SIP ALG") });
     expect(reopened).toMatchObject({ status: "active", resolution: null, resolvedAt: null });
 

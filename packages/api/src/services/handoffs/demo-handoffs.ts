@@ -66,7 +66,12 @@ export async function seedDemoHandoffs(
       ? await deps.prisma.user.findUnique({ where: { email: plan.claimedBy.email } })
       : null;
     if (!plan.claimedBy || !senior) continue;
-    const seniorRef = { id: senior.id, accountId: senior.accountId, role: "engineer" } as const;
+    const seniorRef = {
+      id: senior.id,
+      name: senior.name,
+      accountId: senior.accountId,
+      role: "engineer",
+    } as const;
     await claimHandoff(deps, seniorRef, card.id);
     await addSessionEntry(deps, seniorRef, {
       sessionId: session.id,

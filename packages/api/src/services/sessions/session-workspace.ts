@@ -12,6 +12,7 @@ import {
 } from "../../domain/enum-mapping.ts";
 import type { TBranchStatus, TConfidenceTier, TEntryKind } from "../../schemas/enums.ts";
 import type { TBranchNode, TSessionEntry, TSessionSummary } from "../../schemas/outputs.ts";
+import type { TAuthedViewer } from "../auth/auth-service.ts";
 import { handoffCardInclude, toHandoffCard } from "../handoffs/handoff-card.ts";
 import { enqueuePsaNote } from "../psa/psa-notes.ts";
 import { enqueueResolutionWebhooks } from "../webhooks/resolution-events.ts";
@@ -103,7 +104,7 @@ export async function updateSession(
 
 export async function addSessionEntry(
   deps: TWorkspaceDeps,
-  actor: TSessionActor,
+  actor: TSessionActor & Pick<TAuthedViewer, "name">,
   input: { sessionId: string; kind: TEntryKind; body: string; branchId?: string | null | undefined },
 ): Promise<TSessionEntry> {
   const { result } = await changeSession(deps, actor, input.sessionId, async (tx, session) => {
@@ -120,23 +121,18 @@ export async function addSessionEntry(
         kind: entryKindToDb(input.kind),
         body: input.body,
       },
-      include: { author: { select: { id: true, name: true } } },
     });
+    // The author is the actor: named from the login instead of read back in a statement of its own.
+    const entry = toSessionEntry({ ...message, author: { id: actor.id, name: actor.name } });
     const where = branch ? ` on ${quote(branch.label)}` : "";
     if (input.kind === "note") {
-      return {
-        result: toSessionEntry(message),
-        log: { action: "NOTE_ADDED", summary: `Added a note${where}` },
-      };
+      return { result: entry, log: { action: "NOTE_ADDED", summary: `Added a note${where}` } };
     }
     const { stepCount } = await tx.session.update({
       where: { id: session.id },
       data: { stepCount: { increment: 1 } },
     });
-    return {
-      result: toSessionEntry(message),
-      log: { action: "STEP_ADDED", summary: `Added step ${stepCount}${where}` },
-    };
+    return { result: entry, log: { action: "STEP_ADDED", summary: `Added step ${stepCount}${where}` } };
   });
   return result;
 }
