@@ -2,6 +2,7 @@
 // (HTTP and WebSocket on /trpc) to the server so the browser sees one origin.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { compression } from "vite-plugin-compression2";
 import { bundleReport } from "./build/bundle-report.ts";
 
 // `pnpm dev` passes the environment through (turbo.json): the server's PORT, and this server's own.
@@ -9,7 +10,13 @@ const apiTarget = process.env.HANDOFF_API_URL ?? `http://127.0.0.1:${process.env
 const devPort = Number(process.env.WEB_DEV_PORT ?? 5173);
 
 export default defineConfig({
-  plugins: [react(), bundleReport()],
+  plugins: [
+    react(),
+    // A .br and a .gz beside each script, style sheet, page and icon, which the server sends to a
+    // browser that takes one (apps/server/src/http/static-web.ts): compressed once, at build time.
+    compression({ algorithms: ["brotliCompress", "gzip"] }),
+    bundleReport(),
+  ],
   build: {
     outDir: "dist",
     emptyOutDir: true,

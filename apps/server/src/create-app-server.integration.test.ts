@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { AUTH_COOKIE_NAME, LOGINS_CHANNEL, type TEscalationBusMessage } from "@handoff/api";
 import { type Bus, createMemoryBus } from "@handoff/bus";
 import { createTestAccount, createTestDatabase, type TestAccount } from "@handoff/db/testing";
@@ -370,6 +371,16 @@ describe("WebSocket keep-alive", () => {
 /** The real service worker, as Vite copies it from apps/web/public into the build. */
 const SERVICE_WORKER_SOURCE = new URL("../../web/public/sw.js", import.meta.url);
 
+const SCRIPT = "console.log('app')";
+const PAGE = "<!doctype html><title>Handoff</title>";
+
+/** A file of the build with the brotli and gzip copies the web build writes beside it. */
+async function writeWithCompressedCopies(file: string, text: string) {
+  await writeFile(file, text);
+  await writeFile(`${file}.br`, brotliCompressSync(text));
+  await writeFile(`${file}.gz`, gzipSync(text));
+}
+
 describe("the web app's build", () => {
   let distDir: string;
   let web: TestServer;
@@ -377,8 +388,8 @@ describe("the web app's build", () => {
   beforeAll(async () => {
     distDir = await mkdtemp(path.join(tmpdir(), "handoff-dist-"));
     await mkdir(path.join(distDir, "assets"));
-    await writeFile(path.join(distDir, "index.html"), "<!doctype html><title>Handoff</title>");
-    await writeFile(path.join(distDir, "assets", "index-3f9a1c.js"), "console.log('app')");
+    await writeWithCompressedCopies(path.join(distDir, "index.html"), PAGE);
+    await writeWithCompressedCopies(path.join(distDir, "assets", "index-3f9a1c.js"), SCRIPT);
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.css"), "body{}");
     // Vite's "hidden" source maps sit beside the assets in the build.
     await writeFile(path.join(distDir, "assets", "index-3f9a1c.js.map"), '{"sourcesContent":["secret"]}');
@@ -402,15 +413,15 @@ describe("the web app's build", () => {
     pathname: string,
     method = "GET",
     headers: Record<string, string> = NAVIGATION,
-  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string; bytes: Buffer }> {
     return new Promise((resolve, reject) => {
       const req = request(`${web.url}${pathname}`, { method, headers }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString("utf8"), bytes });
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       });
       req.on("error", reject);
       req.end();
@@ -456,7 +467,7 @@ describe("the web app's build", () => {
     expect(script.status).toBe(200);
     expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
     expect(script.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
-    expect(script.body).toBe("console.log('app')");
+    expect(script.body).toBe(SCRIPT);
     expect((await rawGet("/assets/index-3f9a1c.css")).headers["content-type"]).toBe(
       "text/css; charset=utf-8",
     );
@@ -468,7 +479,42 @@ describe("the web app's build", () => {
     const head = await rawGet("/assets/index-3f9a1c.js", "HEAD");
     expect(head.status).toBe(200);
     expect(head.body).toBe("");
-    expect(head.headers["content-length"]).toBe(String("console.log('app')".length));
+    expect(head.headers["content-length"]).toBe(String(SCRIPT.length));
+  });
+
+  it.each([
+    { acceptEncoding: "gzip, deflate, br, zstd", encoding: "br", decode: brotliDecompressSync },
+    { acceptEncoding: "gzip, deflate", encoding: "gzip", decode: gunzipSync },
+  ])(
+    "sends the build's $encoding copy of a script and a page to a browser that accepts $acceptEncoding",
+    async ({ acceptEncoding, encoding, decode }) => {
+      const script = await rawGet("/assets/index-3f9a1c.js", "GET", { "accept-encoding": acceptEncoding });
+      expect(script.status).toBe(200);
+      expect(script.headers).toMatchObject({
+        "content-encoding": encoding,
+        "content-type": "text/javascript; charset=utf-8",
+        "cache-control": "public, max-age=31536000, immutable",
+        vary: "Accept-Encoding",
+      });
+      expect(decode(script.bytes).toString("utf8")).toBe(SCRIPT);
+
+      const page = await rawGet("/escalations", "GET", { ...NAVIGATION, "accept-encoding": acceptEncoding });
+      expect(page.headers).toMatchObject({ "content-encoding": encoding, "cache-control": "no-cache" });
+      expect(decode(page.bytes).toString("utf8")).toBe(PAGE);
+    },
+  );
+
+  it("sends the file as it is to a client that takes no compression, or none the build has", async () => {
+    for (const acceptEncoding of [undefined, "identity", "zstd"]) {
+      const script = await rawGet(
+        "/assets/index-3f9a1c.js",
+        "GET",
+        acceptEncoding ? { "accept-encoding": acceptEncoding } : {},
+      );
+      expect(script.headers["content-encoding"]).toBeUndefined();
+      expect(script.headers.vary).toBe("Accept-Encoding");
+      expect(script.body).toBe(SCRIPT);
+    }
   });
 
   it.each(["/escalations", "/assets/index-3f9a1c.js", "/favicon.svg"])(

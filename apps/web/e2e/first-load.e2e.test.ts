@@ -3,7 +3,7 @@
 // page, and for the queue the login page) are in
 // chunks of their own, fetched when one of them is opened. Through the production build and a real
 // browser, by the script files it requests.
-import type { Page } from "playwright-core";
+import type { Page, Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount, openAs, useApp } from "./harness.ts";
 
@@ -24,17 +24,25 @@ beforeAll(async () => {
   ownerEmail = account.owner.email;
 });
 
+type TScriptFetched = { path: string; encoding: string };
+
 /** Hard-loads `path` and resolves with the script files the page fetched until `ready` shows. */
-async function scriptsOfHardLoad(page: Page, path: string, ready: string): Promise<string[]> {
-  const scripts: string[] = [];
-  const onRequest = (request: { resourceType(): string; url(): string }) => {
-    if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+async function fetchedOnHardLoad(page: Page, path: string, ready: string): Promise<TScriptFetched[]> {
+  const scripts: TScriptFetched[] = [];
+  const onResponse = (response: Response) => {
+    if (response.request().resourceType() !== "script") return;
+    const encoding = response.headers()["content-encoding"] ?? "identity";
+    scripts.push({ path: new URL(response.url()).pathname, encoding });
   };
-  page.on("request", onRequest);
+  page.on("response", onResponse);
   await page.goto(path);
   await page.getByRole("heading", { level: 1, name: ready }).waitFor();
-  page.off("request", onRequest);
+  page.off("response", onResponse);
   return scripts;
+}
+
+async function scriptsOfHardLoad(page: Page, path: string, ready: string): Promise<string[]> {
+  return (await fetchedOnHardLoad(page, path, ready)).map((script) => script.path);
 }
 
 describe("the first load", () => {
@@ -45,11 +53,14 @@ describe("the first load", () => {
     expect(scripts.filter((script) => LAZY_SCREENS.test(script))).toEqual([]);
   });
 
-  it("of /escalations fetches no other screen's JavaScript", async () => {
+  it("of /escalations fetches no other screen's JavaScript, and gets it compressed", async () => {
     const { page } = await openAs(app, seniorEmail, "/escalations");
-    const scripts = await scriptsOfHardLoad(page, "/escalations", "Escalation queue");
+    const fetched = await fetchedOnHardLoad(page, "/escalations", "Escalation queue");
+    const scripts = fetched.map((script) => script.path);
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.filter((script) => LAZY_SCREENS.test(script) || LOGIN_SCREEN.test(script))).toEqual([]);
+    // The build's .br or .gz copy of each, whichever this browser takes over plain HTTP.
+    for (const script of fetched) expect(["br", "gzip"]).toContain(script.encoding);
   });
 
   it("of an admin tab fetches that screen's chunks (the names above are the real ones)", async () => {
