@@ -5,8 +5,9 @@
 // has a health check; Caddy accepts its file.
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer, get, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_ENV_KEYS, loadConfig } from "../src/config.ts";
@@ -264,6 +265,58 @@ describe.runIf(await isCaddyInstalled())("the Caddyfile", () => {
     } finally {
       await caddy.stop();
       for (const replica of replicas) replica.close();
+    }
+  });
+
+  it("compresses the API's answers for a browser that takes it, and passes the build's compressed files on as they are", async () => {
+    const json = JSON.stringify({
+      result: { data: { log: "Get-MailboxPermission -Identity shared ".repeat(100) } },
+    });
+    const script = "console.log('the queue');".repeat(100);
+    const replica = await new Promise<Server>((resolve) => {
+      const server = createServer((req, res) => {
+        req.resume();
+        if (req.url?.startsWith("/assets/")) {
+          res.writeHead(200, { "Content-Type": "text/javascript", "Content-Encoding": "br" });
+          res.end(brotliCompressSync(script));
+        } else {
+          res.writeHead(200, { "Content-Type": "application/json" }).end(json);
+        }
+      }).listen(0, "127.0.0.1", () => resolve(server));
+    });
+    const address = replica.address();
+    const caddy = await startCaddy({
+      siteUrl: `http://127.0.0.1:${await freePort()}`,
+      upstreams: [typeof address === "object" && address ? `127.0.0.1:${address.port}` : ""],
+    });
+    /** The answer's bytes as they came over the wire, undecoded. */
+    const rawGet = (path: string, acceptEncoding?: string) =>
+      new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+        const headers = acceptEncoding ? { "accept-encoding": acceptEncoding } : {};
+        get(`${caddy.url}${path}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({ encoding: res.headers["content-encoding"], bytes: Buffer.concat(chunks) }),
+          );
+        }).on("error", reject);
+      });
+    try {
+      const api = await rawGet("/trpc/session.get", "gzip, deflate, br");
+      expect(api.encoding).toBe("gzip");
+      expect(gunzipSync(api.bytes).toString("utf8")).toBe(json);
+      expect(api.bytes.length).toBeLessThan(json.length / 4);
+
+      const plain = await rawGet("/trpc/session.get");
+      expect(plain.encoding).toBeUndefined();
+      expect(plain.bytes.toString("utf8")).toBe(json);
+
+      const asset = await rawGet("/assets/index-3f9a1c.js", "gzip, deflate, br");
+      expect(asset.encoding).toBe("br");
+      expect(brotliDecompressSync(asset.bytes).toString("utf8")).toBe(script);
+    } finally {
+      await caddy.stop();
+      replica.close();
     }
   });
 });
