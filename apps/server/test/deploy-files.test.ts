@@ -11,6 +11,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib"
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_ENV_KEYS, loadConfig } from "../src/config.ts";
+import { LISTEN_BACKLOG } from "../src/create-app-server.ts";
 import { CADDYFILE, isCaddyInstalled, startCaddy, validateCaddyfile } from "./support/caddy.ts";
 import { argsOf, envOf, parseCopy, readDockerfile, stageNamed, type TStage } from "./support/dockerfile.ts";
 import { freePort } from "./support/free-port.ts";
@@ -23,6 +24,7 @@ type TComposeService = {
   environment?: Record<string, string>;
   depends_on?: string[] | Record<string, unknown>;
   volumes?: string[];
+  sysctls?: Record<string, number | string>;
 };
 
 /** What `.env` would hold: every variable compose.yaml asks for, with a valid value. */
@@ -86,6 +88,12 @@ describe("deploy files", () => {
       expect(names.filter((name) => !CONFIG_ENV_KEYS.includes(name))).toEqual([]);
       expect(names.filter((name) => !documented.has(name))).toEqual([]);
       expect(names).toEqual(expect.arrayContaining(["APP_ORIGIN", "SECRETS_KEY", "LOGIN_DEVICE_SECRET"]));
+    }
+  });
+
+  it("lets the kernel queue as many connections for each replica as the server asks it to", () => {
+    for (const [, service] of handoffServices) {
+      expect(Number(service.sysctls?.["net.core.somaxconn"])).toBeGreaterThanOrEqual(LISTEN_BACKLOG);
     }
   });
 
