@@ -3,6 +3,7 @@
 // optimistic claim and its race, an ended login, the hidden-tab title and reduced motion.
 import { describe, expect, it } from "vitest";
 import {
+  animationsSettled,
   apiAs,
   createAccount,
   inProcessCallerAs,
@@ -296,7 +297,7 @@ describe("EscalationQueue", () => {
     });
     await expect.poll(() => queueCards(page).count()).toBe(examples.length + 1);
     await expect.poll(() => page.getByTestId("card-assessment").count()).toBe(examples.length + 1);
-    await page.waitForTimeout(400); // let the slide-in finish
+    await animationsSettled(page);
     await readmeScreenshot(page, "queue.png");
 
     await queueCards(page, account.session.problemSummary).focus();

@@ -3,7 +3,7 @@
 // photographed (docs/screenshots with `pnpm screenshots`).
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { apiAs, createAccount, openAs, readmeScreenshot, useApp } from "./harness.ts";
+import { animationsSettled, apiAs, createAccount, openAs, readmeScreenshot, useApp } from "./harness.ts";
 
 const app = useApp();
 
@@ -96,7 +96,7 @@ describe.each(Object.entries(WIDTHS))("the main screens at %s width", (width, co
       pages.set(screen.email, page);
       await page.goto(screen.path);
       await page.locator(screen.ready).first().waitFor();
-      await page.waitForTimeout(300); // arrivals slide in
+      await animationsSettled(page);
       await readmeScreenshot(page, `${screen.name}-${width}.png`);
       expect({ screen: screen.name, overflow: await horizontalOverflow(page) }).toEqual({
         screen: screen.name,
