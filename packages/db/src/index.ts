@@ -21,3 +21,4 @@ export { hashPassword, verifyPassword } from "./passwords.ts";
 export { BackupError, backupPglite, restorePglite, type TBackupSummary } from "./pglite-backup.ts";
 export { DEMO_PASSWORD, type DemoLogin, type SeedResult, seedDemo } from "./seed.ts";
 export type { SqlConnection, SqlExecutor, SqlRunner } from "./sql-runner.ts";
+export { utcTimestampSql } from "./utc-timestamp.ts";

@@ -3,7 +3,7 @@
 // logged and left out, so a reader moves past it instead of failing. Seqs are written without gaps
 // (the account row hands them out), so a gap in what is read means retention pruned those events.
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient, SessionLogAction } from "@handoff/db";
+import { type Prisma, type PrismaClient, type SessionLogAction, utcTimestampSql } from "@handoff/db";
 import type { TEscalationBusMessage, TEventBody, TEventEnvelope } from "../../domain/bus-message.ts";
 import type { Logger } from "../../domain/logger.ts";
 import { PAYLOAD_VERSION, parseEventPayload, toEventPayload } from "../../domain/payload-contracts.ts";
@@ -38,7 +38,9 @@ export async function appendEscalationEvents<const TBodies extends readonly TEve
   bodies: TBodies,
   { sessionLog, jobs = [] }: TWrittenWithEvents = {},
 ): Promise<{ -readonly [K in keyof TBodies]: TEventEnvelope & TBodies[K] }> {
-  const at = new Date().toISOString();
+  const now = new Date();
+  const at = now.toISOString();
+  const createdAt = utcTimestampSql(now);
   const logRows = sessionLog ? [{ id: randomUUID(), ...sessionLog }] : [];
   const rows = bodies.map((body, index) => ({
     ord: index + 1,
@@ -55,14 +57,14 @@ export async function appendEscalationEvents<const TBodies extends readonly TEve
     ), "written" AS (
       INSERT INTO "EscalationEvent" ("id", "accountId", "seq", "type", "handoffId", "payload", "createdAt")
       SELECT "e"."id", ${accountId}, "taken"."eventSeq" - ${count}::int + "e"."ord", "e"."type",
-             "e"."handoffId", "e"."payload", ${at}::timestamptz AT TIME ZONE 'UTC'
+             "e"."handoffId", "e"."payload", ${createdAt}
       FROM "taken", jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS "e"("ord" int, "id" text, "type" text, "handoffId" text, "payload" jsonb)
       RETURNING 1
     ), "logged" AS (
       INSERT INTO "SessionLogEntry" ("id", "sessionId", "actorId", "action", "summary", "createdAt")
       SELECT "l"."id", "l"."sessionId", "l"."actorId", "l"."action"::"SessionLogAction", "l"."summary",
-             ${at}::timestamptz AT TIME ZONE 'UTC'
+             ${createdAt}
       FROM jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb)
         AS "l"("id" text, "sessionId" text, "actorId" text, "action" text, "summary" text)
     ), "queued" AS (${jobInsertSql(jobs)})

@@ -1,7 +1,7 @@
 // Enqueueing durable jobs: always inside the caller's transaction, so a job exists exactly when
 // the change that caused it committed. Never runs anything itself; the worker does.
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@handoff/db";
+import { Prisma, utcTimestampSql } from "@handoff/db";
 
 export type TJobRequest = {
   accountId: string;
@@ -20,13 +20,13 @@ export type TJobRequest = {
  * escalation and a claim a millisecond of CPU each; this statement's text never changes.
  */
 export function jobInsertSql(jobs: readonly TJobRequest[]): Prisma.Sql {
-  const now = new Date().toISOString();
+  const now = utcTimestampSql(new Date());
   const rows = jobs.map((job) => ({ id: randomUUID(), ...job }));
   return Prisma.sql`
     INSERT INTO "Job" ("id", "accountId", "kind", "payload", "dedupeKey", "status", "attempts", "runAt", "createdAt", "updatedAt")
     SELECT "j"."id", "j"."accountId", "j"."kind", "j"."payload", "j"."dedupeKey", 'PENDING', 0,
-           COALESCE("j"."runAt", ${now}::timestamptz) AT TIME ZONE 'UTC',
-           ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC'
+           COALESCE("j"."runAt" AT TIME ZONE 'UTC', ${now}),
+           ${now}, ${now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS "j"("id" text, "accountId" text, "kind" text, "payload" jsonb, "dedupeKey" text, "runAt" timestamptz)
     ON CONFLICT DO NOTHING`;

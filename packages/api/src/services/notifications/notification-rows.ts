@@ -1,6 +1,6 @@
 // Adding a handoff's notification rows, the one write every channel's fan-out shares.
 import { randomUUID } from "node:crypto";
-import type { NotificationChannel, NotificationStatus, Prisma } from "@handoff/db";
+import { type NotificationChannel, type NotificationStatus, type Prisma, utcTimestampSql } from "@handoff/db";
 
 export type TNotificationRow = {
   accountId: string;
@@ -24,7 +24,7 @@ export async function addNotifications(
   rows: TNotificationRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const now = new Date().toISOString();
+  const now = utcTimestampSql(new Date());
   const values = rows.map((row) => ({
     ...row,
     id: randomUUID(),
@@ -36,7 +36,7 @@ export async function addNotifications(
     INSERT INTO "Notification" ("id", "accountId", "handoffId", "recipientId", "channel", "reason", "status", "attempts", "lastError", "createdAt", "updatedAt")
     SELECT "n"."id", "n"."accountId", "n"."handoffId", "n"."recipientId", "n"."channel"::"NotificationChannel",
            "n"."reason", "n"."status"::"NotificationStatus", 0, "n"."lastError",
-           ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC'
+           ${now}, ${now}
     FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
       AS "n"("id" text, "accountId" text, "handoffId" text, "recipientId" text, "channel" text,
              "reason" text, "status" text, "lastError" text)

@@ -8,7 +8,7 @@
 // handoff bumps the version, deletes pending timers and skips every undelivered notification, in
 // its own transaction; a timer that escaped (already running) finds the version moved and does
 // nothing. Timers never page from memory: they run on the job worker, once across replicas.
-import type { EscalationPolicy, Prisma, PrismaClient } from "@handoff/db";
+import { type EscalationPolicy, type Prisma, type PrismaClient, utcTimestampSql } from "@handoff/db";
 import { z } from "zod";
 import type { Clock } from "../../domain/clock.ts";
 import { priorityToApi } from "../../domain/enum-mapping.ts";
@@ -128,12 +128,12 @@ export async function stopPolicyTimers(tx: Prisma.TransactionClient, stop: TPoli
   if (stop.handoffIds.length === 0) return;
   const ids = JSON.stringify(stop.handoffIds);
   const timerKeyPrefixes = JSON.stringify(stop.handoffIds.map((id) => `${POLICY_TIMER_JOB}/${id}/`));
-  const now = new Date().toISOString();
-  const clockAt = stop.clockAt?.toISOString() ?? null;
+  const now = utcTimestampSql(new Date());
+  const clockAt = utcTimestampSql(stop.clockAt ?? null);
   await tx.$executeRaw`
     WITH "bumped" AS (
-      UPDATE "Handoff" SET "policyVersion" = "policyVersion" + 1, "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC',
-        "policyClockAt" = CASE WHEN ${stop.clockAt !== undefined} THEN ${clockAt}::timestamptz AT TIME ZONE 'UTC'
+      UPDATE "Handoff" SET "policyVersion" = "policyVersion" + 1, "updatedAt" = ${now},
+        "policyClockAt" = CASE WHEN ${stop.clockAt !== undefined} THEN ${clockAt}
                                ELSE "policyClockAt" END
       WHERE "id" IN (SELECT jsonb_array_elements_text(${ids}::jsonb))
       RETURNING 1
@@ -145,7 +145,7 @@ export async function stopPolicyTimers(tx: Prisma.TransactionClient, stop: TPoli
       RETURNING 1
     )
     UPDATE "Notification" SET "status" = 'SKIPPED', "lastError" = ${stop.why},
-      "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
+      "updatedAt" = ${now}
     WHERE "handoffId" IN (SELECT jsonb_array_elements_text(${ids}::jsonb)) AND "status" = 'PENDING'
       AND (${stop.reasonPrefix ?? null}::text IS NULL OR starts_with("reason", ${stop.reasonPrefix ?? ""}))`;
 }

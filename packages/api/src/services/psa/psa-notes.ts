@@ -4,7 +4,7 @@
 // posting, the ticket is searched for the note's marker, so a crash between the PSA's answer and
 // our commit adds no second note.
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient, PsaNote, PsaNoteKind } from "@handoff/db";
+import { type Prisma, type PrismaClient, type PsaNote, type PsaNoteKind, utcTimestampSql } from "@handoff/db";
 import { z } from "zod";
 import { handoffNotFound } from "../../domain/handoff-not-found.ts";
 import { parseSnapshotPayload } from "../../domain/payload-contracts.ts";
@@ -52,14 +52,14 @@ export async function enqueuePsaNote(
   if (!connection) return false;
   const id = randomUUID();
   // A fixed statement: Prisma compiles every createMany anew.
-  const now = new Date().toISOString();
+  const now = utcTimestampSql(new Date());
   const added = await tx.$executeRaw`
     INSERT INTO "PsaNote" ("id", "accountId", "sessionId", "handoffId", "kind", "dedupeKey", "provider", "ticketId",
                            "details", "status", "attempts", "createdAt", "updatedAt")
     VALUES (${id}, ${request.accountId}, ${request.sessionId}, ${request.handoffId ?? null},
             ${request.kind}::"PsaNoteKind", ${request.key}, ${connection.provider}::"PsaProvider", ${ticketId},
             ${JSON.stringify(request.details)}::jsonb, 'PENDING', 0,
-            ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC')
+            ${now}, ${now})
     ON CONFLICT DO NOTHING`;
   if (added === 0) return false;
   await enqueueJobs(tx, [

@@ -1,7 +1,7 @@
 // session.list: one page of the account's sessions, newest activity first (with search words, best
 // match first unless they are too common to rank, with highlighted passages), filtered by scope and
 // status, paged with an opaque keyset cursor (stable under concurrent inserts).
-import { Prisma, type PrismaClient } from "@handoff/db";
+import { Prisma, type PrismaClient, utcTimestampSql } from "@handoff/db";
 import { AppError } from "../../domain/app-error.ts";
 import type { TSessionScope, TSessionStatus } from "../../schemas/enums.ts";
 import type { TSessionPage } from "../../schemas/outputs.ts";
@@ -187,7 +187,7 @@ function searchConditions(query: {
 
 /** Rows after the cursor's, in the page's order (ranked: by rank first). */
 function afterCursor(after: TCursor, rank: Prisma.Sql): Prisma.Sql {
-  const updatedAt = Prisma.sql`${after.updatedAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+  const updatedAt = utcTimestampSql(after.updatedAt);
   return after.rank === null
     ? Prisma.sql`("updatedAt", "id") < (${updatedAt}, ${after.id})`
     : Prisma.sql`(${rank}, "updatedAt", "id") < (${after.rank}::float8, ${updatedAt}, ${after.id})`;

@@ -5,7 +5,7 @@
 // Standard endpoints get the event types they picked; Teams and Slack channels get their team's
 // escalations at or above their priority: new, overdue, and the claim and resolve that follow.
 import { randomUUID } from "node:crypto";
-import type { Prisma, WebhookEndpoint } from "@handoff/db";
+import { type Prisma, utcTimestampSql, type WebhookEndpoint } from "@handoff/db";
 import { priorityToApi } from "../../domain/enum-mapping.ts";
 import type { THandoffCard } from "../../schemas/outputs.ts";
 import type { TWebhookEventType } from "../../schemas/webhooks.ts";
@@ -69,20 +69,20 @@ export async function enqueueWebhookEvent(
   if (endpoints.length === 0) return false;
   const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
   const deliveries = endpoints.map((endpoint) => ({ id: randomUUID(), endpointId: endpoint.id }));
-  const now = new Date().toISOString();
+  const now = utcTimestampSql(new Date());
   // One fixed statement for the message and its deliveries (Prisma compiles every createMany anew);
   // a message already there (its key) adds nothing, deliveries included.
   const [added] = await tx.$queryRaw<{ count: number }[]>`
     WITH "message" AS (
       INSERT INTO "WebhookMessage" ("id", "accountId", "type", "payload", "dedupeKey", "createdAt")
       VALUES (${messageId}, ${event.accountId}, ${event.type}, ${JSON.stringify(event.data)}::jsonb, ${event.key},
-              ${now}::timestamptz AT TIME ZONE 'UTC')
+              ${now})
       ON CONFLICT DO NOTHING
       RETURNING "id"
     ), "delivery" AS (
       INSERT INTO "WebhookDelivery" ("id", "accountId", "messageId", "endpointId", "status", "attempts", "createdAt")
       SELECT "d"."id", ${event.accountId}, "message"."id", "d"."endpointId", 'PENDING', 0,
-             ${now}::timestamptz AT TIME ZONE 'UTC'
+             ${now}
       FROM "message", jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb) AS "d"("id" text, "endpointId" text)
     )
     SELECT count(*)::int AS "count" FROM "message"`;
