@@ -1,7 +1,8 @@
 // Browser end-to-end tests: real Chromium (playwright-core) against the production build served
-// by the real server. Files run one at a time: each boots a server and a browser on 2 cores.
-// They share one worker (isolate: false), as the server's tests do: the app's modules are loaded,
-// and PGlite's and Prisma's WebAssembly compiled, once per run instead of once per file.
+// by the real server, each file with a server and a browser of its own. Two files run at a time:
+// they mostly wait on pages and live updates, not on the CPU. Each worker keeps its modules between
+// files (isolate: false), as the server's tests do: the app's modules are loaded, and PGlite's and
+// Prisma's WebAssembly compiled, once per worker instead of once per file.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,7 +10,7 @@ export default defineConfig({
     environment: "node",
     include: ["e2e/**/*.e2e.test.ts"],
     globalSetup: ["./e2e/global-setup.ts"],
-    fileParallelism: false,
+    maxWorkers: 2,
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
