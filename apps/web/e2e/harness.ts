@@ -245,10 +245,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/**
- * A screenshot the README shows: written to test-output like any other, and into docs/screenshots
- * only by `pnpm screenshots` (UPDATE_SCREENSHOTS=1), so a test run leaves the tracked tree alone.
- */
 /** Resolves once every finite CSS animation and transition on the page has run (a card's slide-in). */
 export async function animationsSettled(page: Page): Promise<void> {
   await page.waitForFunction(() =>
@@ -262,6 +258,10 @@ export async function animationsSettled(page: Page): Promise<void> {
   );
 }
 
+/**
+ * A screenshot the README shows: written to test-output like any other, and into docs/screenshots
+ * only by `pnpm screenshots` (UPDATE_SCREENSHOTS=1), so a test run leaves the tracked tree alone.
+ */
 export async function readmeScreenshot(page: Page, name: string): Promise<string> {
   const file = await screenshot(page, name);
   if (process.env.UPDATE_SCREENSHOTS !== "1") return file;
