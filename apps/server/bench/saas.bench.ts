@@ -191,7 +191,8 @@ async function readPostgres(probe: TPostgresProbe) {
   };
 }
 
-type TMeasuredServer = { server: MeasuredProcess; port: number };
+/** A server process and the ports it listens on. */
+type TMeasuredServer = { server: MeasuredProcess; ports: number[] };
 
 /**
  * Connects every account's subscribers through its proxy, held by CLIENTS child processes;
@@ -218,15 +219,24 @@ async function connectFleets(
 
 type TProxies = { siteUrls: string[]; pids: number[]; stop(): Promise<void> };
 
-/** A Caddy at each site URL, all in front of the same upstreams. */
-async function startProxies(siteUrls: string[], upstreamPorts: number[]): Promise<TProxies> {
-  const upstreams = upstreamPorts.map((port) => `127.0.0.1:${port}`);
+/**
+ * A Caddy at each site URL, all in front of the same upstreams (WebSocket upgrades to
+ * `streamPorts`, as compose.yaml's replicas take them; by default the same ports).
+ */
+async function startProxies(
+  siteUrls: string[],
+  upstreamPorts: number[],
+  streamPorts = upstreamPorts,
+): Promise<TProxies> {
+  const onLoopback = (ports: number[]) => ports.map((port) => `127.0.0.1:${port}`);
+  const upstreams = onLoopback(upstreamPorts);
+  const streamUpstreams = onLoopback(streamPorts);
   const started: Awaited<ReturnType<typeof startCaddy>>[] = [];
   const stop = async () => {
     await Promise.all(started.map((caddy) => caddy.stop()));
   };
   try {
-    for (const siteUrl of siteUrls) started.push(await startCaddy({ siteUrl, upstreams }));
+    for (const siteUrl of siteUrls) started.push(await startCaddy({ siteUrl, upstreams, streamUpstreams }));
   } catch (error) {
     await stop();
     throw error;
@@ -264,7 +274,9 @@ async function measureRun(options: {
   await sleep(1_000);
   const heapAfter = await Promise.all(servers.map(({ server }) => server.stats("heap")));
   // The proxy's connections to each server: its subscribers (and a few idle keep-alive ones).
-  const held = servers.map(({ port }) => establishedConnectionsTo(port));
+  const held = servers.map(({ ports }) =>
+    ports.reduce((sum, port) => sum + establishedConnectionsTo(port), 0),
+  );
 
   progress(`${label}: warming up, ${WARM_UP} escalations not measured`);
   const warmUpSent: TSent[] = [];
@@ -392,6 +404,7 @@ type TFrames = { handoffId: string; texts: string[] };
 async function measureProduct(redis: Redis, schedule: number[]) {
   const database = await createTestDatabase("postgres");
   const ports = await Promise.all(Array.from({ length: REPLICAS }, () => freePort()));
+  const streamPorts = await Promise.all(ports.map(() => freePort()));
   const siteUrls = await siteUrlsOfProxies();
   // Requests go through the first proxy; every proxy serves the same site, at this origin.
   const siteUrl = siteUrls[0] as string;
@@ -413,8 +426,12 @@ async function measureProduct(redis: Redis, schedule: number[]) {
   let fleets = null as FleetProcesses | null;
   try {
     progress(`setup: two replicas of the production build behind ${PROXIES} Caddy`);
-    for (const port of ports) replicas.push({ server: await startProduct(port, env), port });
-    proxies = await startProxies(siteUrls, ports);
+    for (const [index, port] of ports.entries()) {
+      const streamPort = streamPorts[index] as number;
+      const server = await startProduct(port, { ...env, STREAM_PORT: String(streamPort) });
+      replicas.push({ server, ports: [port, streamPort] });
+    }
+    proxies = await startProxies(siteUrls, ports, streamPorts);
     const { pids } = proxies;
     setup = await prepareAccounts(database, siteUrl, schedule);
     const { accounts, users } = setup;
@@ -506,7 +523,7 @@ async function measureRaw(redis: Redis, schedule: number[], frames: TFrames) {
           REDIS_URL: testRedisUrl,
           RAW_CHANNEL_PREFIX: channelPrefix,
         }),
-        port,
+        ports: [port],
       });
     }
     proxies = await startProxies(siteUrls, ports);

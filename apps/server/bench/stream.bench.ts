@@ -214,9 +214,13 @@ async function mapWithConcurrency<T>(
 
 async function measureProduct(label: string, database: TDatabaseSetup) {
   const port = await freePort();
+  // The subscribers on the second port, as the Caddyfile sends WebSockets: requests, the engineer's
+  // escalation during the storm among them, then wait to be accepted apart from the storm's sockets.
+  const streamPort = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     ...database.env,
+    STREAM_PORT: String(streamPort),
     APP_ORIGIN: baseUrl,
     LOG_LEVEL: "warn",
     STREAM_MAX_PER_LOGIN: String(SUBSCRIBERS * 2),
@@ -228,7 +232,7 @@ async function measureProduct(label: string, database: TDatabaseSetup) {
   const seniorToken = await signIn(baseUrl, "sam@acme.test");
   const users = await startUserClient(baseUrl, { engineer: engineerToken, senior: seniorToken });
   const fleet = new SubscriberFleet({
-    url: `ws://127.0.0.1:${port}/trpc`,
+    url: `ws://127.0.0.1:${streamPort}/trpc`,
     headers: { cookie: `${AUTH_COOKIE_NAME}=${seniorToken}`, origin: baseUrl },
     isTrpc: true,
     onReceipt: receipts.record,

@@ -35,6 +35,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,
+      streamPort: null,
       host: "127.0.0.1",
       dataDir: path.join(REPO_ROOT, ".data"),
       databaseUrl: null,
@@ -78,6 +79,7 @@ describe("loadConfig", () => {
     const vapid = vapidKeyPair();
     const config = loadConfig({
       PORT: "0",
+      STREAM_PORT: "3001",
       HOST: "0.0.0.0",
       DATA_DIR: "/var/lib/handoff",
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/test",
@@ -138,6 +140,7 @@ describe("loadConfig", () => {
     });
     expect(config).toEqual({
       port: 0,
+      streamPort: 3001,
       host: "0.0.0.0",
       dataDir: "/var/lib/handoff",
       databaseUrl: "postgresql://postgres@127.0.0.1:5432/test",

@@ -183,6 +183,7 @@ const ZSecret = z
 /** Keys are the environment variable names, so every issue path names the variable at fault. */
 const ZEnv = z.object({
   PORT: integer(0, 65_535).optional(),
+  STREAM_PORT: integer(0, 65_535).optional(),
   WEB_DEV_PORT: integer(1, 65_535).optional(),
   HOST: ZNonEmpty.optional(),
   DATA_DIR: ZNonEmpty.optional(),
@@ -259,6 +260,12 @@ export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(ZEnv.shape);
 
 export type TAppConfig = {
   port: number;
+  /**
+   * A second port on the same server, for the reverse proxy to send the live stream's WebSocket
+   * upgrades to (the main port takes them too): a reconnect storm then queues for acceptance apart
+   * from people's requests. Null: none.
+   */
+  streamPort: number | null;
   host: string;
   /** Embedded PGlite data directory (used only without `databaseUrl`). */
   dataDir: string;
@@ -413,6 +420,7 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
 
   return {
     port,
+    streamPort: vars.STREAM_PORT ?? null,
     host: vars.HOST ?? "127.0.0.1",
     dataDir: resolveFromRepo(vars.DATA_DIR ?? ".data"),
     databaseUrl: vars.DATABASE_URL ?? null,

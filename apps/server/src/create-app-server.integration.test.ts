@@ -288,6 +288,34 @@ describe("WebSocket upgrades", () => {
     }
   });
 
+  it("takes sockets on the second port (STREAM_PORT) under the same rules, closing it on stop and reopening it on start", async () => {
+    const replica = await startTestServer({ database, streamPort: 0 });
+    const streamWsUrl = replica.streamWsUrl as string;
+    expect(new URL(streamWsUrl).port).not.toBe(String(replica.port));
+    const token = await login(replica, account.senior.email);
+    const signedIn = { headers: { cookie: `${AUTH_COOKIE_NAME}=${token}` } };
+    try {
+      expect(await upgrade(streamWsUrl, { origin: "https://evil.example" })).toEqual({ status: 403 });
+      const result = await upgrade(streamWsUrl, signedIn);
+      if (result.status !== "open") throw new Error(`upgrade refused: ${result.status}`);
+      expect(await rpcQuery(result.socket, 1, "auth.me")).toMatchObject({
+        result: { data: { json: { email: account.senior.email } } },
+      });
+
+      const closed = closeEvent(result.socket);
+      await replica.stop();
+      expect(await closed).toMatchObject({ code: 1012 });
+      await expect(upgrade(streamWsUrl, signedIn)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+
+      await replica.start();
+      const again = await upgrade(streamWsUrl, signedIn);
+      expect(again.status).toBe("open");
+      if (again.status === "open") again.socket.close();
+    } finally {
+      await replica.close();
+    }
+  });
+
   it("answers a query over a socket whose Host header does not parse as a URL", async () => {
     const token = await login(server, account.senior.email);
     const result = await upgrade(server.wsUrl, {

@@ -1,6 +1,8 @@
-// One node:http server on one port: tRPC over HTTP and WebSocket at /trpc, health probes, and the
-// web app's build. Owns connections only; the database, bus and mailer belong to the caller.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+// One node:http server: tRPC over HTTP and WebSocket at /trpc, health probes, and the web app's build,
+// on its port and (STREAM_PORT) on a second one for the live stream's sockets. Owns connections only;
+// the database, bus and mailer belong to the caller.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import type { Duplex } from "node:stream";
 import { appRouter, createContext } from "@handoff/api";
 import type { Database } from "@handoff/db";
@@ -41,6 +43,7 @@ export type TAppServerConfig = Pick<
   TAppConfig,
   | "host"
   | "port"
+  | "streamPort"
   | "appOrigins"
   | "isSecureCookie"
   | "wsMaxPayloadBytes"
@@ -71,6 +74,8 @@ export type AppServer = {
   readonly url: string;
   /** The separate metrics listener's /metrics URL (METRICS_PORT), or null; only valid after listen(). */
   readonly metricsUrl: string | null;
+  /** The second port's base URL (STREAM_PORT), or null; only valid after listen(). */
+  readonly streamUrl: string | null;
   readonly port: number;
   /**
    * Graceful stop: refuse new connections, tell WebSocket clients to reconnect (elsewhere), close
@@ -115,7 +120,7 @@ function sweepPeriodMs(config: Pick<TAppServerConfig, "wsKeepAlive" | "wsAuthTim
 
 /** Resolves with the port bound (the one asked for, or the one the system chose for 0). */
 function listenOn(
-  server: Server,
+  server: NetServer,
   options: { port: number; host: string; backlog?: number },
 ): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -330,6 +335,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
   });
 
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Its own queue of connections waiting to be accepted: Node accepts one connection per listener
+  // per turn of the event loop, so thousands of sockets reconnecting here after a restart no longer
+  // queue ahead of a request on the main port. What it accepts, the same server serves.
+  const streamListener =
+    config.streamPort === null ? null : createNetServer((socket) => server.emit("connection", socket));
+  let streamPort: number | null = null;
 
   // One listener for every socket (it stays on the socket for the connection's life).
   const onUpgradeSocketError = (error: Error) => logger.debug({ err: error }, "upgrade socket error");
@@ -374,7 +385,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
   async function shutdown() {
     isClosing = true;
     endedLogins.stop();
-    const isServerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const isServerClosed = Promise.all([
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      streamListener && new Promise<void>((resolve) => streamListener.close(() => resolve())),
+    ]);
     for (const socket of wss.clients) {
       sendUnlessBackedUp(socket, RECONNECT_NOTICE);
       socket.close(WS_CLOSE_SERVICE_RESTART, "Server restarting");
@@ -404,6 +418,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
   return {
     async listen() {
       boundPort = await listenOn(server, { port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+      if (streamListener) {
+        streamPort = await listenOn(streamListener, {
+          port: config.streamPort ?? 0,
+          host: config.host,
+          backlog: LISTEN_BACKLOG,
+        });
+      }
       if (metricsListener) {
         metricsPort = await listenOn(metricsListener, {
           port: config.metrics.port ?? 0,
@@ -414,6 +435,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
     },
     get metricsUrl() {
       return metricsPort === null ? null : `${formatUrl(config.metrics.host, metricsPort)}${METRICS_PATH}`;
+    },
+    get streamUrl() {
+      return streamPort === null ? null : formatUrl(config.host, streamPort);
     },
     get url() {
       if (boundPort === null) throw new Error("The server is not listening yet: call listen() first.");

@@ -133,6 +133,7 @@ async function main() {
   logger.info(
     {
       url,
+      streamUrl: server.streamUrl ?? "off",
       appOrigin: config.appOrigin,
       database: database.kind,
       bus: config.redisUrl ? "redis" : "memory",

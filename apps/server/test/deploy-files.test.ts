@@ -4,11 +4,13 @@
 // validation; every service named exists; the image runs as non-root, listens beyond loopback and
 // has a health check; Caddy accepts its file.
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { readdir, readFile } from "node:fs/promises";
 import { createServer, get, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { WebSocket, WebSocketServer } from "ws";
 import { parse } from "yaml";
 import { CONFIG_ENV_KEYS, loadConfig } from "../src/config.ts";
 import { LISTEN_BACKLOG } from "../src/create-app-server.ts";
@@ -144,10 +146,12 @@ describe("deploy files", () => {
     expect(names).toContain(hostOf(environment.DATABASE_URL));
     expect(names).toContain(hostOf(environment.REDIS_URL));
 
-    const upstreams = (services.caddy?.environment?.HANDOFF_UPSTREAMS ?? "").split(/\s+/);
-    expect(upstreams).toEqual(
-      handoffServices.map(([name, service]) => `${name}:${service.environment?.PORT}`),
-    );
+    const upstreamsIn = (placeholder: string) =>
+      (services.caddy?.environment?.[placeholder] ?? "").split(/\s+/);
+    const replicasOn = (port: "PORT" | "STREAM_PORT") =>
+      handoffServices.map(([name, service]) => `${name}:${service.environment?.[port]}`);
+    expect(upstreamsIn("HANDOFF_UPSTREAMS")).toEqual(replicasOn("PORT"));
+    expect(upstreamsIn("HANDOFF_STREAM_UPSTREAMS")).toEqual(replicasOn("STREAM_PORT"));
   });
 
   it("runs Caddy on the Caddyfile, with every placeholder it reads set or defaulted", () => {
@@ -227,6 +231,7 @@ describe.runIf(await isCaddyInstalled())("the Caddyfile", () => {
       await validateCaddyfile({
         HANDOFF_SITE: "http://127.0.0.1:8080",
         HANDOFF_UPSTREAMS: "127.0.0.1:3001 127.0.0.1:3002",
+        HANDOFF_STREAM_UPSTREAMS: "127.0.0.1:3101 127.0.0.1:3102",
       }),
     ).toContain("Valid configuration");
   });
@@ -273,6 +278,46 @@ describe.runIf(await isCaddyInstalled())("the Caddyfile", () => {
     } finally {
       await caddy.stop();
       for (const replica of replicas) replica.close();
+    }
+  });
+
+  it("sends WebSocket upgrades to the replicas' stream ports and everything else to their main ports", async () => {
+    const listening = (server: Server) =>
+      new Promise<string>((resolve) =>
+        server.listen(0, "127.0.0.1", () => {
+          const address = server.address();
+          resolve(typeof address === "object" && address ? `127.0.0.1:${address.port}` : "");
+        }),
+      );
+    const answeringWith = (text: string) =>
+      createServer((req, res) => {
+        req.resume();
+        res.writeHead(200).end(text);
+      });
+    const main = answeringWith("main");
+    main.on("upgrade", (_req, socket) => socket.destroy());
+    const stream = answeringWith("stream");
+    const streamSockets = new WebSocketServer({ server: stream });
+    streamSockets.on("connection", (socket) => socket.send("on the stream port"));
+    const caddy = await startCaddy({
+      siteUrl: `http://127.0.0.1:${await freePort()}`,
+      upstreams: [await listening(main)],
+      streamUpstreams: [await listening(stream)],
+    });
+    try {
+      for (const path of ["/trpc/handoff.escalate", "/trpc", "/readyz"]) {
+        const answer = await fetch(`${caddy.url}${path}`, { method: "POST", body: "{}" });
+        expect(await answer.text()).toBe("main");
+      }
+      const socket = new WebSocket(`${caddy.url.replace(/^http/, "ws")}/trpc`);
+      const [greeting] = await once(socket, "message");
+      expect(String(greeting)).toBe("on the stream port");
+      socket.close();
+    } finally {
+      await caddy.stop();
+      streamSockets.close();
+      main.close();
+      stream.close();
     }
   });
 

@@ -66,6 +66,8 @@ export type TestServer = {
   readonly url: string;
   /** e.g. ws://127.0.0.1:40123/trpc */
   readonly wsUrl: string;
+  /** The same on the second port, with STREAM_PORT (`streamPort`, 0 for any) set; else null. */
+  readonly streamWsUrl: string | null;
   readonly port: number;
   /** The separate metrics listener's URL, with METRICS_PORT (`metrics.port`, 0 for any) set. */
   readonly metricsUrl: string | null;
@@ -159,13 +161,16 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
 
   let appServer: AppServer = createAppServer({ config, deps, database, logger, metrics });
   await appServer.listen();
-  const { port, url } = appServer;
+  const { port, url, streamUrl } = appServer;
+  const streamPort = streamUrl === null ? null : Number(new URL(streamUrl).port);
+  const toWsUrl = (baseUrl: string) => `${baseUrl.replace(/^http/, "ws")}/trpc`;
 
   async function stop() {
     await appServer.close();
   }
   async function start() {
-    appServer = createAppServer({ config: { ...config, port }, deps, database, logger, metrics });
+    const samePorts = { ...config, port, streamPort };
+    appServer = createAppServer({ config: samePorts, deps, database, logger, metrics });
     await appServer.listen();
   }
   let closed: Promise<void> | null = null;
@@ -179,7 +184,8 @@ export async function startTestServer(options: StartTestServerOptions): Promise<
 
   return {
     url,
-    wsUrl: `${url.replace(/^http/, "ws")}/trpc`,
+    wsUrl: toWsUrl(url),
+    streamWsUrl: streamUrl === null ? null : toWsUrl(streamUrl),
     port,
     get metricsUrl() {
       return appServer.metricsUrl;

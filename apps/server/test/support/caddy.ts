@@ -60,12 +60,24 @@ export async function validateCaddyfile(placeholders: Record<string, string>): P
 
 export type RunningCaddy = StartedProcess & { url: string };
 
-/** Runs Caddy on the Caddyfile, serving plain HTTP at `siteUrl` in front of `upstreams`. */
-export async function startCaddy(options: { siteUrl: string; upstreams: string[] }): Promise<RunningCaddy> {
+/**
+ * Runs Caddy on the Caddyfile, serving plain HTTP at `siteUrl` in front of `upstreams`, sending
+ * WebSocket upgrades to `streamUpstreams` (the replicas' STREAM_PORTs; by default `upstreams` too).
+ */
+export async function startCaddy(options: {
+  siteUrl: string;
+  upstreams: string[];
+  streamUpstreams?: string[];
+}): Promise<RunningCaddy> {
   const home = await caddyHome();
   try {
     const caddy = await startProcess("caddy", ["run", "--config", CADDYFILE], {
-      env: { ...home.env, HANDOFF_SITE: options.siteUrl, HANDOFF_UPSTREAMS: options.upstreams.join(" ") },
+      env: {
+        ...home.env,
+        HANDOFF_SITE: options.siteUrl,
+        HANDOFF_UPSTREAMS: options.upstreams.join(" "),
+        HANDOFF_STREAM_UPSTREAMS: (options.streamUpstreams ?? options.upstreams).join(" "),
+      },
       startedWhen: /"serving initial configuration"/,
       timeoutMs: 30_000,
     });
