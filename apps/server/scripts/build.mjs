@@ -9,6 +9,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { withoutPackageMappings } from "./workspace-source-map.mjs";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 const outdir = path.join(serverDir, "dist");
@@ -54,7 +55,8 @@ const result = await build({
   format: "esm",
   target: "node20",
   sourcemap: true,
-  // Stack traces map to the sources in the repository; without their text the map is a third of the size.
+  // Stack traces map to the sources in the repository; without their text the map is a third of the size
+  // (and the packages' part of it goes when it is written, see workspace-source-map.mjs).
   sourcesContent: false,
   metafile: true,
   // Written below, each file whole at once: two builds at the same moment (two replicas' `pnpm
@@ -68,16 +70,20 @@ const result = await build({
   },
 });
 await mkdir(outdir, { recursive: true });
+let bytes = 0;
 for (const file of result.outputFiles) {
   const partial = `${file.path}.${process.pid}.partial`;
-  await writeFile(partial, file.contents);
+  const contents = file.path.endsWith(".map")
+    ? Buffer.from(withoutPackageMappings(file.text))
+    : file.contents;
+  await writeFile(partial, contents);
   await rename(partial, file.path);
+  bytes += contents.byteLength;
 }
-const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(
   `server built: ${Object.keys(result.metafile.outputs)
     .filter((file) => file.endsWith(".js"))
     .join(
       ", ",
-    )} (${(bytes / 1024).toFixed(0)} kB with its map) in ${Math.round(performance.now() - started)} ms`,
+    )} (${(bytes / 1024).toFixed(0)} kB with their maps) in ${Math.round(performance.now() - started)} ms`,
 );

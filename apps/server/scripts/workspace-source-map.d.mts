@@ -1,0 +1,2 @@
+// Types of workspace-source-map.mjs.
+export function withoutPackageMappings(mapText: string): string;
