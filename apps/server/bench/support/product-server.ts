@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../../scripts/start.mjs", import.meta.url));
-const PROBE = fileURLToPath(new URL("./process-probe.ts", import.meta.url));
+const PROBE = fileURLToPath(new URL("./process-probe.mjs", import.meta.url));
 
 export type TProbeStats = {
   heapUsed: number;
@@ -29,11 +29,12 @@ function profilingArgs(): string[] {
   return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
 }
 
-/** Forks a TypeScript entry point with the probe preloaded and GC exposed. */
+/** Forks an entry point (TypeScript through tsx, JavaScript as it is) with the probe preloaded and GC exposed. */
 export function forkMeasured(entry: string, env: Record<string, string>): MeasuredProcess {
+  const typeScriptLoader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
   const child = fork(entry, [], {
     env: { ...process.env, ...env },
-    execArgv: ["--expose-gc", "--import", "tsx", "--import", PROBE, ...profilingArgs()],
+    execArgv: ["--expose-gc", ...typeScriptLoader, "--import", PROBE, ...profilingArgs()],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
