@@ -75,6 +75,8 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
     const shared = {
       HOST: "127.0.0.1",
       PORT: "0",
+      // As compose.yaml runs them: Caddy sends the WebSockets to a second port.
+      STREAM_PORT: "0",
       DATABASE_URL: database.databaseUrl ?? "",
       REDIS_URL: testRedisUrl,
       APP_ORIGIN: siteUrl,
@@ -93,7 +95,12 @@ describe.runIf(isRunnable)("two replicas behind Caddy, one killed mid-burst", ()
         standIns.map((standIn) => startServerProcess({ ...shared, RESEND_BASE_URL: standIn.baseUrl })),
       )),
     );
-    caddy = await startCaddy({ siteUrl, upstreams: replicas.map((replica) => new URL(replica.url).host) });
+    const hostsOf = (urls: (string | null)[]) => urls.map((url) => new URL(url ?? "").host);
+    caddy = await startCaddy({
+      siteUrl,
+      upstreams: hostsOf(replicas.map((replica) => replica.url)),
+      streamUpstreams: hostsOf(replicas.map((replica) => replica.streamUrl)),
+    });
     account = await createTestAccount(database.prisma);
   });
 

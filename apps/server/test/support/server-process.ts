@@ -8,6 +8,8 @@ const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export type ServerProcess = StartedProcess & {
   /** Where it listens, as its start line says. */
   url: string;
+  /** Its second port's base URL (STREAM_PORT), as its "listening" log line says (LOG_LEVEL info); else null. */
+  streamUrl: string | null;
 };
 
 /** Starts dist/main.js with only PATH and `env`, and resolves once it says it is running. */
@@ -18,5 +20,6 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     startedWhen: /Handoff is running at (\S+)/,
     timeoutMs: 100_000,
   });
-  return { ...server, url: server.started[1] ?? "" };
+  const streamUrl = /"streamUrl":"(http[^"]+)"/.exec(server.output())?.[1] ?? null;
+  return { ...server, url: server.started[1] ?? "", streamUrl };
 }
