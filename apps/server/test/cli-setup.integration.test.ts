@@ -8,13 +8,14 @@ import { createDatabase, type PrismaClient, verifyPassword } from "@handoff/db";
 import { createTestDatabase, createTestDataDir, testDatabaseTargets } from "@handoff/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_APP_ORIGIN } from "../src/testing/index.ts";
+import { CHILD_NODE_FLAGS } from "../src/testing/run-main.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const PASSWORD = "correct horse battery";
 
 /** Runs the CLI (built: the global setup saw to it) with exactly `env` (plus PATH), `stdin` piped in. */
 async function runCli(args: string[], env: Record<string, string>, stdin: string) {
-  const child = spawn(process.execPath, ["dist/cli.js", ...args], {
+  const child = spawn(process.execPath, [...CHILD_NODE_FLAGS, "dist/cli.js", ...args], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -37,7 +38,7 @@ async function runCli(args: string[], env: Record<string, string>, stdin: string
  * once its prompt shows, as a person would.
  */
 async function runCliAtTerminal(args: string[], env: Record<string, string>, answers: [string, string][]) {
-  const command = [process.execPath, "dist/cli.js", ...args]
+  const command = [process.execPath, ...CHILD_NODE_FLAGS, "dist/cli.js", ...args]
     .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
     .join(" ");
   const child = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], {

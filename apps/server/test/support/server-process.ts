@@ -1,6 +1,8 @@
 // The compiled server (dist/main.js, what images run) as a child process, started the way an image
-// starts it: plain node, configured by its environment alone.
+// starts it: plain node (its baseline WebAssembly compiler only: CHILD_NODE_FLAGS), configured by its
+// environment alone.
 import { fileURLToPath } from "node:url";
+import { CHILD_NODE_FLAGS } from "../../src/testing/run-main.ts";
 import { type StartedProcess, startProcess } from "./started-process.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -14,7 +16,7 @@ export type ServerProcess = StartedProcess & {
 
 /** Starts dist/main.js with only PATH and `env`, and resolves once it says it is running. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await startProcess(process.execPath, ["dist/main.js"], {
+  const server = await startProcess(process.execPath, [...CHILD_NODE_FLAGS, "dist/main.js"], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", ...env },
     startedWhen: /Handoff is running at (\S+)/,
