@@ -341,6 +341,10 @@ describe("loadConfig", () => {
     expect(problemsOf({ WS_PING_INTERVAL: "1s", WS_PONG_TIMEOUT: "2s" })).toEqual([
       "WS_PONG_TIMEOUT: must be shorter than WS_PING_INTERVAL",
     ]);
+    expect(problemsOf({ STREAM_PORT: "3000" })).toEqual([
+      "STREAM_PORT: must differ from PORT (the stream's port is a second one)",
+    ]);
+    expect(loadConfig({ PORT: "0", STREAM_PORT: "0" }).streamPort).toBe(0);
     expect(problemsOf({ AUTH_SESSION_TTL: "10s", WS_MAX_PAYLOAD: "10" })).toEqual([
       'AUTH_SESSION_TTL: must be at least 60000 ms (got "10s")',
       'WS_MAX_PAYLOAD: must be from 1024 to 16777216 bytes (got "10")',

@@ -406,6 +406,9 @@ export function loadConfig(env: Record<string, string | undefined>): TAppConfig 
   ];
   const appOrigin = appOrigins[0] as string;
   const emailFrom = vars.EMAIL_FROM ?? "Handoff <escalations@handoff.local>";
+  if (vars.STREAM_PORT !== undefined && vars.STREAM_PORT !== 0 && vars.STREAM_PORT === port) {
+    throw new ConfigError(["STREAM_PORT: must differ from PORT (the stream's port is a second one)"]);
+  }
   const wsPingMs = vars.WS_PING_INTERVAL ?? 30_000;
   const wsPongWaitMs = vars.WS_PONG_TIMEOUT ?? 10_000;
   if (wsPongWaitMs >= wsPingMs) {
