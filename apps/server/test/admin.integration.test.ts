@@ -286,8 +286,9 @@ describe.each(await testDatabaseTargets())("on %s", (target) => {
       });
       expect(await codeOf(senior.auth.me())).toBe("UNAUTHORIZED");
       expect(await codeOf(login(app.server, victim.senior.email))).toBe("UNAUTHORIZED");
-      expect(await events.waitForError(RECHECK_MS * 4)).toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      expect(performance.now() - deactivatedAt).toBeLessThan(RECHECK_MS * 2 + 500);
+      // Seconds, well under the 30 s default interval: the re-check ended it (generous for a busy machine).
+      expect(await events.waitForError(5_000)).toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      expect(performance.now() - deactivatedAt).toBeLessThan(5_000);
       subscription.unsubscribe();
 
       // Back again: a fresh sign-in works; the old login stays ended.
